@@ -1,0 +1,92 @@
+package dev.kiln.runtime.model;
+
+import java.util.Arrays;
+
+/**
+ * One trainable tensor of a model (a layer's weight or bias) with its gradient.
+ *
+ * <p>{@code value} is in the kernels' internal layout; {@code pytorchShape} and
+ * {@code pytorchOrder} describe PyTorch's layout, used by checkpoints and the public API:
+ * element {@code i} in PyTorch order is {@code value[pytorchOrder[i]]} ({@code null} order means
+ * the layouts agree).
+ */
+public final class Parameter {
+    private final String name;
+    private final float[] value;
+    private final float[] grad;
+    private final int[] pytorchShape;
+    private final int[] pytorchOrder;
+    private final boolean trainable;
+    private final float l2;
+
+    public Parameter(String name, int[] pytorchShape, int[] pytorchOrder, boolean trainable, float l2) {
+        int size = Arrays.stream(pytorchShape).reduce(1, Math::multiplyExact);
+        if (pytorchOrder != null && pytorchOrder.length != size) {
+            throw new IllegalArgumentException(name + ": order has " + pytorchOrder.length + " entries for " + size + " values");
+        }
+        this.name = name;
+        this.value = new float[size];
+        this.grad = new float[size];
+        this.pytorchShape = pytorchShape.clone();
+        this.pytorchOrder = pytorchOrder;
+        this.trainable = trainable;
+        this.l2 = l2;
+    }
+
+    /** "conv1.weight", "conv1.bias", ... as in a PyTorch state_dict. */
+    public String name() {
+        return name;
+    }
+
+    public float[] value() {
+        return value;
+    }
+
+    public float[] grad() {
+        return grad;
+    }
+
+    public int size() {
+        return value.length;
+    }
+
+    public int[] pytorchShape() {
+        return pytorchShape.clone();
+    }
+
+    /** False for a frozen layer: optimizers skip it. */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    /** The layer's L2 factor: the loss includes l2 * sum(value^2) / 2. */
+    public float l2() {
+        return l2;
+    }
+
+    /** A copy of the values in PyTorch's layout. */
+    public float[] toPytorch() {
+        if (pytorchOrder == null) {
+            return value.clone();
+        }
+        float[] out = new float[value.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = value[pytorchOrder[i]];
+        }
+        return out;
+    }
+
+    /** Sets the values from PyTorch's layout. */
+    public void fromPytorch(float[] pytorch) {
+        if (pytorch.length != value.length) {
+            throw new IllegalArgumentException(name + ": expected " + value.length + " values, got " + pytorch.length);
+        }
+        if (pytorchOrder == null) {
+            System.arraycopy(pytorch, 0, value, 0, value.length);
+            return;
+        }
+        for (int i = 0; i < pytorch.length; i++) {
+            value[pytorchOrder[i]] = pytorch[i];
+        }
+    }
+}
