@@ -1,0 +1,81 @@
+package dev.kiln.runtime.model;
+
+import dev.kiln.runtime.optim.Optimizer;
+import java.util.List;
+
+/**
+ * What every generated model offers. Images are given in PyTorch's layout, channels x height x
+ * width, one example after another; labels are class indices.
+ *
+ * <p>A model owns its buffers: they are allocated once per batch size and reused, so a training
+ * step or a prediction allocates nothing in steady state. A model is not thread-safe; it runs its
+ * own work on {@link #threads()} threads, and a given seed and thread count give bit-identical
+ * results run after run.
+ */
+public interface Model extends AutoCloseable {
+
+    /** The annotated class's simple name, e.g. "TfMnist". */
+    String name();
+
+    /**
+     * A one-line description of the architecture (every layer with its shape and options), used as
+     * the checkpoint fingerprint: two models can exchange weights exactly when these are equal.
+     */
+    String architecture();
+
+    int inputChannels();
+
+    int inputHeight();
+
+    int inputWidth();
+
+    /** Values per example: channels * height * width. */
+    default int inputSize() {
+        return inputChannels() * inputHeight() * inputWidth();
+    }
+
+    int classes();
+
+    /** Class probabilities of one image, on the calling thread. */
+    float[] predict(float[] image);
+
+    /** Class probabilities of {@code count} images into {@code probabilities[count * classes()]}, on all threads. */
+    void predictBatch(float[] images, int count, float[] probabilities);
+
+    /**
+     * One training step: forward with dropout, softmax cross-entropy, backward, and one update by
+     * {@code optimizer}. Returns the batch's mean loss, including the L2 terms. Increments {@link #step()}.
+     */
+    float trainStep(float[] images, int[] labels, int count, Optimizer optimizer);
+
+    /** Mean loss of a batch without training (no dropout, no update). */
+    float loss(float[] images, int[] labels, int count);
+
+    /** Weights and biases, in the order of the layers, named as in a PyTorch state_dict. */
+    List<Parameter> parameters();
+
+    /** Training steps taken so far; part of the dropout random stream, so it is saved in checkpoints. */
+    long step();
+
+    void setStep(long step);
+
+    /** The seed the model was created with; with {@link #step()} it determines every dropout mask. */
+    long seed();
+
+    void setSeed(long seed);
+
+    int threads();
+
+    /** Uses {@code threads} worker threads from now on (1 = the calling thread only). */
+    void setThreads(int threads);
+
+    /** The summary table: each layer's output shape and parameters, totals, forward FLOPs. */
+    String summary();
+
+    /** Forward FLOPs per example (2 per multiply-add). */
+    long forwardFlops();
+
+    /** Stops the worker threads. */
+    @Override
+    void close();
+}
