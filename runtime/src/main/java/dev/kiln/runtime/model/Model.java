@@ -51,6 +51,12 @@ public interface Model extends AutoCloseable {
     /** Mean loss of a batch without training (no dropout, no update). */
     float loss(float[] images, int[] labels, int count);
 
+    /**
+     * How many examples of the last {@link #trainStep} or {@link #loss} call had their highest
+     * logit at the label (the training accuracy Keras reports, dropout included).
+     */
+    int lastBatchCorrect();
+
     /** Weights and biases, in the order of the layers, named as in a PyTorch state_dict. */
     List<Parameter> parameters();
 
