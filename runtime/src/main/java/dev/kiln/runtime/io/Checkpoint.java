@@ -1,0 +1,181 @@
+package dev.kiln.runtime.io;
+
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.model.Parameter;
+import dev.kiln.runtime.optim.Optimizer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A checkpoint read from disk (its checksum already verified): the model's parameters in PyTorch's
+ * layout, its step and seed, the optimizer's state and the training loop's metadata.
+ */
+public final class Checkpoint {
+    /** One parameter in PyTorch's layout. */
+    record Tensor(int[] shape, float[] values) {
+    }
+
+    private final Path path;
+    private final int formatVersion;
+    private final String modelName;
+    private final String architecture;
+    private final long step;
+    private final long seed;
+    private final Map<String, Tensor> parameters;
+    private final String optimizerDescription;
+    private final Map<String, float[]> optimizerState;
+    private final Map<String, String> metadata;
+
+    Checkpoint(Path path, int formatVersion, String modelName, String architecture, long step, long seed,
+            Map<String, Tensor> parameters, String optimizerDescription, Map<String, float[]> optimizerState,
+            Map<String, String> metadata) {
+        this.path = path;
+        this.formatVersion = formatVersion;
+        this.modelName = modelName;
+        this.architecture = architecture;
+        this.step = step;
+        this.seed = seed;
+        this.parameters = parameters;
+        this.optimizerDescription = optimizerDescription;
+        this.optimizerState = optimizerState;
+        this.metadata = Collections.unmodifiableMap(metadata);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public int formatVersion() {
+        return formatVersion;
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    /** The architecture fingerprint of the model that wrote it. */
+    public String architecture() {
+        return architecture;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Parameter names in the model's order, as PyTorch state_dict keys. */
+    public List<String> parameterNames() {
+        return List.copyOf(parameters.keySet());
+    }
+
+    /** A parameter's shape in PyTorch's layout, e.g. [32, 1, 5, 5] for a conv weight. */
+    public int[] shape(String parameter) {
+        return tensor(parameter).shape().clone();
+    }
+
+    /** A copy of a parameter's values in PyTorch's layout (row-major over {@link #shape}). */
+    public float[] values(String parameter) {
+        return tensor(parameter).values().clone();
+    }
+
+    /** The optimizer's {@code describe()} at saving time; null when it was saved without one. */
+    public String optimizerDescription() {
+        return optimizerDescription;
+    }
+
+    /** True when optimizer state was saved. */
+    public boolean hasOptimizerState() {
+        return optimizerState != null;
+    }
+
+    /** The free key/value entries the training loop saved (epoch, position in the epoch, ...). */
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /**
+     * Puts the saved parameters, step and seed into {@code model} and the saved state into
+     * {@code optimizer} (null: inference only). Everything is checked before anything changes:
+     * the architecture fingerprint, every parameter's name and shape, the optimizer's kind and state.
+     */
+    public void restoreInto(Model model, Optimizer optimizer) throws CheckpointException {
+        List<Parameter> modelParameters = model.parameters();
+        if (!architecture.equals(model.architecture())) {
+            String difference = firstDifference(modelParameters);
+            throw new CheckpointException("checkpoint " + path + " was written for another architecture\n"
+                    + "  checkpoint: " + modelName + ": " + architecture + "\n"
+                    + "  model:      " + model.name() + ": " + model.architecture() + "\n"
+                    + "  " + (difference != null ? "first difference: " + difference
+                            : "every parameter has the same name and shape; the layers differ in their options"));
+        }
+        String difference = firstDifference(modelParameters);
+        if (difference != null) {
+            throw new CheckpointException("checkpoint " + path + " does not fit " + model.name() + ": " + difference);
+        }
+        if (optimizer != null) {
+            if (optimizerState == null) {
+                throw new CheckpointException("checkpoint " + path + " holds no optimizer state (it was saved for inference);"
+                        + " load it without an optimizer, or train from scratch");
+            }
+            if (!kind(optimizerDescription).equals(kind(optimizer.describe()))) {
+                throw new CheckpointException("checkpoint " + path + " was saved with " + optimizerDescription
+                        + ", which cannot continue as " + optimizer.describe());
+            }
+            try {
+                optimizer.restore(optimizerState, modelParameters);
+            } catch (IllegalArgumentException e) {
+                throw new CheckpointException("checkpoint " + path + ": " + e.getMessage(), e);
+            }
+        }
+        for (Parameter p : modelParameters) {
+            p.fromPytorch(parameters.get(p.name()).values());
+        }
+        model.setStep(step);
+        model.setSeed(seed);
+    }
+
+    /** The first parameter whose name or shape differs, or null when all agree. */
+    private String firstDifference(List<Parameter> modelParameters) {
+        List<String> saved = parameterNames();
+        for (int i = 0; i < Math.max(saved.size(), modelParameters.size()); i++) {
+            if (i >= saved.size()) {
+                return "the model has parameter " + modelParameters.get(i).name() + " (#" + (i + 1)
+                        + "), which the checkpoint lacks";
+            }
+            if (i >= modelParameters.size()) {
+                return "the checkpoint has parameter " + saved.get(i) + " (#" + (i + 1) + "), which the model lacks";
+            }
+            Parameter p = modelParameters.get(i);
+            if (!p.name().equals(saved.get(i))) {
+                return "parameter #" + (i + 1) + " is " + saved.get(i) + " in the checkpoint but " + p.name() + " in the model";
+            }
+            int[] savedShape = parameters.get(saved.get(i)).shape();
+            if (!Arrays.equals(savedShape, p.pytorchShape())) {
+                return "parameter " + p.name() + " has shape " + Arrays.toString(savedShape) + " in the checkpoint but "
+                        + Arrays.toString(p.pytorchShape()) + " in the model";
+            }
+        }
+        return null;
+    }
+
+    /** "adam" from "adam(lr=0.001, ...)". */
+    private static String kind(String description) {
+        int paren = description.indexOf('(');
+        return paren < 0 ? description : description.substring(0, paren);
+    }
+
+    private Tensor tensor(String parameter) {
+        Tensor tensor = parameters.get(parameter);
+        if (tensor == null) {
+            throw new IllegalArgumentException("checkpoint " + path + " has no parameter " + parameter + "; it has "
+                    + parameters.keySet());
+        }
+        return tensor;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.kiln.runtime.train;
+
+import dev.kiln.runtime.model.Model;
+
+/** Accuracy of a model on a set of examples, by batch inference on all of the model's threads. */
+public final class Evaluation {
+    private Evaluation() {}
+
+    /** Share of {@code examples} whose most probable class is the label. */
+    public static double accuracy(Model model, Examples examples, int batchSize) {
+        int n = examples.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        int classes = model.classes();
+        float[] images = new float[batchSize * model.inputSize()];
+        int[] labels = new int[batchSize];
+        float[] probabilities = new float[batchSize * classes];
+        int[] identity = new int[n];
+        for (int i = 0; i < n; i++) {
+            identity[i] = i;
+        }
+        long correct = 0;
+        for (int from = 0; from < n; from += batchSize) {
+            int count = Math.min(batchSize, n - from);
+            examples.fill(identity, from, count, images, labels);
+            model.predictBatch(images, count, probabilities);
+            for (int i = 0; i < count; i++) {
+                if (argmax(probabilities, i * classes, classes) == labels[i]) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / n;
+    }
+
+    /** Index of the largest of {@code length} values from {@code offset}; the first one on ties. */
+    public static int argmax(float[] values, int offset, int length) {
+        int best = 0;
+        for (int k = 1; k < length; k++) {
+            if (values[offset + k] > values[offset + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+}
