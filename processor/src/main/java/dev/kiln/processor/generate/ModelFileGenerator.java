@@ -1,13 +1,13 @@
 package dev.kiln.processor.generate;
 
+import com.palantir.javapoet.JavaFile;
 import dev.kiln.processor.model.NetworkModel;
 import java.io.IOException;
 import javax.annotation.processing.Filer;
+import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 
-/**
- * Writes the model class of a checked network. (Placeholder: the generator is being written.)
- */
+/** Writes the model class of a checked network. */
 public final class ModelFileGenerator {
 
     /**
@@ -15,6 +15,11 @@ public final class ModelFileGenerator {
      * {@code origin} as its only originating element (Gradle's isolating mode relies on that).
      */
     public void write(NetworkModel model, TypeElement origin, Filer filer) throws IOException {
-        // Filled in by the generator work.
+        generate(model, origin).writeTo(filer);
+    }
+
+    /** The generated source, without writing it; {@code origin} may be null outside a processor. */
+    public static JavaFile generate(NetworkModel model, Element origin) {
+        return new ModelClassGenerator(model).generate(origin);
     }
 }

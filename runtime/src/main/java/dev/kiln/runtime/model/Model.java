@@ -39,6 +39,42 @@ public interface Model extends AutoCloseable {
     /** Class probabilities of one image, on the calling thread. */
     float[] predict(float[] image);
 
+    /**
+     * Class probabilities of one image into {@code probabilities[classes()]}, on the calling
+     * thread; unlike {@link #predict(float[])} this allocates nothing in steady state.
+     */
+    default void predict(float[] image, float[] probabilities) {
+        System.arraycopy(predict(image), 0, probabilities, 0, classes());
+    }
+
+    /**
+     * Share of the {@code count} images whose most probable class is the label, by batch
+     * inference on all threads in batches of {@code batchSize}.
+     */
+    default double accuracy(float[] images, int[] labels, int count, int batchSize) {
+        int classes = classes();
+        float[] probabilities = new float[Math.min(batchSize, count) * classes];
+        float[] batch = new float[Math.min(batchSize, count) * inputSize()];
+        long correct = 0;
+        for (int from = 0; from < count; from += batchSize) {
+            int n = Math.min(batchSize, count - from);
+            System.arraycopy(images, from * inputSize(), batch, 0, n * inputSize());
+            predictBatch(batch, n, probabilities);
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int k = 1; k < classes; k++) {
+                    if (probabilities[i * classes + k] > probabilities[i * classes + best]) {
+                        best = k;
+                    }
+                }
+                if (best == labels[from + i]) {
+                    correct++;
+                }
+            }
+        }
+        return (double) correct / count;
+    }
+
     /** Class probabilities of {@code count} images into {@code probabilities[count * classes()]}, on all threads. */
     void predictBatch(float[] images, int count, float[] probabilities);
 

@@ -76,6 +76,18 @@ public final class Parameter {
         return out;
     }
 
+    /** A copy of the gradient in PyTorch's layout. */
+    public float[] gradToPytorch() {
+        if (pytorchOrder == null) {
+            return grad.clone();
+        }
+        float[] out = new float[grad.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = grad[pytorchOrder[i]];
+        }
+        return out;
+    }
+
     /** Sets the values from PyTorch's layout. */
     public void fromPytorch(float[] pytorch) {
         if (pytorch.length != value.length) {

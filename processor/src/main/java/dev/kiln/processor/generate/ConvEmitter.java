@@ -1,0 +1,115 @@
+package dev.kiln.processor.generate;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.processor.model.Axis;
+import dev.kiln.processor.model.LayerSpec.ConvSpec;
+import dev.kiln.processor.model.ResolvedLayer;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/** A convolution fused with its bias and activation, one example at a time. */
+final class ConvEmitter extends WeightedEmitter {
+    private final ConvSpec spec;
+    /** The ConvGeometry constant. */
+    private final String geometry;
+
+    ConvEmitter(ResolvedLayer layer, int index, Names names) {
+        this(layer, index, names, (ConvSpec) layer.spec());
+    }
+
+    private ConvEmitter(ResolvedLayer layer, int index, Names names, ConvSpec spec) {
+        super(layer, index, names, spec.activation(), spec.init(), spec.l2(), spec.trainable());
+        this.spec = spec;
+        this.geometry = names.constant(layer.name(), "");
+    }
+
+    @Override
+    String describe() {
+        return layer.name() + ": " + layer.input() + " -> " + layer.output() + ", "
+                + spec.kernelHeight() + "x" + spec.kernelWidth() + " stride " + spec.stride() + " "
+                + Padding.describe(spec.mode(), spec.padding(), layer.rows(), layer.cols()) + ", "
+                + activationName(spec.activation()) + options();
+    }
+
+    @Override
+    String fingerprint() {
+        return layer.name() + " Conv(" + spec.filters() + ", " + spec.kernelHeight() + "x" + spec.kernelWidth()
+                + ", stride " + spec.stride() + ", pad " + Padding.exact(layer.rows(), layer.cols()) + ", "
+                + spec.activation().name().toLowerCase(java.util.Locale.ROOT) + ") " + layer.output();
+    }
+
+    @Override
+    void addConstants(TypeSpec.Builder type) {
+        Axis rows = layer.rows(), cols = layer.cols();
+        type.addField(FieldSpec.builder(RuntimeTypes.CONV_GEOMETRY, geometry, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("$L: $L -> $L. Arguments: inC, inH, inW, outC, kh, kw, stride, padTop, padLeft, outH, outW.\n",
+                        layer.name(), layer.input(), layer.output())
+                .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.CONV_GEOMETRY,
+                        layer.input().channels(), rows.in(), cols.in(), spec.filters(), rows.kernel(), cols.kernel(),
+                        spec.stride(), rows.padBefore(), cols.padBefore(), rows.out(), cols.out())
+                .build());
+    }
+
+    @Override
+    List<Buffer> buffers() {
+        List<Buffer> buffers = new ArrayList<>();
+        buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", "output of " + layer.name() + ", after its activation"));
+        if (runsBackward) {
+            buffers.add(new Buffer(Buffer.FLOATS, dOut, geometry + ".outSize()", "gradient of the output of " + layer.name()));
+        }
+        return buffers;
+    }
+
+    @Override
+    CodeBlock forward() {
+        return perExample(CodeBlock.builder()
+                .addStatement("kernels.convForward($N, $T.$L,\n$L, $L,\n$N.value(), $N.value(),\nws.$N, r * $N.outSize())",
+                        geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
+                        in.forwardArray(), in.offset(geometry + ".inSize()"), weight, bias, out, geometry)
+                .build());
+    }
+
+    @Override
+    CodeBlock backward() {
+        CodeBlock.Builder code = CodeBlock.builder().add(activationBackward(geometry + ".outSize()"));
+        CodeBlock.Builder loop = CodeBlock.builder();
+        if (trainable()) {
+            code.add(gradientLocals());
+            loop.addStatement("kernels.convBackwardWeights($N,\n$L, $L,\nws.$N, r * $N.outSize(),\n$N, $N)",
+                    geometry, in.backwardArray(), in.offset(geometry + ".inSize()"), dOut, geometry, dWeight, dBias);
+        }
+        if (inputGradient()) {
+            loop.addStatement("kernels.convBackwardInput($N,\nws.$N, r * $N.outSize(),\n$N.value(),\n$L, r * $N.inSize())",
+                    geometry, dOut, geometry, weight, in.grad(), geometry);
+        }
+        return code.add(perExample(loop.build())).build();
+    }
+
+    @Override
+    int fanIn() {
+        return layer.input().channels() * spec.kernelHeight() * spec.kernelWidth();
+    }
+
+    @Override
+    int fanOut() {
+        return spec.filters() * spec.kernelHeight() * spec.kernelWidth();
+    }
+
+    @Override
+    int[] weightShape() {
+        return new int[] {spec.filters(), layer.input().channels(), spec.kernelHeight(), spec.kernelWidth()};
+    }
+
+    @Override
+    CodeBlock weightLayout() {
+        return CodeBlock.of("$T.conv($L)", RuntimeTypes.LAYOUTS, dims(weightShape()));
+    }
+
+    @Override
+    int outputs() {
+        return spec.filters();
+    }
+}

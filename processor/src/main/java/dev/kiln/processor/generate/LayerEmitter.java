@@ -1,0 +1,85 @@
+package dev.kiln.processor.generate;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.dsl.Activation;
+import dev.kiln.processor.model.ResolvedLayer;
+import java.util.List;
+
+/**
+ * Emits one layer: its constants, parameters, workspace buffers, and its forward and backward
+ * steps. Each kind of layer has its own subclass; {@link ModelClassGenerator} wires them together.
+ */
+abstract class LayerEmitter {
+    final ResolvedLayer layer;
+    /** The layer's position in declaration order; also selects its initialisation stream. */
+    final int index;
+    /** The workspace field that holds this layer's output, NHWC per example. */
+    final String out;
+    /** The workspace field that holds the gradient of the loss with respect to {@link #out}. */
+    final String dOut;
+
+    /** What the layer reads; set by the generator once all layers are named. */
+    Tensor in;
+    /** Whether backward reaches this layer (some layer at or before it has trainable parameters). */
+    boolean runsBackward;
+
+    LayerEmitter(ResolvedLayer layer, int index, Names names) {
+        this.layer = layer;
+        this.index = index;
+        this.out = names.member(layer.name());
+        this.dOut = names.member("d" + Names.capitalize(layer.name()));
+    }
+
+    /** Whether this layer has parameters that are trained. */
+    boolean trainable() {
+        return false;
+    }
+
+    /** Whether backward must produce the gradient with respect to this layer's input. */
+    boolean inputGradient() {
+        return in.grad() != null;
+    }
+
+    /** The comment above the layer's step: "conv1: 1x28x28 -> 32x28x28, 5x5 stride 1 SAME, ReLU". */
+    abstract String describe();
+
+    /** The layer's part of the architecture fingerprint. */
+    abstract String fingerprint();
+
+    void addConstants(TypeSpec.Builder type) {}
+
+    List<WeightedEmitter.Param> parameters() {
+        return List.of();
+    }
+
+    /** The layer's workspace arrays: its output, the gradient when backward reaches it, extras. */
+    abstract List<Buffer> buffers();
+
+    abstract CodeBlock forward();
+
+    /** The array the next layer reads in the forward pass. */
+    String forwardOutput() {
+        return "ws." + out;
+    }
+
+    abstract CodeBlock backward();
+
+    static String activationName(Activation act) {
+        return switch (act) {
+            case NONE -> "linear";
+            case RELU -> "ReLU";
+            case SIGMOID -> "sigmoid";
+            case TANH -> "tanh";
+        };
+    }
+
+    /** "for (int r = 0; r < rows; r++) { body }" around per-example kernel calls. */
+    static CodeBlock perExample(CodeBlock body) {
+        return CodeBlock.builder()
+                .beginControlFlow("for (int r = 0; r < rows; r++)")
+                .add(body)
+                .endControlFlow()
+                .build();
+    }
+}

@@ -1,0 +1,287 @@
+package dev.kiln.processor.generate;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.processor.model.LayerSpec;
+import dev.kiln.processor.model.NetworkModel;
+import dev.kiln.processor.model.ResolvedLayer;
+import dev.kiln.processor.summary.SummaryTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Builds the source of one generated model: a subclass of the runtime's {@code AbstractModel}
+ * holding the network's constants, parameters, workspace, and forward and backward passes.
+ */
+final class ModelClassGenerator {
+    static final String PROCESSOR = "dev.kiln.processor.KilnProcessor";
+
+    private final NetworkModel model;
+    private final Names names = new Names();
+    private final List<LayerEmitter> layers = new ArrayList<>();
+    private final ClassName modelType;
+    private final ClassName workspaceType;
+
+    ModelClassGenerator(NetworkModel model) {
+        this.model = model;
+        this.modelType = ClassName.get(model.packageName(), model.generatedName());
+        this.workspaceType = modelType.nestedClass("Workspace");
+        List<ResolvedLayer> resolved = model.layers();
+        for (int i = 0; i < resolved.size(); i++) {
+            layers.add(emitter(resolved.get(i), i));
+        }
+        wire();
+    }
+
+    private LayerEmitter emitter(ResolvedLayer layer, int index) {
+        return switch (layer.spec()) {
+            case LayerSpec.ConvSpec c -> new ConvEmitter(layer, index, names);
+            case LayerSpec.PoolSpec p -> new PoolEmitter(layer, index, names);
+            case LayerSpec.GlobalAvgPoolSpec g -> new PoolEmitter(layer, index, names);
+            case LayerSpec.DenseSpec d -> new DenseEmitter(layer, index, names);
+            case LayerSpec.DropoutSpec d -> new DropoutEmitter(layer, index, names);
+        };
+    }
+
+    /**
+     * Connects each layer to what it reads and decides how far backward goes: a layer needs the
+     * gradient of its input only if some earlier layer has trainable parameters.
+     */
+    private void wire() {
+        Tensor input = new Tensor("x", "x", "xOff", null);
+        boolean trainableSoFar = false;
+        int parameterIndex = 0;
+        for (int i = 0; i < layers.size(); i++) {
+            LayerEmitter layer = layers.get(i);
+            layer.in = input;
+            trainableSoFar |= layer.trainable();
+            // The last layer always has dLogits: the loss writes it even when every layer is frozen.
+            layer.runsBackward = trainableSoFar || i == layers.size() - 1;
+            if (layer instanceof WeightedEmitter weighted) {
+                weighted.firstParam = parameterIndex;
+                parameterIndex += 2;
+            }
+            input = new Tensor(layer.forwardOutput(), "ws." + layer.out, null,
+                    trainableSoFar ? "ws." + layer.dOut : null);
+        }
+    }
+
+    JavaFile generate(Element origin) {
+        TypeSpec.Builder type = TypeSpec.classBuilder(modelType)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .superclass(ParameterizedTypeName.get(RuntimeTypes.ABSTRACT_MODEL, workspaceType))
+                .addAnnotation(AnnotationSpec.builder(RuntimeTypes.GENERATED).addMember("value", "$S", PROCESSOR).build())
+                .addJavadoc(classJavadoc());
+        if (origin != null) {
+            type.addOriginatingElement(origin);
+        }
+        addConstants(type);
+        for (WeightedEmitter.Param p : parameters()) {
+            type.addField(FieldSpec.builder(RuntimeTypes.PARAMETER, p.field(), Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("$L, PyTorch shape [$L].\n", p.pytorchName(), WeightedEmitter.dims(p.shape()))
+                    .build());
+        }
+        type.addMethod(constructor());
+        type.addMethods(factories());
+        type.addMethod(initialize());
+        type.addMethod(MethodSpec.methodBuilder("newWorkspace")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(workspaceType)
+                .addParameter(TypeName.INT, "capacity")
+                .addStatement("return new $T(capacity)", workspaceType)
+                .build());
+        type.addMethod(forward());
+        type.addMethod(backward());
+        type.addType(workspace());
+        return JavaFile.builder(model.packageName(), type.build())
+                .skipJavaLangImports(true)
+                .indent("    ")
+                .build();
+    }
+
+    private CodeBlock classJavadoc() {
+        String table = SummaryTable.render(model)
+                .replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("*/", "*&#47;");
+        return CodeBlock.builder()
+                .add("The model of {@link $T}, generated by Kiln.\n\n", ClassName.get(model.packageName(), model.className()))
+                .add("<pre>\n$L\n</pre>\n\n", table)
+                .add("<p>Create it with {@link #create(long)}; images are (C, H, W) arrays of $L values, labels\n",
+                        model.input().size())
+                .add("class indices in [0, $L). Internally activations are NHWC and each layer's forward and\n", model.classes())
+                .add("backward steps below call the runtime's kernels with this network's constant shapes.\n")
+                .build();
+    }
+
+    private void addConstants(TypeSpec.Builder type) {
+        type.addField(FieldSpec.builder(String.class, "ARCHITECTURE", Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The architecture fingerprint: models exchange weights exactly when these are equal.\n")
+                .initializer("$S", Architecture.describe(model, layers))
+                .build());
+        type.addField(FieldSpec.builder(String.class, "SUMMARY", Modifier.STATIC, Modifier.FINAL)
+                .initializer("$S", SummaryTable.render(model))
+                .build());
+        for (LayerEmitter layer : layers) {
+            layer.addConstants(type);
+        }
+        type.addField(FieldSpec.builder(RuntimeTypes.MODEL_INFO, "INFO", Modifier.STATIC, Modifier.FINAL)
+                .initializer("new $T($S, ARCHITECTURE, SUMMARY, $L, $L, $L, $L, $LL)", RuntimeTypes.MODEL_INFO,
+                        model.className(), model.input().channels(), model.input().height(), model.input().width(),
+                        model.classes(), model.forwardFlops())
+                .build());
+    }
+
+    private List<WeightedEmitter.Param> parameters() {
+        return layers.stream().flatMap(l -> l.parameters().stream()).collect(Collectors.toList());
+    }
+
+    private MethodSpec constructor() {
+        MethodSpec.Builder method = MethodSpec.constructorBuilder()
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(TypeName.LONG, "seed")
+                .addParameter(TypeName.INT, "threads")
+                .addParameter(RuntimeTypes.KERNELS_TYPE, "kernels")
+                .addStatement("super(INFO, seed, threads, kernels)");
+        List<WeightedEmitter.Param> parameters = parameters();
+        for (WeightedEmitter.Param p : parameters) {
+            method.addStatement("$N = new $T($S, new int[] {$L}, $L, $L, $Lf)", p.field(), RuntimeTypes.PARAMETER,
+                    p.pytorchName(), WeightedEmitter.dims(p.shape()), p.layout(), p.trainable(), (float) p.l2());
+        }
+        method.addStatement("registerParameters($L)",
+                parameters.stream().map(WeightedEmitter.Param::field).collect(Collectors.joining(", ")));
+        method.addStatement("initialize(seed)");
+        return method.build();
+    }
+
+    private List<MethodSpec> factories() {
+        return List.of(
+                MethodSpec.methodBuilder("create")
+                        .addJavadoc("A model with weights drawn from {@code seed}, on {@link #defaultThreads()} threads.\n")
+                        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                        .returns(modelType)
+                        .addParameter(TypeName.LONG, "seed")
+                        .addStatement("return create(seed, defaultThreads())")
+                        .build(),
+                MethodSpec.methodBuilder("create")
+                        .addJavadoc("A model with weights drawn from {@code seed}, on {@code threads} threads.\n")
+                        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                        .returns(modelType)
+                        .addParameter(TypeName.LONG, "seed")
+                        .addParameter(TypeName.INT, "threads")
+                        .addStatement("return create(seed, threads, $T.get())", RuntimeTypes.KERNEL_PROVIDER)
+                        .build(),
+                MethodSpec.methodBuilder("create")
+                        .addJavadoc("A model on the given kernels (tests check the scalar and the SIMD path alike).\n")
+                        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+                        .returns(modelType)
+                        .addParameter(TypeName.LONG, "seed")
+                        .addParameter(TypeName.INT, "threads")
+                        .addParameter(RuntimeTypes.KERNELS_TYPE, "kernels")
+                        .addStatement("return new $T(seed, threads, kernels)", modelType)
+                        .build());
+    }
+
+    private MethodSpec initialize() {
+        MethodSpec.Builder method = MethodSpec.methodBuilder("initialize")
+                .addJavadoc("Draws every layer's weights from its own stream of {@code seed}; biases are constants.\n")
+                .addModifiers(Modifier.PRIVATE)
+                .addParameter(TypeName.LONG, "seed");
+        for (LayerEmitter layer : layers) {
+            if (layer instanceof WeightedEmitter weighted) {
+                method.addCode(weighted.initialize());
+            }
+        }
+        return method.build();
+    }
+
+    private MethodSpec forward() {
+        MethodSpec.Builder method = chunkMethod("forward").addParameter(TypeName.BOOLEAN, "training");
+        for (int i = 0; i < layers.size(); i++) {
+            LayerEmitter layer = layers.get(i);
+            if (i > 0) {
+                method.addCode("\n");
+            }
+            method.addComment("$L", layer.describe());
+            method.addCode(layer.forward());
+        }
+        return method.build();
+    }
+
+    private MethodSpec backward() {
+        MethodSpec.Builder method = chunkMethod("backward").addParameter(float[][].class, "grads");
+        boolean firstStep = true;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            LayerEmitter layer = layers.get(i);
+            if (!layer.runsBackward) {
+                break;          // no layer from here back has trainable parameters
+            }
+            CodeBlock code = layer.backward();
+            if (code.isEmpty()) {
+                continue;
+            }
+            if (!firstStep) {
+                method.addCode("\n");
+            }
+            firstStep = false;
+            method.addComment("$L", layer.describe());
+            method.addCode(code);
+        }
+        return method.build();
+    }
+
+    /** The start of forward and backward: the override of AbstractModel's method over one chunk. */
+    private MethodSpec.Builder chunkMethod(String name) {
+        return MethodSpec.methodBuilder(name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .addParameter(workspaceType, "ws")
+                .addParameter(float[].class, "x")
+                .addParameter(TypeName.INT, "xOff")
+                .addParameter(TypeName.INT, "rows")
+                .addParameter(TypeName.INT, "first");
+    }
+
+    private TypeSpec workspace() {
+        TypeSpec.Builder type = TypeSpec.classBuilder(workspaceType)
+                .addJavadoc("One thread's buffers for a chunk of up to {@code capacity} examples, NHWC per example.\n")
+                .addModifiers(Modifier.STATIC, Modifier.FINAL)
+                .superclass(RuntimeTypes.WORKSPACE);
+        MethodSpec.Builder constructor = MethodSpec.constructorBuilder()
+                .addParameter(TypeName.INT, "capacity")
+                .addStatement("super(capacity, INFO)");
+        for (LayerEmitter layer : layers) {
+            for (Buffer buffer : layer.buffers()) {
+                type.addField(FieldSpec.builder(buffer.type(), buffer.name(), Modifier.FINAL)
+                        .addJavadoc("$L.\n", Names.capitalize(buffer.doc()))
+                        .build());
+                TypeName element = buffer.type() == Buffer.INTS ? TypeName.INT : TypeName.FLOAT;
+                constructor.addStatement("$N = new $T[capacity * $L]", buffer.name(), element, buffer.perExample());
+            }
+        }
+        type.addMethod(constructor.build());
+        LayerEmitter last = layers.get(layers.size() - 1);
+        type.addMethod(MethodSpec.methodBuilder("logits")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(float[].class)
+                .addStatement("return $N", last.out)
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("dLogits")
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PROTECTED)
+                .returns(float[].class)
+                .addStatement("return $N", last.dOut)
+                .build());
+        return type.build();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.kiln.processor.generate;
+
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.TypeSpec;
+import dev.kiln.processor.model.LayerSpec.GlobalAvgPoolSpec;
+import dev.kiln.processor.model.LayerSpec.PoolKind;
+import dev.kiln.processor.model.LayerSpec.PoolSpec;
+import dev.kiln.processor.model.ResolvedLayer;
+import dev.kiln.processor.model.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Max, average and global average pooling, one example at a time. Max pooling records the
+ * winning input index of each output for backward; a global pool is an average over a window of
+ * the whole input.
+ */
+final class PoolEmitter extends LayerEmitter {
+    private final boolean max;
+    private final String geometry;
+    private final String argmax;
+
+    PoolEmitter(ResolvedLayer layer, int index, Names names) {
+        super(layer, index, names);
+        this.max = layer.spec() instanceof PoolSpec p && p.pool() == PoolKind.MAX;
+        this.geometry = names.constant(layer.name(), "");
+        this.argmax = max ? names.member(layer.name() + "Argmax") : null;
+    }
+
+    private int kh() {
+        return layer.rows() == null ? layer.input().height() : layer.rows().kernel();
+    }
+
+    private int kw() {
+        return layer.cols() == null ? layer.input().width() : layer.cols().kernel();
+    }
+
+    private String window() {
+        return switch (layer.spec()) {
+            case PoolSpec p -> (max ? "max " : "average ") + kh() + "x" + kw() + " stride " + p.effectiveStride() + " "
+                    + Padding.describe(p.mode(), p.padding(), layer.rows(), layer.cols());
+            case GlobalAvgPoolSpec g -> "global average";
+            default -> throw new IllegalStateException("not a pooling layer: " + layer.spec().kind());
+        };
+    }
+
+    @Override
+    String describe() {
+        return layer.name() + ": " + layer.input() + " -> " + layer.output() + ", " + window();
+    }
+
+    @Override
+    String fingerprint() {
+        String pad = layer.rows() == null ? "0/0x0/0" : Padding.exact(layer.rows(), layer.cols());
+        return layer.name() + " " + layer.spec().kind() + "(" + kh() + "x" + kw() + ", stride " + stride()
+                + ", pad " + pad + ") " + layer.output();
+    }
+
+    private int stride() {
+        return layer.spec() instanceof PoolSpec p ? p.effectiveStride() : 1;
+    }
+
+    @Override
+    void addConstants(TypeSpec.Builder type) {
+        Shape in = layer.input();
+        int padTop = layer.rows() == null ? 0 : layer.rows().padBefore();
+        int padLeft = layer.cols() == null ? 0 : layer.cols().padBefore();
+        int outH = layer.rows() == null ? 1 : layer.rows().out();
+        int outW = layer.cols() == null ? 1 : layer.cols().out();
+        type.addField(FieldSpec.builder(RuntimeTypes.POOL_GEOMETRY, geometry, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("$L: $L -> $L. Arguments: channels, inH, inW, kh, kw, stride, padTop, padLeft, outH, outW.\n",
+                        layer.name(), in, layer.output())
+                .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.POOL_GEOMETRY,
+                        in.channels(), in.height(), in.width(), kh(), kw(), stride(), padTop, padLeft, outH, outW)
+                .build());
+    }
+
+    @Override
+    List<Buffer> buffers() {
+        List<Buffer> buffers = new ArrayList<>();
+        buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", "output of " + layer.name()));
+        if (max) {
+            buffers.add(new Buffer(Buffer.INTS, argmax, geometry + ".outSize()",
+                    "for each output of " + layer.name() + ", the input index that won"));
+        }
+        if (runsBackward) {
+            buffers.add(new Buffer(Buffer.FLOATS, dOut, geometry + ".outSize()", "gradient of the output of " + layer.name()));
+        }
+        return buffers;
+    }
+
+    @Override
+    CodeBlock forward() {
+        CodeBlock call = max
+                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize(),\nws.$N, r * $N.outSize()$<$<);\n",
+                        geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry, argmax, geometry)
+                : CodeBlock.of("kernels.avgPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize()$<$<);\n",
+                        geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry);
+        return perExample(call);
+    }
+
+    @Override
+    CodeBlock backward() {
+        if (!inputGradient()) {
+            return CodeBlock.of("");   // no parameters: nothing to do unless an earlier layer needs the gradient
+        }
+        CodeBlock call = max
+                ? CodeBlock.of("kernels.maxPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\nws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
+                        geometry, dOut, geometry, argmax, geometry, in.grad(), geometry)
+                : CodeBlock.of("kernels.avgPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
+                        geometry, dOut, geometry, in.grad(), geometry);
+        return perExample(call);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.kiln.processor.generate;
+
+/**
+ * How generated code refers to the tensor a layer reads.
+ *
+ * @param forwardArray  the array in the forward pass (a local when it comes out of a dropout)
+ * @param backwardArray the array in the backward pass (always the training-time buffer)
+ * @param base          the offset of the chunk's first example: "xOff" for the model input, null for workspace buffers
+ * @param grad          the buffer that receives the gradient with respect to it, or null when none is needed
+ */
+record Tensor(String forwardArray, String backwardArray, String base, String grad) {
+
+    /** The offset of example {@code r} when each example has {@code size} values. */
+    String offset(String size) {
+        return base == null ? "r * " + size : base + " + r * " + size;
+    }
+
+    /** The offset of the chunk's first example. */
+    String start() {
+        return base == null ? "0" : base;
+    }
+}

@@ -1,0 +1,236 @@
+package dev.kiln.processor.generate;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.processor.model.NetworkModel;
+import dev.kiln.processor.summary.SummaryTable;
+import dev.kiln.runtime.kernels.KernelProvider;
+import dev.kiln.runtime.kernels.ScalarKernels;
+import dev.kiln.runtime.model.AbstractModel;
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.model.Parameter;
+import dev.kiln.runtime.optim.Optimizer;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Determinism, allocation and the public surface of generated models. */
+class ModelBehaviourTest {
+
+    /** Plain SGD with the L2 term, allocation-free, so tests do not depend on the optimizer package. */
+    static final class Sgd implements Optimizer {
+        private float lr;
+
+        Sgd(float lr) {
+            this.lr = lr;
+        }
+
+        @Override
+        public void step(List<Parameter> parameters) {
+            for (int p = 0; p < parameters.size(); p++) {
+                Parameter parameter = parameters.get(p);
+                if (!parameter.trainable()) {
+                    continue;
+                }
+                float[] w = parameter.value(), g = parameter.grad();
+                for (int i = 0; i < w.length; i++) {
+                    w[i] -= lr * (g[i] + parameter.l2() * w[i]);
+                }
+            }
+        }
+
+        @Override
+        public float learningRate() {
+            return lr;
+        }
+
+        @Override
+        public void setLearningRate(float learningRate) {
+            lr = learningRate;
+        }
+
+        @Override
+        public Map<String, float[]> state() {
+            return Map.of();
+        }
+
+        @Override
+        public void restore(Map<String, float[]> state, List<Parameter> parameters) {}
+
+        @Override
+        public String describe() {
+            return "sgd(" + lr + ")";
+        }
+    }
+
+    private static AbstractModel<?> model(NetworkModel net, long seed, int threads) {
+        return CompiledModels.create(GeneratedModelTest.compiled(net), seed, threads, KernelProvider.get());
+    }
+
+    private static float[] train(AbstractModel<?> model, NetworkModel net, int steps) {
+        float[] losses = new float[steps];
+        Sgd sgd = new Sgd(0.2f);
+        for (int s = 0; s < steps; s++) {
+            float[] images = GeneratedModelTest.images(net, 7, 100 + s);
+            int[] labels = GeneratedModelTest.labels(net, 7, 200 + s);
+            losses[s] = model.trainStep(images, labels, 7, sgd);
+        }
+        return losses;
+    }
+
+    @Test
+    void sameSeedAndThreadsGiveBitIdenticalTraining() {
+        NetworkModel net = TestNetworks.STRIDE3_DROPOUT;
+        try (var a = model(net, 42, 2); var b = model(net, 42, 2)) {
+            float[] first = train(a, net, 6), second = train(b, net, 6);
+            assertArrayEquals(first, second, "losses, compared bit for bit");
+            for (int p = 0; p < a.parameters().size(); p++) {
+                assertArrayEquals(a.parameters().get(p).value(), b.parameters().get(p).value(), a.parameters().get(p).name());
+            }
+            assertEquals(6, a.step());
+            assertTrue(first[5] < first[0] || first[4] < first[0], "training lowers the loss: " + Arrays.toString(first));
+        }
+    }
+
+    @Test
+    void oneAndTwoThreadsAgreeToRounding() {
+        for (NetworkModel net : List.of(TestNetworks.STRIDE3_DROPOUT, TestNetworks.CONV_DENSE)) {
+            try (var one = model(net, 3, 1); var two = model(net, 3, 2)) {
+                float[] a = train(one, net, 4), b = train(two, net, 4);
+                for (int s = 0; s < a.length; s++) {
+                    assertEquals(a[s], b[s], 1e-5 * Math.abs(a[s]), net.className() + " step " + s);
+                }
+                assertEquals(one.lastBatchCorrect(), two.lastBatchCorrect());
+            }
+        }
+    }
+
+    @Test
+    void seedsChooseTheWeights() {
+        NetworkModel net = GoldenSourceTest.TINY_CNN;
+        try (var a = model(net, 1, 1); var b = model(net, 1, 1); var c = model(net, 2, 1)) {
+            float[] wa = a.parameters().get(0).value();
+            assertArrayEquals(wa, b.parameters().get(0).value());
+            assertNotEquals(Arrays.toString(wa), Arrays.toString(c.parameters().get(0).value()));
+            for (float w : wa) {
+                assertTrue(Math.abs(w) <= 0.2f, "truncated normal, stddev 0.1, within two stddev: " + w);
+            }
+            for (float bias : a.parameters().get(1).value()) {
+                assertEquals(0.1f, bias, "conv1's bias constant");
+            }
+        }
+    }
+
+    @Test
+    void publicSurfaceDescribesTheNetwork() throws Exception {
+        NetworkModel net = TestNetworks.CONV_DENSE;
+        Class<?> type = GeneratedModelTest.compiled(net);
+        try (Model model = (Model) type.getMethod("create", long.class).invoke(null, 9L)) {
+            assertEquals("ConvDense", model.name());
+            assertEquals(SummaryTable.render(net), model.summary());
+            assertEquals(AbstractModel.defaultThreads(), model.threads());
+            assertEquals(3 * 9 * 8, model.inputSize());
+            assertEquals(3, model.classes());
+            assertEquals(net.forwardFlops(), model.forwardFlops());
+            assertTrue(model.architecture().startsWith("ConvDense 3x9x8: conv Conv(4, 3x3, stride 1, pad 1/1x1/1, relu) 4x9x8; "),
+                    model.architecture());
+            assertEquals(List.of("conv.weight", "conv.bias", "hidden.weight", "hidden.bias", "out.weight", "out.bias"),
+                    model.parameters().stream().map(Parameter::name).toList());
+            assertArrayEquals(new int[] {6, 64}, model.parameters().get(2).pytorchShape());
+
+            float[] image = GeneratedModelTest.images(net, 1, 5);
+            float[] probabilities = model.predict(image);
+            assertEquals(1.0, probabilities[0] + probabilities[1] + probabilities[2], 1e-6);
+            model.setThreads(1);
+            assertEquals(1, model.threads());
+            assertArrayEquals(probabilities, model.predict(image));
+
+            float[] images = GeneratedModelTest.images(net, 10, 6);
+            int[] labels = GeneratedModelTest.labels(net, 10, 7);
+            float[] all = new float[30];
+            model.predictBatch(images, 10, all);
+            int correct = 0;
+            for (int n = 0; n < 10; n++) {
+                int best = 0;
+                for (int k = 1; k < 3; k++) {
+                    best = all[n * 3 + k] > all[n * 3 + best] ? k : best;
+                }
+                correct += best == labels[n] ? 1 : 0;
+            }
+            assertEquals(correct / 10.0, model.accuracy(images, labels, 10, 4), 1e-12);
+            model.loss(images, labels, 10);
+            assertEquals(correct, model.lastBatchCorrect());
+
+            assertThrows(IllegalArgumentException.class, () -> model.loss(images, new int[] {0, 1, 7, 0, 0, 0, 0, 0, 0, 0}, 10));
+            assertThrows(IllegalArgumentException.class, () -> model.predictBatch(images, 11, new float[33]));
+        }
+    }
+
+    /**
+     * After warm-up, training steps and predictions allocate nothing on the calling thread or on
+     * the workers (ThreadMXBean's per-thread allocation counters).
+     */
+    /** Enough rounds for the kernels to leave the interpreter and C1, where vectors are objects. */
+    private static final int WARM_UP = 200;
+    private static final int MAX_WARM_UP_ROUNDS = 25;
+
+    @Test
+    void steadyStateAllocatesNothing() {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (NetworkModel net : List.of(TestNetworks.CONV_DENSE, TestNetworks.STRIDE3_DROPOUT)) {
+            // The scalar path once (it is the same code whatever the network), the JVM's kernels on both.
+            var kernelSets = net == TestNetworks.CONV_DENSE ? List.of(KernelProvider.get(), new ScalarKernels()) : List.of(KernelProvider.get());
+            for (var kernels : kernelSets) {
+                try (AbstractModel<?> model = CompiledModels.create(GeneratedModelTest.compiled(net), 1, 2, kernels)) {
+                    float[] images = GeneratedModelTest.images(net, 16, 1);
+                    int[] labels = GeneratedModelTest.labels(net, 16, 2);
+                    float[] image = Arrays.copyOf(images, model.inputSize());
+                    float[] probabilities = new float[16 * net.classes()];
+                    Sgd sgd = new Sgd(0.01f);
+                    Runnable work = () -> {
+                        model.trainStep(images, labels, 16, sgd);
+                        model.trainStep(images, labels, 11, sgd);   // a smaller last batch reuses the buffers
+                        model.predict(image, probabilities);
+                        model.predictBatch(images, 16, probabilities);
+                        model.loss(images, labels, 16);
+                    };
+                    // Warm up in rounds until a measured window allocates nothing: the kernels must
+                    // first reach C2 (see VECTOR-NOTES: C1 boxes vectors), which takes longer on a busy machine.
+                    long caller = -1, worker = -1;
+                    int round = 0;
+                    while (round < MAX_WARM_UP_ROUNDS && (caller != 0 || worker != 0)) {
+                        for (int i = 0; i < WARM_UP; i++) {
+                            work.run();
+                        }
+                        long[] workers = model.workerThreadIds();
+                        long workersBefore = allocated(threads, workers);
+                        long callerBefore = threads.getCurrentThreadAllocatedBytes();
+                        for (int i = 0; i < 50; i++) {
+                            work.run();
+                        }
+                        caller = threads.getCurrentThreadAllocatedBytes() - callerBefore;
+                        worker = allocated(threads, workers) - workersBefore;
+                        round++;
+                    }
+                    String what = net.className() + " on " + kernels.name() + " after " + round * WARM_UP + " warm-up rounds";
+                    assertEquals(0, caller, what + ": bytes allocated by the caller in 50 rounds");
+                    assertEquals(0, worker, what + ": bytes allocated by the workers in 50 rounds");
+                }
+            }
+        }
+    }
+
+    private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
+        long total = 0;
+        for (long id : ids) {
+            total += threads.getThreadAllocatedBytes(id);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,66 @@
+package dev.kiln.processor.generate;
+
+import static dev.kiln.dsl.Activation.NONE;
+import static dev.kiln.dsl.Activation.RELU;
+import static dev.kiln.dsl.Activation.SIGMOID;
+import static dev.kiln.dsl.Activation.TANH;
+import static dev.kiln.dsl.Padding.EXPLICIT;
+import static dev.kiln.dsl.Padding.SAME;
+import static dev.kiln.dsl.Padding.VALID;
+import static dev.kiln.processor.model.LayerSpec.PoolKind.AVG;
+import static dev.kiln.processor.model.LayerSpec.PoolKind.MAX;
+
+import dev.kiln.dsl.Init;
+import dev.kiln.processor.model.InitSpec;
+import dev.kiln.processor.model.NetworkModel;
+import java.util.List;
+
+/** Small networks that together cover every layer kind and option the generator handles. */
+final class TestNetworks {
+    private TestNetworks() {}
+
+    private static final InitSpec HE = new InitSpec(Init.HE, 0, 0.05);
+
+    /** Three input channels (the NHWC conversion), SAME 3x3 ReLU, floored max pool, dense after conv (the flatten), sigmoid, dense after dense. */
+    static final NetworkModel CONV_DENSE = new NetBuilder("ConvDense", 3, 9, 8)
+            .conv("conv", 4, 3, 3, 1, SAME, 0, RELU, HE, 0, true)
+            .pool("pool", MAX, 2, 0, EXPLICIT, 0)
+            .dense("hidden", 6, SIGMOID)
+            .dense("out", 3, NONE)
+            .build();
+
+    /** Stride 2 SAME with an even kernel (odd total padding 1/2), tanh, non-square VALID kernel, SAME average pool with a partial window, global average pool. */
+    static final NetworkModel STRIDES = new NetBuilder("Strides", 2, 9, 9)
+            .conv("down", 3, 4, 4, 2, SAME, 0, TANH)
+            .conv("narrow", 3, 3, 2, 1, VALID, 0, NONE)
+            .pool("avg", AVG, 2, 2, SAME, 0)
+            .globalAvgPool("gap")
+            .dense("logits", 4, NONE)
+            .build();
+
+    /** Stride 3 with explicit padding 1 and flooring, non-square kernel, sigmoid, SAME max pool stride 1 (odd padding), spatial and flat dropout. */
+    static final NetworkModel STRIDE3_DROPOUT = new NetBuilder("Stride3Dropout", 1, 11, 10)
+            .conv("conv", 3, 3, 2, 3, EXPLICIT, 1, SIGMOID)
+            .pool("pool", MAX, 2, 1, SAME, 0)
+            .dropout("spatialDrop", 0.3)
+            .dense("fc", 5, RELU, HE, 0, true)
+            .dropout("drop", 0.5)
+            .dense("logits", 4, NONE)
+            .build();
+
+    /** A frozen layer between trainable ones, explicit average pooling, L2 terms. */
+    static final NetworkModel FROZEN_MIDDLE = new NetBuilder("FrozenMiddle", 1, 8, 8)
+            .conv("conv1", 3, 3, 3, 1, SAME, 0, RELU, HE, 0.01, true)
+            .conv("conv2", 4, 3, 3, 2, EXPLICIT, 1, RELU, HE, 0, false)
+            .pool("pool", AVG, 2, 0, EXPLICIT, 0)
+            .dense("logits", 3, NONE, new InitSpec(Init.NORMAL, 0.3, 0), 0.02, true)
+            .build();
+
+    /** A frozen first layer: backward stops at the dense layer. */
+    static final NetworkModel FROZEN_FIRST = new NetBuilder("FrozenFirst", 1, 6, 6)
+            .conv("features", 2, 3, 3, 1, VALID, 0, RELU, new InitSpec(Init.TRUNCATED_NORMAL, 0.5, 0.1), 0, false)
+            .dense("logits", 3, NONE)
+            .build();
+
+    static final List<NetworkModel> ALL = List.of(CONV_DENSE, STRIDES, STRIDE3_DROPOUT, FROZEN_MIDDLE, FROZEN_FIRST);
+}

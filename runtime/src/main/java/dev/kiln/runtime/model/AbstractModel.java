@@ -1,0 +1,497 @@
+package dev.kiln.runtime.model;
+
+import dev.kiln.runtime.kernels.Kernels;
+import dev.kiln.runtime.optim.Optimizer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a generated model does that does not depend on its layers: worker threads and the
+ * split of a batch into per-thread chunks, per-thread workspaces and gradient buffers, the
+ * reduction of gradients in a fixed order, softmax cross-entropy, the L2 terms of the loss, the
+ * optimizer call, and the conversion of images from the public (C, H, W) layout to NHWC.
+ *
+ * <p>A generated subclass supplies its constants, its parameters ({@link #registerParameters}),
+ * a {@link Workspace} with one buffer per layer output, and the forward and backward passes of
+ * one chunk of examples.
+ *
+ * <p>Determinism: chunk {@code t} of a batch of {@code n} examples on {@code T} threads is
+ * examples {@code [t*n/T, (t+1)*n/T)}; each thread accumulates its gradients separately and the
+ * sums are added in thread order, so a seed and a thread count give bit-identical results.
+ * Dropout masks depend on the example's index in the batch, not on its thread.
+ *
+ * @param <W> the generated workspace type
+ */
+public abstract class AbstractModel<W extends AbstractModel.Workspace> implements Model {
+
+    /** System property that sets the default thread count; otherwise all available processors. */
+    public static final String THREADS_PROPERTY = "kiln.threads";
+
+    /** Buffers of one thread for a chunk of up to {@link #capacity()} examples. */
+    public abstract static class Workspace {
+        private final int capacity;
+        private final float[] input;
+
+        /** Allocates the NHWC copy of the input unless the input has one channel (then CHW = HWC). */
+        protected Workspace(int capacity, ModelInfo info) {
+            this.capacity = capacity;
+            this.input = info.inputChannels() == 1 ? null : new float[capacity * info.inputSize()];
+        }
+
+        public final int capacity() {
+            return capacity;
+        }
+
+        /** The chunk's input converted to NHWC; null when the input has one channel. */
+        final float[] nhwcInput() {
+            return input;
+        }
+
+        /** The last layer's output, {@code capacity * classes} values. */
+        protected abstract float[] logits();
+
+        /** The gradient of the loss with respect to {@link #logits()}. */
+        protected abstract float[] dLogits();
+    }
+
+    /** The kernels every layer calls; fixed for the model's life. */
+    protected final Kernels kernels;
+    private final ModelInfo info;
+    private List<Parameter> parameters = List.of();
+    private long seed;
+    private long step;
+    private int lastCorrect;
+
+    private WorkerPool pool;
+    private Workspace[] workspaces = new Workspace[0];
+    private W single;
+    /** [thread][parameter]; thread 0's buffers are the parameters' own gradients. Null until training. */
+    private float[][][] threadGrads;
+    private double[] chunkLoss;
+    private int[] chunkCorrect;
+
+    // The call in progress, read by the tasks below (fields, so the tasks are allocated once).
+    private float[] batchImages;
+    private int[] batchLabels;
+    private int batchCount;
+    private float[] batchOut;
+    private final WorkerPool.Task trainTask = this::trainChunk;
+    private final WorkerPool.Task lossTask = this::lossChunk;
+    private final WorkerPool.Task predictTask = this::predictChunk;
+    private final WorkerPool.Task reduceTask = this::reduceSlice;
+
+    protected AbstractModel(ModelInfo info, long seed, int threads, Kernels kernels) {
+        this.info = Objects.requireNonNull(info);
+        this.kernels = Objects.requireNonNull(kernels);
+        this.seed = seed;
+        setThreads(threads);
+    }
+
+    /** The thread count models use unless told otherwise: {@value #THREADS_PROPERTY}, else all processors. */
+    public static int defaultThreads() {
+        String property = System.getProperty(THREADS_PROPERTY);
+        if (property != null && !property.isBlank()) {
+            try {
+                int threads = Integer.parseInt(property.trim());
+                if (threads >= 1) {
+                    return threads;
+                }
+            } catch (NumberFormatException ignored) {
+                // fall through to the processor count
+            }
+            throw new IllegalArgumentException("-D" + THREADS_PROPERTY + " must be a positive integer, got \"" + property + "\"");
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    // ---- what the generated subclass supplies ----
+
+    /** Called once by the subclass's constructor, in layer order. */
+    protected final void registerParameters(Parameter... parameters) {
+        this.parameters = List.of(parameters);
+        threadGrads = null;
+    }
+
+    /** A workspace for chunks of up to {@code capacity} examples. */
+    protected abstract W newWorkspace(int capacity);
+
+    /**
+     * Forward pass of {@code rows} examples read from {@code x} at {@code xOff} (NHWC), writing
+     * {@code ws.logits()}. {@code first} is the index of the first row in the batch (for dropout).
+     */
+    protected abstract void forward(W ws, float[] x, int xOff, int rows, int first, boolean training);
+
+    /**
+     * Backward pass of the chunk the last training {@link #forward} computed, from
+     * {@code ws.dLogits()}; accumulates into {@code grads} (indexed like {@link #parameters()}).
+     */
+    protected abstract void backward(W ws, float[] x, int xOff, int rows, int first, float[][] grads);
+
+    // ---- Model ----
+
+    @Override
+    public String name() {
+        return info.name();
+    }
+
+    @Override
+    public String architecture() {
+        return info.architecture();
+    }
+
+    @Override
+    public String summary() {
+        return info.summary();
+    }
+
+    @Override
+    public int inputChannels() {
+        return info.inputChannels();
+    }
+
+    @Override
+    public int inputHeight() {
+        return info.inputHeight();
+    }
+
+    @Override
+    public int inputWidth() {
+        return info.inputWidth();
+    }
+
+    @Override
+    public int classes() {
+        return info.classes();
+    }
+
+    @Override
+    public long forwardFlops() {
+        return info.forwardFlops();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public long step() {
+        return step;
+    }
+
+    @Override
+    public void setStep(long step) {
+        this.step = step;
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    /** Changes the dropout stream from now on; the weights stay as they are. */
+    @Override
+    public void setSeed(long seed) {
+        this.seed = seed;
+    }
+
+    @Override
+    public int threads() {
+        return pool.size();
+    }
+
+    @Override
+    public void setThreads(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        if (pool != null && pool.size() == threads) {
+            return;
+        }
+        if (pool != null) {
+            pool.close();
+        }
+        pool = new WorkerPool(threads);
+        workspaces = new Workspace[0];
+        chunkLoss = new double[threads];
+        chunkCorrect = new int[threads];
+        threadGrads = null;
+    }
+
+    /** The kernels in use: "scalar" or "vector(...)". */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    /** Ids of the worker threads other than the caller's, for allocation measurements. */
+    public long[] workerThreadIds() {
+        return pool.threadIds();
+    }
+
+    @Override
+    public int lastBatchCorrect() {
+        return lastCorrect;
+    }
+
+    @Override
+    public float[] predict(float[] image) {
+        float[] probabilities = new float[classes()];
+        predict(image, probabilities);
+        return probabilities;
+    }
+
+    @Override
+    public void predict(float[] image, float[] probabilities) {
+        checkImages(image, 1);
+        if (probabilities.length < classes()) {
+            throw new IllegalArgumentException("probabilities has " + probabilities.length + " values for " + classes() + " classes");
+        }
+        if (single == null) {
+            single = newWorkspace(1);
+        }
+        float[] x = image;
+        if (info.inputChannels() != 1) {
+            Layouts.chwToHwc(image, 0, single.nhwcInput(), 0, 1, inputChannels(), inputHeight(), inputWidth());
+            x = single.nhwcInput();
+        }
+        forward(single, x, 0, 1, 0, false);
+        SoftmaxCrossEntropy.probabilities(single.logits(), 1, classes(), probabilities, 0);
+    }
+
+    @Override
+    public void predictBatch(float[] images, int count, float[] probabilities) {
+        checkImages(images, count);
+        if (probabilities.length < (long) count * classes()) {
+            throw new IllegalArgumentException("probabilities has " + probabilities.length + " values for "
+                    + count + " x " + classes() + " classes");
+        }
+        begin(images, null, count);
+        batchOut = probabilities;
+        try {
+            pool.run(predictTask);
+        } finally {
+            end();
+        }
+    }
+
+    @Override
+    public float trainStep(float[] images, int[] labels, int count, Optimizer optimizer) {
+        checkImages(images, count);
+        checkLabels(labels, count);
+        if (threadGrads == null) {
+            allocateThreadGradients();
+        }
+        begin(images, labels, count);
+        try {
+            pool.run(trainTask);
+            if (pool.size() > 1) {
+                pool.run(reduceTask);
+            }
+        } finally {
+            end();
+        }
+        double loss = finishLoss(count);
+        optimizer.step(parameters);
+        step++;
+        return (float) loss;
+    }
+
+    @Override
+    public float loss(float[] images, int[] labels, int count) {
+        checkImages(images, count);
+        checkLabels(labels, count);
+        begin(images, labels, count);
+        try {
+            pool.run(lossTask);
+        } finally {
+            end();
+        }
+        return (float) finishLoss(count);
+    }
+
+    /** Sum of l2 * sum(w^2) / 2 over the parameters, in double, in parameter order. */
+    public double l2Term() {
+        double total = 0;
+        for (int i = 0; i < parameters.size(); i++) {     // indexed: no iterator in a training step
+            Parameter p = parameters.get(i);
+            if (p.l2() != 0f) {
+                double squares = 0;
+                float[] values = p.value();
+                for (int k = 0; k < values.length; k++) {
+                    squares += (double) values[k] * values[k];
+                }
+                total += p.l2() * squares / 2;
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return name() + " (" + kernels.name() + ", " + threads() + " threads)";
+    }
+
+    // ---- the per-thread work ----
+
+    private void trainChunk(int worker) {
+        float[][] grads = threadGrads[worker];
+        for (int p = 0; p < grads.length; p++) {
+            if (parameters.get(p).trainable()) {
+                Arrays.fill(grads[p], 0f);
+            }
+        }
+        int from = chunkStart(worker), rows = chunkStart(worker + 1) - from;
+        chunkLoss[worker] = 0;
+        chunkCorrect[worker] = 0;
+        if (rows == 0) {
+            return;
+        }
+        W ws = workspace(worker);
+        float[] x = chunkInput(ws, from, rows);
+        int xOff = x == batchImages ? from * info.inputSize() : 0;
+        forward(ws, x, xOff, rows, from, true);
+        chunkCorrect[worker] = SoftmaxCrossEntropy.correct(ws.logits(), rows, classes(), batchLabels, from);
+        chunkLoss[worker] = SoftmaxCrossEntropy.lossAndGradient(
+                ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
+        backward(ws, x, xOff, rows, from, grads);
+    }
+
+    private void lossChunk(int worker) {
+        int from = chunkStart(worker), rows = chunkStart(worker + 1) - from;
+        chunkLoss[worker] = 0;
+        chunkCorrect[worker] = 0;
+        if (rows == 0) {
+            return;
+        }
+        W ws = workspace(worker);
+        float[] x = chunkInput(ws, from, rows);
+        forward(ws, x, x == batchImages ? from * info.inputSize() : 0, rows, from, false);
+        chunkCorrect[worker] = SoftmaxCrossEntropy.correct(ws.logits(), rows, classes(), batchLabels, from);
+        chunkLoss[worker] = SoftmaxCrossEntropy.loss(ws.logits(), rows, classes(), batchLabels, from);
+    }
+
+    private void predictChunk(int worker) {
+        int from = chunkStart(worker), rows = chunkStart(worker + 1) - from;
+        if (rows == 0) {
+            return;
+        }
+        W ws = workspace(worker);
+        float[] x = chunkInput(ws, from, rows);
+        forward(ws, x, x == batchImages ? from * info.inputSize() : 0, rows, from, false);
+        SoftmaxCrossEntropy.probabilities(ws.logits(), rows, classes(), batchOut, from * classes());
+    }
+
+    /** Adds threads 1.. into thread 0's gradients (the parameters'), in thread order, over this worker's slice. */
+    private void reduceSlice(int worker) {
+        int workers = pool.size();
+        for (int p = 0; p < parameters.size(); p++) {
+            if (!parameters.get(p).trainable()) {
+                continue;
+            }
+            float[] total = threadGrads[0][p];
+            int from = (int) ((long) total.length * worker / workers);
+            int to = (int) ((long) total.length * (worker + 1) / workers);
+            for (int t = 1; t < workers; t++) {
+                float[] part = threadGrads[t][p];
+                for (int i = from; i < to; i++) {
+                    total[i] += part[i];
+                }
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private int chunkStart(int worker) {
+        return (int) ((long) batchCount * worker / pool.size());
+    }
+
+    /** The chunk's input in NHWC: the caller's array itself when there is one channel. */
+    private float[] chunkInput(W ws, int from, int rows) {
+        if (ws.nhwcInput() == null) {
+            return batchImages;
+        }
+        Layouts.chwToHwc(batchImages, from * info.inputSize(), ws.nhwcInput(), 0, rows,
+                inputChannels(), inputHeight(), inputWidth());
+        return ws.nhwcInput();
+    }
+
+    @SuppressWarnings("unchecked")
+    private W workspace(int worker) {
+        return (W) workspaces[worker];
+    }
+
+    private void begin(float[] images, int[] labels, int count) {
+        int threads = pool.size();
+        int largestChunk = (count + threads - 1) / threads;
+        if (workspaces.length != threads || workspaces[0].capacity() < largestChunk) {
+            Workspace[] fresh = new Workspace[threads];
+            for (int t = 0; t < threads; t++) {
+                fresh[t] = newWorkspace(largestChunk);
+            }
+            workspaces = fresh;
+        }
+        batchImages = images;
+        batchLabels = labels;
+        batchCount = count;
+    }
+
+    /** Drops references to the caller's arrays so the model does not keep them alive. */
+    private void end() {
+        batchImages = null;
+        batchLabels = null;
+        batchOut = null;
+    }
+
+    private double finishLoss(int count) {
+        double sum = 0;
+        int correct = 0;
+        for (int t = 0; t < chunkLoss.length; t++) {
+            sum += chunkLoss[t];
+            correct += chunkCorrect[t];
+        }
+        lastCorrect = correct;
+        return sum / count + l2Term();
+    }
+
+    /** On the first training step: a model used only for inference never holds the extra copies. */
+    private void allocateThreadGradients() {
+        int threads = pool.size();
+        threadGrads = new float[threads][parameters.size()][];
+        for (int p = 0; p < parameters.size(); p++) {
+            Parameter parameter = parameters.get(p);
+            threadGrads[0][p] = parameter.grad();
+            for (int t = 1; t < threads; t++) {
+                threadGrads[t][p] = parameter.trainable() ? new float[parameter.size()] : parameter.grad();
+            }
+        }
+    }
+
+    private void checkImages(float[] images, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be at least 1, got " + count);
+        }
+        if (images.length < (long) count * info.inputSize()) {
+            throw new IllegalArgumentException("images has " + images.length + " values, fewer than " + count
+                    + " images of " + inputChannels() + "x" + inputHeight() + "x" + inputWidth());
+        }
+    }
+
+    private void checkLabels(int[] labels, int count) {
+        if (labels.length < count) {
+            throw new IllegalArgumentException("labels has " + labels.length + " entries for " + count + " images");
+        }
+        for (int i = 0; i < count; i++) {
+            if (labels[i] < 0 || labels[i] >= classes()) {
+                throw new IllegalArgumentException("label " + labels[i] + " at index " + i
+                        + " is outside [0, " + classes() + ")");
+            }
+        }
+    }
+}

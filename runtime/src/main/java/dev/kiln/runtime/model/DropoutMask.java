@@ -1,0 +1,58 @@
+package dev.kiln.runtime.model;
+
+/**
+ * Inverted dropout whose mask is a pure function of (seed, step, example index in the batch,
+ * position in the example's internal NHWC layout): a counter-based hash rather than a random
+ * stream, so the mask does not depend on how the batch is split among threads, and a checkpoint
+ * needs only the seed and the step to continue exactly.
+ */
+public final class DropoutMask {
+    private DropoutMask() {}
+
+    /** Whether the value at {@code position} of example {@code example} survives at this step. */
+    public static boolean keeps(long seed, long step, int example, int position, float rate) {
+        return uniform(exampleKey(seed, step, example), position) >= rate;
+    }
+
+    /**
+     * Training forward over {@code rows} consecutive examples of {@code size} values, read from
+     * {@code x} at {@code xOff} and written from offset 0: mask = 1 / (1 - rate) for survivors and
+     * 0 otherwise, y = x * mask. Example {@code r} is example {@code firstExample + r} of the batch.
+     */
+    public static void forward(float rate, long seed, long step, int firstExample, int rows, int size,
+                               float[] x, int xOff, float[] y, float[] mask) {
+        float scale = 1f / (1f - rate);
+        for (int r = 0; r < rows; r++) {
+            long key = exampleKey(seed, step, firstExample + r);
+            int base = r * size;
+            for (int p = 0; p < size; p++) {
+                float m = uniform(key, p) >= rate ? scale : 0f;
+                mask[base + p] = m;
+                y[base + p] = x[xOff + base + p] * m;
+            }
+        }
+    }
+
+    /** dx = dy * mask over the first {@code length} values. */
+    public static void backward(int length, float[] dy, float[] mask, float[] dx) {
+        for (int i = 0; i < length; i++) {
+            dx[i] = dy[i] * mask[i];
+        }
+    }
+
+    private static long exampleKey(long seed, long step, int example) {
+        return mix(mix(seed + 0x9E3779B97F4A7C15L * (step + 1)) + 0xC2B2AE3D27D4EB4FL * (example + 1L));
+    }
+
+    /** A float in [0, 1) with 24 random bits. */
+    private static float uniform(long key, int position) {
+        return (mix(key + 0x165667B19E3779F9L * (position + 1L)) >>> 40) * 0x1p-24f;
+    }
+
+    /** SplitMix64's finalizer: a bijective mix in which every input bit affects every output bit. */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.kiln.runtime.model;
+
+/**
+ * Softmax with cross-entropy over rows of logits. Numerically stable: the row's maximum is
+ * subtracted before exponentiating, and sums run in double.
+ */
+public final class SoftmaxCrossEntropy {
+    private SoftmaxCrossEntropy() {}
+
+    /**
+     * Sum over rows of -log softmax(z)[label]; writes dz = (softmax(z) - onehot(label)) * scale
+     * (scale = 1 / batch size gives the gradient of the batch mean).
+     */
+    public static double lossAndGradient(float[] logits, int rows, int classes, int[] labels, int labelOff,
+                                         float scale, float[] dLogits) {
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            int off = r * classes;
+            float max = max(logits, off, classes);
+            double sum = expSum(logits, off, classes, max);
+            int label = labels[labelOff + r];
+            loss += Math.log(sum) - (logits[off + label] - max);
+            for (int k = 0; k < classes; k++) {
+                float p = (float) (Math.exp(logits[off + k] - max) / sum);
+                dLogits[off + k] = (k == label ? p - 1f : p) * scale;
+            }
+        }
+        return loss;
+    }
+
+    /** Sum over rows of -log softmax(z)[label]. */
+    public static double loss(float[] logits, int rows, int classes, int[] labels, int labelOff) {
+        double loss = 0;
+        for (int r = 0; r < rows; r++) {
+            int off = r * classes;
+            float max = max(logits, off, classes);
+            double sum = expSum(logits, off, classes, max);
+            loss += Math.log(sum) - (logits[off + labels[labelOff + r]] - max);
+        }
+        return loss;
+    }
+
+    /** softmax of each row of logits into {@code out} from {@code outOff}. */
+    public static void probabilities(float[] logits, int rows, int classes, float[] out, int outOff) {
+        for (int r = 0; r < rows; r++) {
+            int off = r * classes;
+            float max = max(logits, off, classes);
+            double sum = expSum(logits, off, classes, max);
+            for (int k = 0; k < classes; k++) {
+                out[outOff + off + k] = (float) (Math.exp(logits[off + k] - max) / sum);
+            }
+        }
+    }
+
+    /** How many rows have their highest logit (the first on ties) at the label. */
+    public static int correct(float[] logits, int rows, int classes, int[] labels, int labelOff) {
+        int correct = 0;
+        for (int r = 0; r < rows; r++) {
+            int off = r * classes;
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+                if (logits[off + k] > logits[off + best]) {
+                    best = k;
+                }
+            }
+            if (best == labels[labelOff + r]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** Sum of exp(z - max) over one row, in double. */
+    private static double expSum(float[] logits, int off, int classes, float max) {
+        double sum = 0;
+        for (int k = 0; k < classes; k++) {
+            sum += Math.exp(logits[off + k] - max);
+        }
+        return sum;
+    }
+
+    private static float max(float[] values, int off, int length) {
+        float max = values[off];
+        for (int k = 1; k < length; k++) {
+            max = Math.max(max, values[off + k]);
+        }
+        return max;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.kiln.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class DropoutMaskTest {
+
+    @Test
+    void keepsAboutOneMinusRateOfTheValues() {
+        for (float rate : new float[] {0.1f, 0.3f, 0.5f, 0.8f}) {
+            int kept = 0, n = 200_000;
+            for (int i = 0; i < n; i++) {
+                kept += DropoutMask.keeps(7, 3, i / 1000, i % 1000, rate) ? 1 : 0;
+            }
+            // Binomial standard deviation is at most sqrt(n / 4) ~ 224; allow 5 of them.
+            assertEquals((1 - rate) * n, kept, 5 * Math.sqrt(n / 4.0), "rate " + rate);
+        }
+    }
+
+    @Test
+    void rateZeroKeepsEverything() {
+        for (int i = 0; i < 10_000; i++) {
+            assertTrue(DropoutMask.keeps(1, 2, 3, i, 0f));
+        }
+    }
+
+    @Test
+    void forwardScalesSurvivorsAndBackwardUsesTheSameMask() {
+        float rate = 0.4f;
+        int rows = 3, size = 50;
+        float[] x = new float[2 + rows * size];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i + 1;
+        }
+        float[] y = new float[rows * size], mask = new float[rows * size];
+        DropoutMask.forward(rate, 11, 5, 4, rows, size, x, 2, y, mask);
+        float scale = 1f / (1f - rate);
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < size; p++) {
+                int i = r * size + p;
+                boolean keep = DropoutMask.keeps(11, 5, 4 + r, p, rate);
+                assertEquals(keep ? scale : 0f, mask[i]);
+                assertEquals(keep ? x[2 + i] * scale : 0f, y[i]);
+            }
+        }
+        float[] dy = new float[rows * size], dx = new float[rows * size];
+        java.util.Arrays.fill(dy, 2f);
+        DropoutMask.backward(rows * size, dy, mask, dx);
+        for (int i = 0; i < dx.length; i++) {
+            assertEquals(2f * mask[i], dx[i]);
+        }
+    }
+
+    @Test
+    void masksDifferBetweenSeedsStepsAndExamples() {
+        assertNotEquals(pattern(1, 1, 0), pattern(2, 1, 0));
+        assertNotEquals(pattern(1, 1, 0), pattern(1, 2, 0));
+        assertNotEquals(pattern(1, 1, 0), pattern(1, 1, 1));
+        assertEquals(pattern(1, 1, 0), pattern(1, 1, 0));
+    }
+
+    private static String pattern(long seed, long step, int example) {
+        StringBuilder s = new StringBuilder();
+        for (int p = 0; p < 64; p++) {
+            s.append(DropoutMask.keeps(seed, step, example, p, 0.5f) ? '1' : '0');
+        }
+        return s.toString();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.kiln.runtime.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SoftmaxCrossEntropyTest {
+
+    @Test
+    void largeLogitsStayFinite() {
+        float[] logits = {1000f, 0f, -1000f};
+        float[] d = new float[3];
+        double loss = SoftmaxCrossEntropy.lossAndGradient(logits, 1, 3, new int[] {1}, 0, 1f, d);
+        assertEquals(1000.0, loss, 1e-9);
+        assertEquals(1f, d[0], 0f);
+        assertEquals(-1f, d[1], 0f);
+        assertEquals(0f, d[2], 0f);
+    }
+
+    @Test
+    void gradientIsProbabilityMinusOneHotOverBatch() {
+        float[] logits = {0.5f, -1f, 2f, 0f, 0f, 0f};
+        int[] labels = {9, 2, 0};      // rows start at label offset 1
+        float[] d = new float[6];
+        float[] p = new float[6];
+        double loss = SoftmaxCrossEntropy.lossAndGradient(logits, 2, 3, labels, 1, 0.5f, d);
+        SoftmaxCrossEntropy.probabilities(logits, 2, 3, p, 0);
+        double expected = -Math.log(p[2]) - Math.log(p[3]);
+        assertEquals(expected, loss, 1e-6);
+        assertEquals(loss, SoftmaxCrossEntropy.loss(logits, 2, 3, labels, 1), 1e-12);
+        for (int k = 0; k < 6; k++) {
+            float onehot = k == 2 || k == 3 ? 1f : 0f;
+            assertEquals((p[k] - onehot) * 0.5f, d[k], 1e-7f);
+        }
+        assertEquals(1.0, p[0] + p[1] + p[2], 1e-6);
+        assertEquals(1f / 3, p[4], 1e-7f);
+    }
+
+    @Test
+    void correctCountsTheFirstMaximum() {
+        float[] logits = {1f, 3f, 3f, 5f, 0f, 0f};
+        assertEquals(2, SoftmaxCrossEntropy.correct(logits, 2, 3, new int[] {1, 0}, 0));
+        assertEquals(0, SoftmaxCrossEntropy.correct(logits, 2, 3, new int[] {2, 1}, 0));
+        assertTrue(SoftmaxCrossEntropy.correct(logits, 1, 3, new int[] {1}, 0) == 1);
+    }
+}
