@@ -1,0 +1,131 @@
+package dev.kiln.processor;
+
+import com.google.auto.service.AutoService;
+import dev.kiln.processor.check.CheckResult;
+import dev.kiln.processor.check.NetworkChecker;
+import dev.kiln.processor.diag.Diagnostic;
+import dev.kiln.processor.diag.Message;
+import dev.kiln.processor.generate.ModelFileGenerator;
+import dev.kiln.processor.model.NetworkModel;
+import dev.kiln.processor.read.NetworkReader;
+import dev.kiln.processor.read.ReadNetwork;
+import dev.kiln.processor.read.Site;
+import dev.kiln.processor.summary.SummaryTable;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic.Kind;
+
+/**
+ * Checks every {@code @Network} class and generates its model: read the class into plain values,
+ * check them (all problems reported, with the arithmetic and a repair), and only if nothing is
+ * wrong, write the model. Nothing thrown inside reaches javac: an unexpected exception becomes
+ * one {@code [Kiln/InternalError]} on the class.
+ *
+ * <p>Options: {@code -Akiln.summary=true} prints each valid network's summary table as a note;
+ * {@code -Akiln.generate=false} checks without writing models (quick checks, and the processor's
+ * own tests).
+ */
+@AutoService(Processor.class)
+public final class KilnProcessor extends AbstractProcessor {
+
+    static final String SUMMARY_OPTION = "kiln.summary";
+    static final String GENERATE_OPTION = "kiln.generate";
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+        return Set.of("dev.kiln.dsl.Network");
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+        return SourceVersion.latestSupported();
+    }
+
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(SUMMARY_OPTION, GENERATE_OPTION);
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+        TypeElement network = processingEnv.getElementUtils().getTypeElement("dev.kiln.dsl.Network");
+        if (network == null) {
+            return false;
+        }
+        for (Element element : round.getElementsAnnotatedWith(network)) {
+            if (element instanceof TypeElement type) {
+                try {
+                    process(type);
+                } catch (RuntimeException | LinkageError e) {
+                    internalError(type, e);
+                }
+            }
+        }
+        return false;
+    }
+
+    private void process(TypeElement type) {
+        NetworkReader reader = new NetworkReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils());
+        Optional<ReadNetwork> read = reader.read(type);
+        if (read.isEmpty()) {
+            return;
+        }
+        ReadNetwork network = read.get();
+        Reporter reporter = new Reporter(processingEnv.getMessager());
+        for (ReadNetwork.Located problem : network.problems()) {
+            reporter.report(problem.diagnostic(), problem.site());
+        }
+        CheckResult result = NetworkChecker.check(network.spec());
+        for (Diagnostic diagnostic : result.diagnostics()) {
+            reporter.report(diagnostic, network.siteOf(diagnostic));
+        }
+        if (reporter.hadErrors() || result.model().isEmpty()) {
+            return;
+        }
+        NetworkModel model = result.model().get();
+        if (option(SUMMARY_OPTION, false)) {
+            List<String> lines = Arrays.asList(SummaryTable.render(model).split("\n"));
+            reporter.report(new Diagnostic(Message.SUMMARY, Diagnostic.NETWORK, null, lines), network.network());
+        }
+        if (option(GENERATE_OPTION, true)) {
+            write(model, type, network.network(), reporter);
+        }
+    }
+
+    private void write(NetworkModel model, TypeElement type, Site site, Reporter reporter) {
+        try {
+            new ModelFileGenerator().write(model, type, processingEnv.getFiler());
+        } catch (IOException e) {
+            reporter.report(Diagnostic.of(Message.WRITE_FAILED, Diagnostic.NETWORK, null, List.of(),
+                    type.getQualifiedName(), e.getMessage()), site);
+        }
+    }
+
+    private boolean option(String name, boolean otherwise) {
+        Map<String, String> options = processingEnv.getOptions();
+        if (!options.containsKey(name)) {
+            return otherwise;
+        }
+        String value = options.get(name);
+        // "-Akiln.summary" with no value means true, as a flag reads.
+        return value == null || value.isEmpty() || Boolean.parseBoolean(value);
+    }
+
+    private void internalError(TypeElement type, Throwable e) {
+        StackTraceElement where = e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null;
+        String cause = e + (where == null ? "" : " at " + where);
+        Diagnostic diagnostic = Diagnostic.of(Message.INTERNAL_ERROR, Diagnostic.NETWORK, null, List.of(),
+                type.getQualifiedName(), cause);
+        processingEnv.getMessager().printMessage(Kind.ERROR, diagnostic.text(), type);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.kiln.processor.diag;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Numbers as messages show them. */
+public final class Numbers {
+
+    private Numbers() {}
+
+    /**
+     * A quotient with two decimals and no trailing zeros: 31/3 as "10.33", 21/2 as "10.5", 22/2 as
+     * "11". A fraction that would round to a whole number at two decimals (1999/200) gets as many
+     * decimals as it needs to show it is not one.
+     */
+    public static String quotient(long numerator, long denominator) {
+        BigDecimal exact = BigDecimal.valueOf(numerator);
+        BigDecimal divisor = BigDecimal.valueOf(denominator);
+        boolean whole = numerator % denominator == 0;
+        for (int scale = 2; ; scale++) {
+            BigDecimal rounded = exact.divide(divisor, scale, RoundingMode.HALF_UP).stripTrailingZeros();
+            boolean looksWhole = rounded.scale() <= 0;
+            if (whole || !looksWhole) {
+                return rounded.toPlainString();
+            }
+        }
+    }
+
+    /** A double as the user would write it: 0.5, 1.0E-4, NaN. */
+    public static String decimal(double value) {
+        return Double.toString(value);
+    }
+
+    /** "1 row", "2 rows". */
+    public static String count(long n, String singular) {
+        return n + " " + (n == 1 ? singular : singular + "s");
+    }
+}
