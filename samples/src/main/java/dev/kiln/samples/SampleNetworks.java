@@ -1,0 +1,94 @@
+package dev.kiln.samples;
+
+import dev.kiln.runtime.model.Model;
+import dev.kiln.samples.networks.AlexNetModel;
+import dev.kiln.samples.networks.EmotionModel;
+import dev.kiln.samples.networks.KerasMnistModel;
+import dev.kiln.samples.networks.LenetLikeModel;
+import dev.kiln.samples.networks.PytorchMnistModel;
+import dev.kiln.samples.networks.Tf1636Model;
+import dev.kiln.samples.networks.TfMnistModel;
+import dev.kiln.samples.networks.Vgg19Model;
+import java.util.Arrays;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The seed networks by their command-line names, with the hyper-parameters their tutorials used.
+ * The models are the classes the annotation processor generated from {@code samples.networks}.
+ */
+public enum SampleNetworks {
+    TF_MNIST("tf-mnist", TfMnistModel::create, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    KERAS_MNIST("keras-mnist", KerasMnistModel::create, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    PYTORCH_MNIST("pytorch-mnist", PytorchMnistModel::create, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    TF_16_36("tf-16-36", Tf1636Model::create, Data.FASHION_MNIST, "adam", 1e-4f, 64, true),
+    LENET_LIKE("lenet-like", LenetLikeModel::create, Data.FASHION_MNIST, "rmsprop", 1e-3f, 128, true),
+    EMOTION("emotion", EmotionModel::create, Data.FER2013, "adam", 1e-3f, 128, true),
+    VGG19("vgg19", Vgg19Model::create, Data.NONE, "sgd", 1e-2f, 32, false),
+    ALEXNET("alexnet", AlexNetModel::create, Data.NONE, "sgd", 1e-2f, 32, false);
+
+    /** What a network trains on. */
+    public enum Data { FASHION_MNIST, FER2013, NONE }
+
+    private final String cliName;
+    private final LongFunction<? extends Model> factory;
+    private final Data data;
+    private final String optimizer;
+    private final float learningRate;
+    private final int batchSize;
+    private final boolean trainable;
+
+    SampleNetworks(String cliName, LongFunction<? extends Model> factory, Data data, String optimizer,
+                   float learningRate, int batchSize, boolean trainable) {
+        this.cliName = cliName;
+        this.factory = factory;
+        this.data = data;
+        this.optimizer = optimizer;
+        this.learningRate = learningRate;
+        this.batchSize = batchSize;
+        this.trainable = trainable;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    /** A new model with freshly initialised weights. */
+    public Model create(long seed) {
+        return factory.apply(seed);
+    }
+
+    public Data data() {
+        return data;
+    }
+
+    /** The tutorial's optimizer: "adam", "sgd" or "rmsprop". */
+    public String defaultOptimizer() {
+        return optimizer;
+    }
+
+    public float defaultLearningRate() {
+        return learningRate;
+    }
+
+    public int defaultBatchSize() {
+        return batchSize;
+    }
+
+    /** Sections 1-6 of the seed list train; the large classics are compiled and summarised only. */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public static SampleNetworks byName(String name) {
+        return Arrays.stream(values())
+                .filter(n -> n.cliName.equalsIgnoreCase(name) || n.name().equalsIgnoreCase(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no network named '" + name + "'; choose one of "
+                        + names()));
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(SampleNetworks::cliName).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,194 @@
+package dev.kiln.samples.bench;
+
+import dev.kiln.runtime.data.DatasetLocator;
+import dev.kiln.runtime.data.MnistFormat;
+import dev.kiln.runtime.data.TrainAndTest;
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.optim.Adam;
+import dev.kiln.runtime.train.EpochReport;
+import dev.kiln.runtime.train.Trainer;
+import dev.kiln.runtime.train.TrainingConfig;
+import dev.kiln.samples.SampleNetworks;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Kiln against the PyTorch peer on the seed networks, in one run: for each network Kiln is measured
+ * and then the peer, so both see the same machine state. Prints Markdown tables.
+ */
+public final class Benchmark {
+    private final BenchmarkSettings settings;
+    private final StringBuilder report = new StringBuilder();
+
+    public Benchmark(BenchmarkSettings settings) {
+        this.settings = settings;
+    }
+
+    public void run() throws IOException {
+        Optional<PyTorchPeer> peer = settings.repositoryRoot() == null
+                ? Optional.empty() : PyTorchPeer.find(settings.repositoryRoot(), settings.peerScript());
+        if (settings.repositoryRoot() != null && peer.isEmpty()) {
+            System.err.println("kiln bench: no pytorch_peer.py found beside the repository; measuring Kiln only (--peer FILE names it)");
+        }
+        double[] peak = measurePeak(peer);
+        emit(header(peer, peak));
+        for (String name : settings.networkNames()) {
+            emit(measure(SampleNetworks.byName(name), peer, peak).render());
+        }
+        if (settings.timeToAccuracy() != null) {
+            emit(timeToAccuracy(peer));
+        }
+        if (settings.markdown() != null) {
+            Files.writeString(settings.markdown(), report.toString());
+            System.out.println("written to " + settings.markdown());
+        }
+    }
+
+    private void emit(String text) {
+        System.out.println(text);
+        System.out.flush();
+        report.append(text).append('\n');
+    }
+
+    /** FP32 peak GFLOP/s on 1 and 2 threads, NaN when it cannot be measured. */
+    private static double[] measurePeak(Optional<PyTorchPeer> peer) {
+        Optional<MachinePeak> machine = peer.flatMap(p -> MachinePeak.compile(p.script().resolveSibling("peak.c")));
+        OptionalDouble one = machine.map(m -> m.gflops(1)).orElse(OptionalDouble.empty());
+        OptionalDouble two = machine.map(m -> m.gflops(2)).orElse(OptionalDouble.empty());
+        return new double[] {Double.NaN, one.orElse(Double.NaN), two.orElse(Double.NaN)};
+    }
+
+    private String header(Optional<PyTorchPeer> peer, double[] peak) {
+        return String.format(Locale.ROOT, """
+                ## Kiln benchmark, %s
+
+                - machine: %s, %d cores; JDK %s; kernels: %s
+                - PyTorch peer: %s
+                - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, 512-bit)
+                - figures are medians over %.0f s after a %.0f s warm-up; training on random data with Adam 1e-3
+                """,
+                LocalDate.now(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                dev.kiln.runtime.kernels.KernelProvider.get().name(),
+                peer.map(p -> p.script().toString()).orElse("not run"), peak[1], peak[2],
+                settings.seconds(), settings.warmupSeconds());
+    }
+
+    private Table measure(SampleNetworks network, Optional<PyTorchPeer> peer, double[] peak) throws IOException {
+        KilnSpeed kiln = new KilnSpeed(settings.warmupSeconds(), settings.seconds());
+        List<String> alloc = new ArrayList<>();
+        Table table;
+        List<Row> rows = new ArrayList<>();
+        try (Model model = network.create(1)) {
+            table = new Table(String.format(Locale.ROOT, "%s (%.1f forward MFLOP per image)", network.cliName(),
+                    model.forwardFlops() / 1e6));
+            for (int threads : settings.threadCounts()) {
+                model.setThreads(threads);
+                for (int batch : settings.batchSizes()) {
+                    KilnSpeed.Training t = kiln.training(model, batch);
+                    rows.add(new Row(threads, batch, t.imagesPerSecond(), Double.NaN, Double.NaN));
+                    alloc.add(String.format(Locale.ROOT, "%.0f B (batch %d, %d thread%s)", t.bytesPerStep(), batch,
+                            threads, threads == 1 ? "" : "s"));
+                }
+                KilnSpeed.Inference inference = kiln.inference(model);
+                rows.add(new Row(threads, 0, inference.singleImageMicros(), inference.batch256ImagesPerSecond(),
+                        inference.bytesPerPrediction()));
+            }
+            List<PyTorchPeer.Speed> theirs = peer.isPresent()
+                    ? peer.get().speed(network.cliName(), settings.threads(), settings.batches(), settings.seconds())
+                    : List.of();
+            fill(table, rows, theirs, model.forwardFlops(), peak);
+        }
+        table.kilnOnly("heap bytes allocated per training step", String.join("; ", alloc));
+        return table;
+    }
+
+    /** A Kiln figure set: training (batch > 0) or inference (batch 0: latency, batch-256 throughput, bytes). */
+    private record Row(int threads, int batch, double first, double second, double third) {}
+
+    private void fill(Table table, List<Row> rows, List<PyTorchPeer.Speed> theirs, long flops, double[] peak) {
+        for (Row row : rows) {
+            String thr = row.threads + (row.threads == 1 ? " thread" : " threads");
+            if (row.batch > 0) {
+                double peerValue = theirs.stream().filter(s -> s.threads() == row.threads && s.batch() == row.batch)
+                        .mapToDouble(PyTorchPeer.Speed::trainImagesPerSecond).findFirst().orElse(Double.NaN);
+                table.compare("training images/s, batch " + row.batch + ", " + thr, row.first, peerValue, "%.0f");
+                double gflops = row.first * 3 * flops / 1e9;
+                double peerGflops = peerValue * 3 * flops / 1e9;
+                double share = row.threads < peak.length ? gflops / peak[row.threads] : Double.NaN;
+                table.compare(String.format(Locale.ROOT, "training GFLOP/s (3x forward), batch %d, %s; Kiln at %.0f%% of peak",
+                        row.batch, thr, 100 * share), gflops, peerGflops, "%.1f");
+            } else {
+                PyTorchPeer.Speed any = theirs.stream().filter(s -> s.threads() == row.threads).findFirst().orElse(null);
+                table.compare("1-image inference latency µs, " + thr + " (lower is better)", row.first,
+                        any == null ? Double.NaN : any.singleImageMicros(), "%.0f");
+                table.compare("batch-256 inference images/s, " + thr, row.second,
+                        any == null ? Double.NaN : any.batch256ImagesPerSecond(), "%.0f");
+                table.kilnOnly("heap bytes allocated per 1-image prediction, " + thr, String.format(Locale.ROOT, "%.0f", row.third));
+            }
+        }
+    }
+
+    /** Trains tf-mnist on Fashion-MNIST in both (Adam 1e-3, batch 64, 2 threads) and compares the time to the target accuracy. */
+    private String timeToAccuracy(Optional<PyTorchPeer> peer) throws IOException {
+        double target = settings.timeToAccuracy();
+        TrainAndTest data = DatasetLocator.standard().load(MnistFormat.FASHION_MNIST, settings.data());
+        List<EpochReport> ours;
+        try (Model model = SampleNetworks.TF_MNIST.create(1)) {
+            model.setThreads(2);
+            Trainer trainer = new Trainer(model, Adam.withLearningRate(1e-3f),
+                    TrainingConfig.of(settings.maxEpochs(), 64, 1), null, null);
+            ours = trainer.fit(data.train(), data.test());
+        }
+        List<PyTorchPeer.Epoch> theirs = peer.isPresent() ? peer.get().accuracy("tf-mnist", settings.maxEpochs(), settings.data())
+                : List.of();
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "### tf-mnist on Fashion-MNIST: wall time to %.1f%% test accuracy (Adam 1e-3, batch 64, 2 threads)%n%n"
+                        + "| epoch | Kiln s | Kiln test acc | PyTorch s | PyTorch test acc |%n|---:|---:|---:|---:|---:|%n", 100 * target));
+        double kilnTime = Double.NaN, peerTime = Double.NaN, kilnSum = 0, peerSum = 0;
+        for (int e = 0; e < Math.max(ours.size(), theirs.size()); e++) {
+            EpochReport k = e < ours.size() ? ours.get(e) : null;
+            PyTorchPeer.Epoch p = e < theirs.size() ? theirs.get(e) : null;
+            if (k != null) {
+                kilnSum += k.seconds();
+                if (Double.isNaN(kilnTime) && k.testAccuracy() >= target) {
+                    kilnTime = kilnSum;
+                }
+            }
+            if (p != null) {
+                peerSum += p.seconds();
+                if (Double.isNaN(peerTime) && p.testAccuracy() >= target) {
+                    peerTime = peerSum;
+                }
+            }
+            out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", e + 1,
+                    k == null ? "" : String.format(Locale.ROOT, "%.1f", k.seconds()),
+                    k == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * k.testAccuracy()),
+                    p == null ? "" : String.format(Locale.ROOT, "%.1f", p.seconds()),
+                    p == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * p.testAccuracy())));
+        }
+        out.append(String.format(Locale.ROOT, "%nTime to %.1f%% (training time, evaluated after each epoch): Kiln %s, PyTorch %s%s%n",
+                100 * target, seconds(kilnTime), seconds(peerTime),
+                Double.isNaN(kilnTime) || Double.isNaN(peerTime) ? "" : String.format(Locale.ROOT, ", Kiln/PyTorch %.2f", kilnTime / peerTime)));
+        return out.toString();
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "not reached" : String.format(Locale.ROOT, "%.1f s", s);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown CPU");
+        } catch (IOException | RuntimeException e) {
+            return "unknown CPU";
+        }
+    }
+}

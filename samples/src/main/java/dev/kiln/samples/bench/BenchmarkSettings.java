@@ -1,0 +1,29 @@
+package dev.kiln.samples.bench;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * What the benchmark measures.
+ *
+ * @param repositoryRoot  the repository, to find the peers beside it; null: no PyTorch peer
+ * @param peerScript      an explicit pytorch_peer.py, or null to look beside the repository
+ * @param timeToAccuracy  test accuracy to train tf-mnist to, in both, or null to skip
+ * @param markdown        file to write the tables to, or null
+ */
+public record BenchmarkSettings(String nets, String threads, String batches, double warmupSeconds, double seconds,
+                                Path repositoryRoot, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
+                                Path markdown) {
+
+    int[] threadCounts() {
+        return Arrays.stream(threads.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+
+    int[] batchSizes() {
+        return Arrays.stream(batches.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    }
+
+    String[] networkNames() {
+        return Arrays.stream(nets.split(",")).map(String::trim).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,56 @@
+package dev.kiln.samples.cli;
+
+import dev.kiln.samples.bench.Benchmark;
+import dev.kiln.samples.bench.BenchmarkSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", description = "Measures Kiln and the PyTorch peer on the seed networks in one run, interleaved, "
+        + "and prints a table per network with the ratio Kiln/PyTorch of each figure.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--nets", defaultValue = "tf-mnist,keras-mnist,pytorch-mnist,tf-16-36,lenet-like,emotion",
+            description = "Networks to measure (default: ${DEFAULT-VALUE}).")
+    String nets;
+
+    @Option(names = "--threads", defaultValue = "1,2", description = "Thread counts (default: ${DEFAULT-VALUE}).")
+    String threads;
+
+    @Option(names = "--batches", defaultValue = "64,128", description = "Training batch sizes (default: ${DEFAULT-VALUE}).")
+    String batches;
+
+    @Option(names = "--seconds", defaultValue = "3", description = "Timed seconds per figure (default: ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up seconds per figure (default: ${DEFAULT-VALUE}).")
+    double warmup;
+
+    @Option(names = "--peer", paramLabel = "FILE", description = "pytorch_peer.py (default: ../shared/peers/ beside the repository).")
+    Path peer;
+
+    @Option(names = "--no-peer", description = "Measure Kiln only.")
+    boolean noPeer;
+
+    @Option(names = "--time-to-accuracy", paramLabel = "ACCURACY",
+            description = "Also train tf-mnist on Fashion-MNIST in both and report the wall time to reach this test accuracy, e.g. 0.89.")
+    Double timeToAccuracy;
+
+    @Option(names = "--max-epochs", defaultValue = "3", description = "Epochs at most for --time-to-accuracy (default: ${DEFAULT-VALUE}).")
+    int maxEpochs;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder for --time-to-accuracy.")
+    Path data;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables as Markdown to FILE.")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = Path.of(System.getProperty("kiln.home", "."));
+        BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds,
+                noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, markdown);
+        new Benchmark(settings).run();
+        return 0;
+    }
+}

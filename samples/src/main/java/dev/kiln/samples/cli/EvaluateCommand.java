@@ -1,0 +1,37 @@
+package dev.kiln.samples.cli;
+
+import dev.kiln.runtime.data.TrainAndTest;
+import dev.kiln.runtime.io.Checkpoints;
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.train.Evaluation;
+import dev.kiln.samples.SampleNetworks;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "evaluate", description = "Test accuracy of a saved checkpoint.")
+final class EvaluateCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class, description = "The network the checkpoint is of.")
+    SampleNetworks network;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE", description = "Default: checkpoints/NETWORK.kiln.")
+    Path checkpoint;
+
+    @Mixin DataOptions data = new DataOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = checkpoint == null ? Path.of("checkpoints", network.cliName() + ".kiln") : checkpoint;
+        TrainAndTest sets = data.load(network);
+        try (Model model = network.create(0)) {
+            Checkpoints.load(file).restoreInto(model, null);
+            double accuracy = Evaluation.accuracy(model, sets.test(), 500);
+            System.out.printf("%s (step %d): test accuracy %.2f%% on %,d examples of %s%n",
+                    network.cliName(), model.step(), 100 * accuracy, sets.test().size(), sets.test().name());
+        }
+        return 0;
+    }
+}

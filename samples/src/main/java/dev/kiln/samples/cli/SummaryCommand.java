@@ -1,0 +1,22 @@
+package dev.kiln.samples.cli;
+
+import dev.kiln.runtime.model.Model;
+import dev.kiln.samples.SampleNetworks;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "summary", description = "Prints a network's layers, output shapes, parameters and FLOPs.")
+final class SummaryCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class,
+            description = "One of: tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like, emotion, vgg19, alexnet.")
+    SampleNetworks network;
+
+    @Override
+    public Integer call() {
+        try (Model model = network.create(0)) {
+            System.out.println(model.summary());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kiln.samples.cli;
+
+import dev.kiln.runtime.data.TrainAndTest;
+import dev.kiln.runtime.io.FileCheckpointStore;
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.EpochReport;
+import dev.kiln.runtime.train.Trainer;
+import dev.kiln.runtime.train.TrainingConfig;
+import dev.kiln.samples.SampleNetworks;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "train", description = "Trains a sample network, printing progress and each epoch's test accuracy, "
+        + "and saves a checkpoint after every epoch.")
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class,
+            description = "tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like or emotion.")
+    SampleNetworks network;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = {"--batch-size", "-b"}, paramLabel = "N", description = "Examples per step (default: the tutorial's).")
+    Integer batchSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: every core).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order and dropout (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Checkpoint file (default: checkpoints/NETWORK.kiln). Training resumes from it when it exists.")
+    Path checkpoint;
+
+    @Option(names = "--fresh", description = "Start over even if the checkpoint exists (it is then overwritten).")
+    boolean fresh;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "0",
+            description = "Also save every STEPS steps inside an epoch (default: only after each epoch).")
+    int checkpointEvery;
+
+    @Mixin DataOptions data = new DataOptions();
+    @Mixin OptimizerOptions optimizerOptions = new OptimizerOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        if (!network.trainable()) {
+            throw new IllegalArgumentException(network.cliName() + " is compiled and summarised only; train one of the "
+                    + "networks of sections 1-6: tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like, emotion");
+        }
+        TrainAndTest sets = data.load(network);
+        int batch = batchSize == null ? network.defaultBatchSize() : batchSize;
+        Path file = checkpoint == null ? Path.of("checkpoints", network.cliName() + ".kiln") : checkpoint;
+        if (file.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        }
+        try (Model model = network.create(seed)) {
+            if (threads != null) {
+                model.setThreads(threads);
+            }
+            Optimizer optimizer = optimizerOptions.create(network);
+            System.out.printf("kiln: training %s on %s (%,d examples; test %,d), %s, batch %d, %d thread%s%n",
+                    network.cliName(), sets.train().name(), sets.train().size(), sets.test().size(),
+                    optimizer.describe(), batch, model.threads(), model.threads() == 1 ? "" : "s");
+            TrainingConfig config = TrainingConfig.of(epochs, batch, seed).withCheckpoint(file, checkpointEvery, !fresh);
+            Trainer trainer = new Trainer(model, optimizer, config, new FileCheckpointStore(file), new ProgressDisplay());
+            var reports = trainer.fit(sets.train(), sets.test());
+            if (!reports.isEmpty()) {
+                EpochReport last = reports.get(reports.size() - 1);
+                System.out.printf("kiln: test accuracy %.2f%% after %d epoch%s; checkpoint %s%n",
+                        100 * last.testAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", file);
+            } else {
+                System.out.printf("kiln: %s already holds %d epochs; nothing to do (use --epochs N or --fresh)%n",
+                        file, epochs);
+            }
+        }
+        return 0;
+    }
+}
