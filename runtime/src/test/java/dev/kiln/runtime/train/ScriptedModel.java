@@ -1,0 +1,86 @@
+package dev.kiln.runtime.train;
+
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.model.Parameter;
+import dev.kiln.runtime.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongToDoubleFunction;
+
+/**
+ * A model whose training loss is a given function of the step, and which records the first
+ * pixel of every example it was trained on (the examples below carry their index there), so tests
+ * can see exactly which data the loop fed in which order.
+ */
+final class ScriptedModel implements Model {
+    private final LongToDoubleFunction lossAtStep;
+    final List<Integer> seen = new ArrayList<>();
+    private long step;
+    private long seed;
+    private int correct;
+
+    ScriptedModel(LongToDoubleFunction lossAtStep) {
+        this.lossAtStep = lossAtStep;
+    }
+
+    @Override
+    public float trainStep(float[] images, int[] labels, int count, Optimizer optimizer) {
+        step++;
+        correct = 0;
+        for (int i = 0; i < count; i++) {
+            seen.add((int) images[i]);
+            correct += labels[i] % 2; // half the labels are odd
+        }
+        return (float) lossAtStep.applyAsDouble(step);
+    }
+
+    @Override public int lastBatchCorrect() { return correct; }
+    @Override public String name() { return "Scripted"; }
+    @Override public String architecture() { return "scripted"; }
+    @Override public int inputChannels() { return 1; }
+    @Override public int inputHeight() { return 1; }
+    @Override public int inputWidth() { return 1; }
+    @Override public int classes() { return 2; }
+    @Override public float[] predict(float[] image) { return new float[] {1, 0}; }
+    @Override public void predictBatch(float[] images, int count, float[] probabilities) {
+        for (int i = 0; i < count; i++) {
+            probabilities[2 * i] = 1; // always class 0
+            probabilities[2 * i + 1] = 0;
+        }
+    }
+    @Override public float loss(float[] images, int[] labels, int count) { return 0; }
+    @Override public List<Parameter> parameters() { return List.of(); }
+    @Override public long step() { return step; }
+    @Override public void setStep(long step) { this.step = step; }
+    @Override public long seed() { return seed; }
+    @Override public void setSeed(long seed) { this.seed = seed; }
+    @Override public int threads() { return 1; }
+    @Override public void setThreads(int threads) {}
+    @Override public String summary() { return "scripted"; }
+    @Override public long forwardFlops() { return 0; }
+    @Override public void close() {}
+
+    /** {@code size} examples whose single pixel is their index and whose label is index % 2. */
+    static Examples examples(int size) {
+        return new Examples() {
+            @Override public int size() { return size; }
+
+            @Override
+            public void fill(int[] order, int from, int count, float[] images, int[] labels) {
+                for (int i = 0; i < count; i++) {
+                    images[i] = order[from + i];
+                    labels[i] = order[from + i] % 2;
+                }
+            }
+
+            @Override
+            public int[] order(long seed, int epoch) {
+                int[] order = new int[size];
+                for (int i = 0; i < size; i++) {
+                    order[i] = (int) ((i * 7L + epoch * 3L + seed) % size); // a permutation when gcd(7, size) = 1
+                }
+                return order;
+            }
+        };
+    }
+}
