@@ -1,0 +1,87 @@
+package dev.kiln.runtime.kernels;
+
+import dev.kiln.dsl.Activation;
+
+/**
+ * {@link Kernels} on the Vector API ({@code jdk.incubator.vector}), at the machine's preferred
+ * vector width. Load it only through {@link KernelProvider}: this class links against the
+ * incubator module.
+ *
+ * <p>This class only dispatches: {@link VectorConv} and {@link VectorDense} lay out the work
+ * (zero-padded copies so hot loops have no border tests, packed panels, blocks of channels and
+ * pixels) and run the register-blocked tiles of {@link VectorTiles}. Max-pool backward and
+ * average pooling are memory-bound scatters and sums and reuse the scalar code.
+ */
+public final class VectorKernels implements Kernels {
+
+    private final ScalarKernels scalar = new ScalarKernels();
+
+    @Override
+    public String name() {
+        return "vector(" + VectorTiles.S.vectorBitSize() + "-bit)";
+    }
+
+    @Override
+    public void convForward(ConvGeometry g, Activation act,
+                            float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
+        VectorConv.forward(g, act, x, xOff, w, b, y, yOff);
+    }
+
+    @Override
+    public void convBackwardInput(ConvGeometry g, float[] dz, int dzOff, float[] w, float[] dx, int dxOff) {
+        VectorConv.backwardInput(g, dz, dzOff, w, dx, dxOff);
+    }
+
+    @Override
+    public void convBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff,
+                                    float[] dw, float[] db) {
+        VectorConv.backwardWeights(g, x, xOff, dz, dzOff, dw, db);
+    }
+
+    @Override
+    public void denseForward(int rows, int in, int out, Activation act,
+                             float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
+        VectorDense.forward(rows, in, out, act, x, xOff, w, b, y, yOff);
+    }
+
+    @Override
+    public void denseBackwardInput(int rows, int in, int out, float[] dz, int dzOff, float[] w,
+                                   float[] dx, int dxOff) {
+        VectorDense.backwardInput(rows, in, out, dz, dzOff, w, dx, dxOff);
+    }
+
+    @Override
+    public void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                     float[] dw, float[] db) {
+        VectorDense.backwardWeights(rows, in, out, x, xOff, dz, dzOff, dw, db);
+    }
+
+    // ---- pooling ----
+
+    @Override
+    public void maxPoolForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
+        VectorPooling.maxForward(g, x, xOff, y, yOff, argmax, argOff);
+    }
+
+    @Override
+    public void maxPoolBackward(PoolGeometry g, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
+        scalar.maxPoolBackward(g, dy, dyOff, argmax, argOff, dx, dxOff);
+    }
+
+    @Override
+    public void avgPoolForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff) {
+        scalar.avgPoolForward(g, x, xOff, y, yOff);
+    }
+
+    @Override
+    public void avgPoolBackward(PoolGeometry g, float[] dy, int dyOff, float[] dx, int dxOff) {
+        scalar.avgPoolBackward(g, dy, dyOff, dx, dxOff);
+    }
+
+    // ---- element-wise ----
+
+    @Override
+    public void activationBackward(Activation act, float[] y, float[] dy, int off, int len) {
+        VectorActivations.backward(act, y, dy, off, len);
+    }
+}

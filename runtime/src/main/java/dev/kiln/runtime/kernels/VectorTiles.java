@@ -1,0 +1,301 @@
+package dev.kiln.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The register-blocked inner kernels shared by convolution and dense layers. Each computes one
+ * small block of outputs with every accumulator in its own local variable, so C2 keeps them in
+ * vector registers: 14 accumulators plus 2 weight vectors and 1 broadcast fit the 32 AVX-512
+ * registers without spilling (28 accumulators halved the speed, see VECTOR-NOTES). Vectors never
+ * leave a method and no method allocates.
+ *
+ * <p>A dense layer is a 1x1 convolution whose "pixels" are the rows of the batch, so one kernel
+ * serves both. Pixels are numbered 0..nPix-1; pixel p reads its input at
+ * {@code (p / rowPix) * rowJump + (p % rowPix) * pixJump}, which covers convolution rows (with
+ * stride) and dense rows (rowPix larger than nPix). A block that would run past the last pixel
+ * or row repeats the last one instead: it computes the same value twice and stores it twice, so
+ * there is no separate tail kernel and results do not depend on the blocking.
+ */
+final class VectorTiles {
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    private VectorTiles() {
+    }
+
+    /** Offset of pixel p relative to the first pixel. */
+    static int pixelBase(int p, int rowPix, int rowJump, int pixJump) {
+        return (p / rowPix) * rowJump + (p % rowPix) * pixJump;
+    }
+
+    /**
+     * Forward block: 7 pixels x 2 vectors of output channels.
+     * out[p][c] = (accumulate ? out[p][c] : b[c]) + sum over tap, t of x[base(p) + tap*tapJump + t] * w[wOff + (tap*tapLen + t)*wStride + c].
+     * In a convolution tap is the kernel row and t runs over (kernel column, input channel),
+     * which are contiguous in NHWC input and in [kh][kw][ic][oc] weights.
+     */
+    static void forward7x2(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
+                           int taps, int tapJump, int tapLen,
+                           float[] w, int wOff, int wStride,
+                           float[] b, int bOff, boolean accumulate,
+                           float[] y, int yOff, int yStride, int p0, int nPix) {
+        int last = nPix - 1;
+        int q0 = p0, q1 = Math.min(p0 + 1, last), q2 = Math.min(p0 + 2, last), q3 = Math.min(p0 + 3, last),
+                q4 = Math.min(p0 + 4, last), q5 = Math.min(p0 + 5, last), q6 = Math.min(p0 + 6, last);
+        int x0 = xOff + pixelBase(q0, rowPix, rowJump, pixJump), x1 = xOff + pixelBase(q1, rowPix, rowJump, pixJump),
+                x2 = xOff + pixelBase(q2, rowPix, rowJump, pixJump), x3 = xOff + pixelBase(q3, rowPix, rowJump, pixJump),
+                x4 = xOff + pixelBase(q4, rowPix, rowJump, pixJump), x5 = xOff + pixelBase(q5, rowPix, rowJump, pixJump),
+                x6 = xOff + pixelBase(q6, rowPix, rowJump, pixJump);
+        int y0 = yOff + q0 * yStride, y1 = yOff + q1 * yStride, y2 = yOff + q2 * yStride, y3 = yOff + q3 * yStride,
+                y4 = yOff + q4 * yStride, y5 = yOff + q5 * yStride, y6 = yOff + q6 * yStride;
+        FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61;
+        if (accumulate) {
+            a00 = FloatVector.fromArray(S, y, y0); a01 = FloatVector.fromArray(S, y, y0 + L);
+            a10 = FloatVector.fromArray(S, y, y1); a11 = FloatVector.fromArray(S, y, y1 + L);
+            a20 = FloatVector.fromArray(S, y, y2); a21 = FloatVector.fromArray(S, y, y2 + L);
+            a30 = FloatVector.fromArray(S, y, y3); a31 = FloatVector.fromArray(S, y, y3 + L);
+            a40 = FloatVector.fromArray(S, y, y4); a41 = FloatVector.fromArray(S, y, y4 + L);
+            a50 = FloatVector.fromArray(S, y, y5); a51 = FloatVector.fromArray(S, y, y5 + L);
+            a60 = FloatVector.fromArray(S, y, y6); a61 = FloatVector.fromArray(S, y, y6 + L);
+        } else {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff), b1 = FloatVector.fromArray(S, b, bOff + L);
+            a00 = b0; a10 = b0; a20 = b0; a30 = b0; a40 = b0; a50 = b0; a60 = b0;
+            a01 = b1; a11 = b1; a21 = b1; a31 = b1; a41 = b1; a51 = b1; a61 = b1;
+        }
+        for (int tap = 0; tap < taps; tap++) {
+            int wi = wOff + tap * tapLen * wStride;
+            for (int t = tap * tapJump, end = t + tapLen; t < end; t++, wi += wStride) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
+                FloatVector v = FloatVector.broadcast(S, x[x0 + t]);
+                a00 = v.fma(w0, a00); a01 = v.fma(w1, a01);
+                v = FloatVector.broadcast(S, x[x1 + t]);
+                a10 = v.fma(w0, a10); a11 = v.fma(w1, a11);
+                v = FloatVector.broadcast(S, x[x2 + t]);
+                a20 = v.fma(w0, a20); a21 = v.fma(w1, a21);
+                v = FloatVector.broadcast(S, x[x3 + t]);
+                a30 = v.fma(w0, a30); a31 = v.fma(w1, a31);
+                v = FloatVector.broadcast(S, x[x4 + t]);
+                a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
+                v = FloatVector.broadcast(S, x[x5 + t]);
+                a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
+                v = FloatVector.broadcast(S, x[x6 + t]);
+                a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
+            }
+        }
+        a00.intoArray(y, y0); a01.intoArray(y, y0 + L);
+        a10.intoArray(y, y1); a11.intoArray(y, y1 + L);
+        a20.intoArray(y, y2); a21.intoArray(y, y2 + L);
+        a30.intoArray(y, y3); a31.intoArray(y, y3 + L);
+        a40.intoArray(y, y4); a41.intoArray(y, y4 + L);
+        a50.intoArray(y, y5); a51.intoArray(y, y5 + L);
+        a60.intoArray(y, y6); a61.intoArray(y, y6 + L);
+    }
+
+    /**
+     * As {@link #forward7x2} for one vector of channels, with no masks: every array must hold a
+     * whole vector at every offset read or written (callers pass zero-padded panels, see TileLoops).
+     */
+    static void forward7x1(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
+                           int taps, int tapJump, int tapLen,
+                           float[] w, int wOff, int wStride,
+                           float[] b, int bOff, boolean accumulate,
+                           float[] y, int yOff, int yStride, int p0, int nPix) {
+        int last = nPix - 1;
+        int q0 = p0, q1 = Math.min(p0 + 1, last), q2 = Math.min(p0 + 2, last), q3 = Math.min(p0 + 3, last),
+                q4 = Math.min(p0 + 4, last), q5 = Math.min(p0 + 5, last), q6 = Math.min(p0 + 6, last);
+        int x0 = xOff + pixelBase(q0, rowPix, rowJump, pixJump), x1 = xOff + pixelBase(q1, rowPix, rowJump, pixJump),
+                x2 = xOff + pixelBase(q2, rowPix, rowJump, pixJump), x3 = xOff + pixelBase(q3, rowPix, rowJump, pixJump),
+                x4 = xOff + pixelBase(q4, rowPix, rowJump, pixJump), x5 = xOff + pixelBase(q5, rowPix, rowJump, pixJump),
+                x6 = xOff + pixelBase(q6, rowPix, rowJump, pixJump);
+        int y0 = yOff + q0 * yStride, y1 = yOff + q1 * yStride, y2 = yOff + q2 * yStride, y3 = yOff + q3 * yStride,
+                y4 = yOff + q4 * yStride, y5 = yOff + q5 * yStride, y6 = yOff + q6 * yStride;
+        FloatVector a0, a1, a2, a3, a4, a5, a6;
+        if (accumulate) {
+            a0 = FloatVector.fromArray(S, y, y0); a1 = FloatVector.fromArray(S, y, y1);
+            a2 = FloatVector.fromArray(S, y, y2); a3 = FloatVector.fromArray(S, y, y3);
+            a4 = FloatVector.fromArray(S, y, y4); a5 = FloatVector.fromArray(S, y, y5);
+            a6 = FloatVector.fromArray(S, y, y6);
+        } else {
+            FloatVector b0 = FloatVector.fromArray(S, b, bOff);
+            a0 = b0; a1 = b0; a2 = b0; a3 = b0; a4 = b0; a5 = b0; a6 = b0;
+        }
+        for (int tap = 0; tap < taps; tap++) {
+            int wi = wOff + tap * tapLen * wStride;
+            for (int t = tap * tapJump, end = t + tapLen; t < end; t++, wi += wStride) {
+                FloatVector w0 = FloatVector.fromArray(S, w, wi);
+                a0 = FloatVector.broadcast(S, x[x0 + t]).fma(w0, a0);
+                a1 = FloatVector.broadcast(S, x[x1 + t]).fma(w0, a1);
+                a2 = FloatVector.broadcast(S, x[x2 + t]).fma(w0, a2);
+                a3 = FloatVector.broadcast(S, x[x3 + t]).fma(w0, a3);
+                a4 = FloatVector.broadcast(S, x[x4 + t]).fma(w0, a4);
+                a5 = FloatVector.broadcast(S, x[x5 + t]).fma(w0, a5);
+                a6 = FloatVector.broadcast(S, x[x6 + t]).fma(w0, a6);
+            }
+        }
+        a0.intoArray(y, y0); a1.intoArray(y, y1); a2.intoArray(y, y2); a3.intoArray(y, y3);
+        a4.intoArray(y, y4); a5.intoArray(y, y5); a6.intoArray(y, y6);
+    }
+
+    /**
+     * Weight-gradient block: 7 weight rows x 2 vectors of output channels, summed over every pixel.
+     * dw[j][c] += sum over pixels p (nRows rows of rowPix) of x[base(p) + off(j)] * dz[p*dzStride + c], where weight row j
+     * (kernel row, kernel column, input channel flattened) reads off(j) = (j / tapLen)*tapJump + j % tapLen.
+     * Rows past the last repeat it; the accumulators start from dw and are all stored at the end,
+     * so a repeated row is written twice with the same value rather than added twice.
+     */
+    static void weights7x2(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
+                           int tapLen, int tapJump, int j0, int nJ,
+                           float[] dz, int dzOff, int dzStride,
+                           float[] dw, int dwOff, int dwStride) {
+        int last = nJ - 1;
+        int j1 = Math.min(j0 + 1, last), j2 = Math.min(j0 + 2, last), j3 = Math.min(j0 + 3, last),
+                j4 = Math.min(j0 + 4, last), j5 = Math.min(j0 + 5, last), j6 = Math.min(j0 + 6, last);
+        int o0 = pixelBase(j0, tapLen, tapJump, 1), o1 = pixelBase(j1, tapLen, tapJump, 1),
+                o2 = pixelBase(j2, tapLen, tapJump, 1), o3 = pixelBase(j3, tapLen, tapJump, 1),
+                o4 = pixelBase(j4, tapLen, tapJump, 1), o5 = pixelBase(j5, tapLen, tapJump, 1),
+                o6 = pixelBase(j6, tapLen, tapJump, 1);
+        int d0 = dwOff + j0 * dwStride, d1 = dwOff + j1 * dwStride, d2 = dwOff + j2 * dwStride,
+                d3 = dwOff + j3 * dwStride, d4 = dwOff + j4 * dwStride, d5 = dwOff + j5 * dwStride,
+                d6 = dwOff + j6 * dwStride;
+        FloatVector a00 = FloatVector.fromArray(S, dw, d0), a01 = FloatVector.fromArray(S, dw, d0 + L);
+        FloatVector a10 = FloatVector.fromArray(S, dw, d1), a11 = FloatVector.fromArray(S, dw, d1 + L);
+        FloatVector a20 = FloatVector.fromArray(S, dw, d2), a21 = FloatVector.fromArray(S, dw, d2 + L);
+        FloatVector a30 = FloatVector.fromArray(S, dw, d3), a31 = FloatVector.fromArray(S, dw, d3 + L);
+        FloatVector a40 = FloatVector.fromArray(S, dw, d4), a41 = FloatVector.fromArray(S, dw, d4 + L);
+        FloatVector a50 = FloatVector.fromArray(S, dw, d5), a51 = FloatVector.fromArray(S, dw, d5 + L);
+        FloatVector a60 = FloatVector.fromArray(S, dw, d6), a61 = FloatVector.fromArray(S, dw, d6 + L);
+        // Two loops rather than pixelBase per pixel: a division per pixel would cost more than its FMAs.
+        for (int r = 0, zb = dzOff; r < nRows; r++) {
+          for (int c = 0, xb = xOff + r * rowJump; c < rowPix; c++, xb += pixJump, zb += dzStride) {
+            FloatVector z0 = FloatVector.fromArray(S, dz, zb);
+            FloatVector z1 = FloatVector.fromArray(S, dz, zb + L);
+            FloatVector v = FloatVector.broadcast(S, x[xb + o0]);
+            a00 = v.fma(z0, a00); a01 = v.fma(z1, a01);
+            v = FloatVector.broadcast(S, x[xb + o1]);
+            a10 = v.fma(z0, a10); a11 = v.fma(z1, a11);
+            v = FloatVector.broadcast(S, x[xb + o2]);
+            a20 = v.fma(z0, a20); a21 = v.fma(z1, a21);
+            v = FloatVector.broadcast(S, x[xb + o3]);
+            a30 = v.fma(z0, a30); a31 = v.fma(z1, a31);
+            v = FloatVector.broadcast(S, x[xb + o4]);
+            a40 = v.fma(z0, a40); a41 = v.fma(z1, a41);
+            v = FloatVector.broadcast(S, x[xb + o5]);
+            a50 = v.fma(z0, a50); a51 = v.fma(z1, a51);
+            v = FloatVector.broadcast(S, x[xb + o6]);
+            a60 = v.fma(z0, a60); a61 = v.fma(z1, a61);
+          }
+        }
+        a00.intoArray(dw, d0); a01.intoArray(dw, d0 + L);
+        a10.intoArray(dw, d1); a11.intoArray(dw, d1 + L);
+        a20.intoArray(dw, d2); a21.intoArray(dw, d2 + L);
+        a30.intoArray(dw, d3); a31.intoArray(dw, d3 + L);
+        a40.intoArray(dw, d4); a41.intoArray(dw, d4 + L);
+        a50.intoArray(dw, d5); a51.intoArray(dw, d5 + L);
+        a60.intoArray(dw, d6); a61.intoArray(dw, d6 + L);
+    }
+
+    /**
+     * As {@link #weights7x2} for one vector of channels, with no masks: dz and dw must hold a
+     * whole vector at every offset (callers pass zero-padded panels, see TileLoops).
+     */
+    static void weights7x1(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
+                           int tapLen, int tapJump, int j0, int nJ,
+                           float[] dz, int dzOff, int dzStride,
+                           float[] dw, int dwOff, int dwStride) {
+        int last = nJ - 1;
+        int j1 = Math.min(j0 + 1, last), j2 = Math.min(j0 + 2, last), j3 = Math.min(j0 + 3, last),
+                j4 = Math.min(j0 + 4, last), j5 = Math.min(j0 + 5, last), j6 = Math.min(j0 + 6, last);
+        int o0 = pixelBase(j0, tapLen, tapJump, 1), o1 = pixelBase(j1, tapLen, tapJump, 1),
+                o2 = pixelBase(j2, tapLen, tapJump, 1), o3 = pixelBase(j3, tapLen, tapJump, 1),
+                o4 = pixelBase(j4, tapLen, tapJump, 1), o5 = pixelBase(j5, tapLen, tapJump, 1),
+                o6 = pixelBase(j6, tapLen, tapJump, 1);
+        int d0 = dwOff + j0 * dwStride, d1 = dwOff + j1 * dwStride, d2 = dwOff + j2 * dwStride,
+                d3 = dwOff + j3 * dwStride, d4 = dwOff + j4 * dwStride, d5 = dwOff + j5 * dwStride,
+                d6 = dwOff + j6 * dwStride;
+        FloatVector a0 = FloatVector.fromArray(S, dw, d0), a1 = FloatVector.fromArray(S, dw, d1),
+                a2 = FloatVector.fromArray(S, dw, d2), a3 = FloatVector.fromArray(S, dw, d3),
+                a4 = FloatVector.fromArray(S, dw, d4), a5 = FloatVector.fromArray(S, dw, d5),
+                a6 = FloatVector.fromArray(S, dw, d6);
+        for (int r = 0, zb = dzOff; r < nRows; r++) {
+          for (int c = 0, xb = xOff + r * rowJump; c < rowPix; c++, xb += pixJump, zb += dzStride) {
+            FloatVector z = FloatVector.fromArray(S, dz, zb);
+            a0 = FloatVector.broadcast(S, x[xb + o0]).fma(z, a0);
+            a1 = FloatVector.broadcast(S, x[xb + o1]).fma(z, a1);
+            a2 = FloatVector.broadcast(S, x[xb + o2]).fma(z, a2);
+            a3 = FloatVector.broadcast(S, x[xb + o3]).fma(z, a3);
+            a4 = FloatVector.broadcast(S, x[xb + o4]).fma(z, a4);
+            a5 = FloatVector.broadcast(S, x[xb + o5]).fma(z, a5);
+            a6 = FloatVector.broadcast(S, x[xb + o6]).fma(z, a6);
+          }
+        }
+        a0.intoArray(dw, d0); a1.intoArray(dw, d1); a2.intoArray(dw, d2); a3.intoArray(dw, d3);
+        a4.intoArray(dw, d4); a5.intoArray(dw, d5); a6.intoArray(dw, d6);
+    }
+
+    /**
+     * Input-gradient block: 4 pixels x 3 input channels, each a dot product over kernel taps and
+     * the output-channel lanes, reduced once at the end (reductions are slow, keep them out of
+     * the loop). dx[p][c] (= or +=) sum over kh, kw, o in [oFrom, oTo) of
+     * dz[base(p) + dzTap0 + kh*dzKhStep + kw*dzKwStep + o] * w[kh*wKhStep + kw*wKwStep + c*wStride + o],
+     * with the first {@code lanes} lanes of every vector real. Pixels and channels past the last
+     * repeat it, which is harmless because the result overwrites (or adds once per call to) a
+     * value computed from the same inputs. Callers run the full vectors with add = false and
+     * then, if the reduction length is not a multiple of the lane count, the masked tail with add = true.
+     */
+    static void dot4x3(float[] dz, int dzOff, int rowPix, int rowJump, int pixJump,
+                       int kRows, int kCols, int dzKhStep, int dzKwStep,
+                       float[] w, int wKhStep, int wKwStep, int wStride, int c0, int nC,
+                       int oFrom, int oTo, int lanes, boolean add,
+                       float[] dx, int dxOff, int dxStride, int p0, int nPix) {
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        int lastP = nPix - 1, lastC = nC - 1;
+        int q0 = p0, q1 = Math.min(p0 + 1, lastP), q2 = Math.min(p0 + 2, lastP), q3 = Math.min(p0 + 3, lastP);
+        int c1 = Math.min(c0 + 1, lastC), c2 = Math.min(c0 + 2, lastC);
+        int z0 = dzOff + pixelBase(q0, rowPix, rowJump, pixJump), z1 = dzOff + pixelBase(q1, rowPix, rowJump, pixJump),
+                z2 = dzOff + pixelBase(q2, rowPix, rowJump, pixJump), z3 = dzOff + pixelBase(q3, rowPix, rowJump, pixJump);
+        int r0 = c0 * wStride, r1 = c1 * wStride, r2 = c2 * wStride;
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a10 = a00, a11 = a00, a12 = a00,
+                a20 = a00, a21 = a00, a22 = a00, a30 = a00, a31 = a00, a32 = a00;
+        for (int kh = 0; kh < kRows; kh++) {
+            for (int kw = 0; kw < kCols; kw++) {
+                int zt = kh * dzKhStep + kw * dzKwStep;
+                int wt = kh * wKhStep + kw * wKwStep;
+                for (int o = oFrom; o < oTo; o += L) {
+                    FloatVector w0 = FloatVector.fromArray(S, w, wt + r0 + o, m);
+                    FloatVector w1 = FloatVector.fromArray(S, w, wt + r1 + o, m);
+                    FloatVector w2 = FloatVector.fromArray(S, w, wt + r2 + o, m);
+                    FloatVector d = FloatVector.fromArray(S, dz, z0 + zt + o, m);
+                    a00 = d.fma(w0, a00); a01 = d.fma(w1, a01); a02 = d.fma(w2, a02);
+                    d = FloatVector.fromArray(S, dz, z1 + zt + o, m);
+                    a10 = d.fma(w0, a10); a11 = d.fma(w1, a11); a12 = d.fma(w2, a12);
+                    d = FloatVector.fromArray(S, dz, z2 + zt + o, m);
+                    a20 = d.fma(w0, a20); a21 = d.fma(w1, a21); a22 = d.fma(w2, a22);
+                    d = FloatVector.fromArray(S, dz, z3 + zt + o, m);
+                    a30 = d.fma(w0, a30); a31 = d.fma(w1, a31); a32 = d.fma(w2, a32);
+                }
+            }
+        }
+        int e0 = dxOff + q0 * dxStride, e1 = dxOff + q1 * dxStride, e2 = dxOff + q2 * dxStride, e3 = dxOff + q3 * dxStride;
+        float base00 = add ? dx[e0 + c0] : 0f, base01 = add ? dx[e0 + c1] : 0f, base02 = add ? dx[e0 + c2] : 0f;
+        float base10 = add ? dx[e1 + c0] : 0f, base11 = add ? dx[e1 + c1] : 0f, base12 = add ? dx[e1 + c2] : 0f;
+        float base20 = add ? dx[e2 + c0] : 0f, base21 = add ? dx[e2 + c1] : 0f, base22 = add ? dx[e2 + c2] : 0f;
+        float base30 = add ? dx[e3 + c0] : 0f, base31 = add ? dx[e3 + c1] : 0f, base32 = add ? dx[e3 + c2] : 0f;
+        dx[e0 + c0] = base00 + a00.reduceLanes(VectorOperators.ADD);
+        dx[e0 + c1] = base01 + a01.reduceLanes(VectorOperators.ADD);
+        dx[e0 + c2] = base02 + a02.reduceLanes(VectorOperators.ADD);
+        dx[e1 + c0] = base10 + a10.reduceLanes(VectorOperators.ADD);
+        dx[e1 + c1] = base11 + a11.reduceLanes(VectorOperators.ADD);
+        dx[e1 + c2] = base12 + a12.reduceLanes(VectorOperators.ADD);
+        dx[e2 + c0] = base20 + a20.reduceLanes(VectorOperators.ADD);
+        dx[e2 + c1] = base21 + a21.reduceLanes(VectorOperators.ADD);
+        dx[e2 + c2] = base22 + a22.reduceLanes(VectorOperators.ADD);
+        dx[e3 + c0] = base30 + a30.reduceLanes(VectorOperators.ADD);
+        dx[e3 + c1] = base31 + a31.reduceLanes(VectorOperators.ADD);
+        dx[e3 + c2] = base32 + a32.reduceLanes(VectorOperators.ADD);
+    }
+}

@@ -1,0 +1,260 @@
+package dev.kiln.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.kiln.dsl.Activation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every method of {@link VectorKernels} against {@link ScalarKernels} at awkward sizes: channel
+ * counts around the lane count (1, 3, 7, 13, 16, 17, 36, 64), odd spatial sizes, square and
+ * non-square kernels, strides 1-3, SAME padding with the extra row after, and dense shapes that
+ * cross the k-block. Arrays start at non-zero offsets and are surrounded by values that must stay
+ * untouched. Shapes stay small because the first calls run before C2 has compiled anything.
+ *
+ * <p>Tolerance: FMA and a different summation order change the rounding; with inputs in [-1, 1]
+ * the difference of a sum of n products stays below n * 2^-21 plus a few ulps of the result.
+ */
+class VectorKernelsTest {
+
+    private static final Kernels SCALAR = new ScalarKernels();
+    private static final Kernels VECTOR = new VectorKernels();
+    private static final int PAD = 5;               // offset of every array and guard cells after it
+    private static final float GUARD = 12345f;
+
+    static ConvGeometry same(int inC, int h, int w, int outC, int kh, int kw, int stride) {
+        int outH = (h + stride - 1) / stride, outW = (w + stride - 1) / stride;
+        int padH = Math.max((outH - 1) * stride + kh - h, 0), padW = Math.max((outW - 1) * stride + kw - w, 0);
+        return new ConvGeometry(inC, h, w, outC, kh, kw, stride, padH / 2, padW / 2, outH, outW);
+    }
+
+    static ConvGeometry valid(int inC, int h, int w, int outC, int kh, int kw, int stride) {
+        return new ConvGeometry(inC, h, w, outC, kh, kw, stride, 0, 0, (h - kh) / stride + 1, (w - kw) / stride + 1);
+    }
+
+    static Stream<ConvGeometry> convShapes() {
+        return Stream.of(
+                same(1, 28, 28, 32, 5, 5, 1),     // tf-mnist conv1
+                same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image
+                valid(32, 13, 13, 64, 3, 3, 1),   // keras-mnist conv2
+                valid(32, 13, 13, 64, 2, 2, 1),   // pytorch-mnist conv2
+                same(16, 7, 7, 36, 5, 5, 1),      // tf-16-36 conv2 (36 = 2 vectors + 4)
+                valid(3, 13, 13, 7, 3, 3, 1),
+                same(7, 5, 5, 17, 3, 3, 2),       // SAME stride 2: the extra padding row goes after
+                same(13, 7, 7, 36, 5, 5, 3),
+                valid(16, 5, 7, 16, 3, 2, 1),     // non-square kernel and image
+                same(17, 13, 5, 13, 1, 5, 1),
+                valid(64, 1, 1, 3, 1, 1, 1),
+                same(3, 1, 1, 64, 3, 3, 1),       // one pixel, all taps but one in the padding
+                new ConvGeometry(36, 7, 7, 1, 3, 3, 2, 1, 1, 4, 4),
+                valid(1, 28, 28, 16, 2, 2, 2),
+                valid(7, 13, 13, 36, 5, 5, 3),
+                valid(13, 28, 5, 17, 5, 1, 3));
+    }
+
+    @ParameterizedTest
+    @MethodSource("convShapes")
+    void convForward(ConvGeometry g) {
+        Random rnd = new Random(g.hashCode());
+        float[] x = data(rnd, g.inSize()), w = plain(rnd, g.weightSize()), b = plain(rnd, g.outC());
+        for (Activation act : Activation.values()) {
+            float[] expected = guarded(g.outSize()), actual = guarded(g.outSize());
+            SCALAR.convForward(g, act, x, PAD, w, b, expected, PAD);
+            VECTOR.convForward(g, act, x, PAD, w, b, actual, PAD);
+            assertClose(expected, actual, g.kh() * g.kw() * g.inC() + 1, "convForward " + act + " " + g);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("convShapes")
+    void convBackwardInput(ConvGeometry g) {
+        Random rnd = new Random(g.hashCode() + 1);
+        float[] dz = data(rnd, g.outSize()), w = plain(rnd, g.weightSize());
+        float[] expected = data(rnd, g.inSize() + 2 * PAD), actual = expected.clone();   // garbage to overwrite
+        SCALAR.convBackwardInput(g, dz, PAD, w, expected, PAD);
+        VECTOR.convBackwardInput(g, dz, PAD, w, actual, PAD);
+        assertClose(expected, actual, g.kh() * g.kw() * g.outC(), "convBackwardInput " + g);
+    }
+
+    @ParameterizedTest
+    @MethodSource("convShapes")
+    void convBackwardWeights(ConvGeometry g) {
+        Random rnd = new Random(g.hashCode() + 2);
+        float[] x = data(rnd, g.inSize()), dz = data(rnd, g.outSize());
+        float[] dwExpected = plain(rnd, g.weightSize()), dwActual = dwExpected.clone();   // accumulates onto this
+        float[] dbExpected = plain(rnd, g.outC()), dbActual = dbExpected.clone();
+        SCALAR.convBackwardWeights(g, x, PAD, dz, PAD, dwExpected, dbExpected);
+        VECTOR.convBackwardWeights(g, x, PAD, dz, PAD, dwActual, dbActual);
+        int pixels = g.outH() * g.outW();
+        assertClose(dwExpected, dwActual, pixels + 1, "convBackwardWeights dw " + g);
+        assertClose(dbExpected, dbActual, pixels + 1, "convBackwardWeights db " + g);
+    }
+
+    /** rows x in x out: sizes 1, 7, 10, 17, 64, 1025 (past four k-blocks of 256), rows 1..7. */
+    static Stream<int[]> denseShapes() {
+        int[][] inOut = {{1, 1}, {7, 10}, {10, 7}, {17, 64}, {64, 17}, {1025, 10}, {10, 1025}, {64, 64}, {1, 17}, {17, 1}};
+        List<int[]> shapes = new ArrayList<>();
+        for (int rows = 1; rows <= 7; rows++) {
+            for (int[] io : inOut) {
+                shapes.add(new int[] {rows, io[0], io[1]});
+            }
+        }
+        shapes.add(new int[] {64, 1025, 64});
+        return shapes.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("denseShapes")
+    void dense(int[] shape) {
+        int rows = shape[0], in = shape[1], out = shape[2];
+        String what = rows + "x" + in + "->" + out;
+        Random rnd = new Random(rows * 31L + in * 7L + out);
+        float[] x = data(rnd, rows * in), w = plain(rnd, in * out), b = plain(rnd, out);
+        for (Activation act : Activation.values()) {
+            float[] expected = guarded(rows * out), actual = guarded(rows * out);
+            SCALAR.denseForward(rows, in, out, act, x, PAD, w, b, expected, PAD);
+            VECTOR.denseForward(rows, in, out, act, x, PAD, w, b, actual, PAD);
+            assertClose(expected, actual, in + 1, "denseForward " + act + " " + what);
+        }
+
+        float[] dz = data(rnd, rows * out);
+        float[] dxExpected = data(rnd, rows * in + 2 * PAD), dxActual = dxExpected.clone();
+        SCALAR.denseBackwardInput(rows, in, out, dz, PAD, w, dxExpected, PAD);
+        VECTOR.denseBackwardInput(rows, in, out, dz, PAD, w, dxActual, PAD);
+        assertClose(dxExpected, dxActual, out, "denseBackwardInput " + what);
+
+        float[] dwExpected = plain(rnd, in * out), dwActual = dwExpected.clone();
+        float[] dbExpected = plain(rnd, out), dbActual = dbExpected.clone();
+        SCALAR.denseBackwardWeights(rows, in, out, x, PAD, dz, PAD, dwExpected, dbExpected);
+        VECTOR.denseBackwardWeights(rows, in, out, x, PAD, dz, PAD, dwActual, dbActual);
+        assertClose(dwExpected, dwActual, rows + 1, "denseBackwardWeights dw " + what);
+        assertClose(dbExpected, dbActual, rows + 1, "denseBackwardWeights db " + what);
+    }
+
+    static Stream<PoolGeometry> poolShapes() {
+        return Stream.of(
+                new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14),
+                new PoolGeometry(64, 11, 11, 2, 2, 2, 0, 0, 5, 5),      // last row and column dropped
+                new PoolGeometry(36, 7, 7, 2, 2, 2, 0, 0, 4, 4),        // SAME: the window past the edge
+                new PoolGeometry(13, 13, 13, 3, 3, 2, 1, 1, 7, 7),      // overlapping, padded on both sides
+                new PoolGeometry(17, 5, 5, 5, 5, 1, 0, 0, 1, 1),        // global
+                new PoolGeometry(1, 7, 7, 3, 3, 1, 1, 1, 7, 7),
+                new PoolGeometry(3, 5, 7, 3, 2, 3, 0, 0, 1, 2));
+    }
+
+    @ParameterizedTest
+    @MethodSource("poolShapes")
+    void maxPool(PoolGeometry g) {
+        Random rnd = new Random(g.hashCode());
+        for (boolean ties : new boolean[] {false, true}) {
+            float[] x = data(rnd, g.inSize());
+            if (ties) {                                   // few distinct values, so windows hold ties
+                for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2);
+            }
+            float[] yExpected = guarded(g.outSize()), yActual = guarded(g.outSize());
+            int[] argExpected = new int[g.outSize() + 2 * PAD], argActual = new int[g.outSize() + 2 * PAD];
+            SCALAR.maxPoolForward(g, x, PAD, yExpected, PAD, argExpected, PAD);
+            VECTOR.maxPoolForward(g, x, PAD, yActual, PAD, argActual, PAD);
+            assertArrayEquals(yExpected, yActual, "maxPoolForward " + g);
+            assertArrayEquals(argExpected, argActual, "maxPoolForward argmax " + g);
+
+            float[] dy = data(rnd, g.outSize());
+            float[] dxExpected = data(rnd, g.inSize() + 2 * PAD), dxActual = dxExpected.clone();
+            SCALAR.maxPoolBackward(g, dy, PAD, argExpected, PAD, dxExpected, PAD);
+            VECTOR.maxPoolBackward(g, dy, PAD, argActual, PAD, dxActual, PAD);
+            assertArrayEquals(dxExpected, dxActual, "maxPoolBackward " + g);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("poolShapes")
+    void avgPool(PoolGeometry g) {
+        Random rnd = new Random(g.hashCode() + 1);
+        float[] x = data(rnd, g.inSize());
+        float[] expected = guarded(g.outSize()), actual = guarded(g.outSize());
+        SCALAR.avgPoolForward(g, x, PAD, expected, PAD);
+        VECTOR.avgPoolForward(g, x, PAD, actual, PAD);
+        assertClose(expected, actual, g.kh() * g.kw(), "avgPoolForward " + g);
+
+        float[] dy = data(rnd, g.outSize());
+        float[] dxExpected = data(rnd, g.inSize() + 2 * PAD), dxActual = dxExpected.clone();
+        SCALAR.avgPoolBackward(g, dy, PAD, dxExpected, PAD);
+        VECTOR.avgPoolBackward(g, dy, PAD, dxActual, PAD);
+        assertClose(dxExpected, dxActual, g.kh() * g.kw(), "avgPoolBackward " + g);
+    }
+
+    @Test
+    void activationBackward() {
+        Random rnd = new Random(7);
+        for (Activation act : Activation.values()) {
+            for (int len : new int[] {1, 15, 16, 17, 100}) {
+                float[] y = data(rnd, len + 2 * PAD);
+                if (act == Activation.RELU) {
+                    for (int i = 0; i < y.length; i += 3) y[i] = 0f;    // the boundary case
+                }
+                float[] expected = data(rnd, len + 2 * PAD), actual = expected.clone();
+                SCALAR.activationBackward(act, y, expected, PAD, len);
+                VECTOR.activationBackward(act, y, actual, PAD, len);
+                assertClose(expected, actual, 2, "activationBackward " + act + " len " + len);
+            }
+        }
+    }
+
+    @Test
+    void reluSendsNegativeZeroAndNaNToZeroLikeTheScalarPath() {
+        float[] x = new float[] {-0f, Float.NaN, -1f, 2f};
+        float[] w = {1f};
+        float[] expected = new float[4], actual = new float[4];
+        SCALAR.denseForward(4, 1, 1, Activation.RELU, x, 0, w, new float[1], expected, 0);
+        VECTOR.denseForward(4, 1, 1, Activation.RELU, x, 0, w, new float[1], actual, 0);
+        assertArrayEquals(expected, actual);
+    }
+
+    @Test
+    void nameReportsTheVectorWidth() {
+        assertEquals("vector(" + VectorTiles.S.vectorBitSize() + "-bit)", VECTOR.name());
+    }
+
+    // ---- helpers ----
+
+    /** PAD guard cells, n values uniform in [-1, 1), PAD guard cells. */
+    private static float[] data(Random rnd, int n) {
+        float[] a = guarded(n);
+        for (int i = PAD; i < PAD + n; i++) a[i] = rnd.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    /** n values uniform in [-1, 1), no guard cells (weights and gradients indexed from 0). */
+    private static float[] plain(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = rnd.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    private static float[] guarded(int n) {
+        float[] a = new float[n + 2 * PAD];
+        java.util.Arrays.fill(a, GUARD);
+        return a;
+    }
+
+    /** |e - a| <= n * 2^-21 + 4 ulp(e) per element; reports the first element that differs. */
+    private static void assertClose(float[] expected, float[] actual, int n, String what) {
+        assertEquals(expected.length, actual.length, what);
+        double tol = n * 0x1p-21;
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], a = actual[i];
+            if (Float.isNaN(e) && Float.isNaN(a)) continue;
+            if (!(Math.abs(e - a) <= tol + 4 * Math.ulp(e))) {
+                fail(what + ": element " + i + " expected " + e + " but was " + a + " (tolerance " + tol + ")");
+            }
+        }
+    }
+}
