@@ -20,8 +20,12 @@ import picocli.CommandLine.Command;
 public final class KilnCommand {
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Kiln's error handling: a user's mistake is one clear line, not a stack trace. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new KilnCommand());
-        // A user's mistake (no data, bad checkpoint, ...) is one clear line, not a stack trace.
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("kiln: " + UserErrors.describe(e));
             if (Boolean.getBoolean("kiln.debug")) {
@@ -29,6 +33,6 @@ public final class KilnCommand {
             }
             return 1;
         });
-        System.exit(cli.execute(args));
+        return cli;
     }
 }
