@@ -85,6 +85,9 @@ public final class KilnProcessor extends AbstractProcessor {
         for (ReadNetwork.Located problem : network.problems()) {
             reporter.report(problem.diagnostic(), problem.site());
         }
+        if (network.problems().stream().anyMatch(p -> p.diagnostic().message() == Message.NOT_A_CLASS)) {
+            return; // an interface or enum has no layers to check: one cause, one error
+        }
         CheckResult result = NetworkChecker.check(network.spec());
         for (Diagnostic diagnostic : result.diagnostics()) {
             reporter.report(diagnostic, network.siteOf(diagnostic));

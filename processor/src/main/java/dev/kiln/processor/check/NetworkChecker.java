@@ -59,8 +59,13 @@ public final class NetworkChecker {
     }
 
     private static Optional<Shape> input(List<Integer> input, List<Diagnostic> found) {
-        boolean valid = input.size() == 3 && input.stream().allMatch(n -> n > 0)
-                && (long) input.get(0) * input.get(1) * input.get(2) <= Integer.MAX_VALUE;
+        boolean valid = input.size() == 3 && input.stream().allMatch(n -> n > 0);
+        if (valid && (long) input.get(0) * input.get(1) * input.get(2) > Integer.MAX_VALUE) {
+            long values = (long) input.get(0) * input.get(1) * input.get(2);
+            found.add(Diagnostic.of(Message.INPUT_TOO_LARGE, Diagnostic.NETWORK, "input", List.of(),
+                    input.get(0) + "x" + input.get(1) + "x" + input.get(2), String.format("%,d", values)));
+            return Optional.empty();
+        }
         if (!valid) {
             String written = input.stream().map(String::valueOf)
                     .collect(java.util.stream.Collectors.joining(", ", "{", "}"));

@@ -13,6 +13,8 @@ public enum Message {
     // --- the @Network class itself
     INVALID_INPUT("InvalidInput", Severity.ERROR,
             "input = %s must be three positive sizes {channels, height, width}"),
+    INPUT_TOO_LARGE("InputTooLarge", Severity.ERROR,
+            "input %s has %s values per example, more than a Java array holds"),
     NO_LAYERS("NoLayers", Severity.ERROR,
             "%s has no layers: declare fields of type dev.kiln.dsl.Layer, each with one layer annotation"),
     LAST_LAYER_NOT_DENSE("LastLayerNotDense", Severity.ERROR,
