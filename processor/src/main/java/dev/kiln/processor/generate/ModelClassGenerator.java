@@ -74,6 +74,11 @@ final class ModelClassGenerator {
             input = new Tensor(layer.forwardOutput(), "ws." + layer.out, null,
                     trainableSoFar ? "ws." + layer.dOut : null);
         }
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i) instanceof PoolEmitter pool) {
+                pool.fuseActivationBackward(layers.get(i - 1));
+            }
+        }
     }
 
     JavaFile generate(Element origin) {

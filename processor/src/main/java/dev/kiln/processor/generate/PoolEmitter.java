@@ -3,6 +3,7 @@ package dev.kiln.processor.generate;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.kiln.dsl.Activation;
 import dev.kiln.processor.model.LayerSpec.GlobalAvgPoolSpec;
 import dev.kiln.processor.model.LayerSpec.PoolKind;
 import dev.kiln.processor.model.LayerSpec.PoolSpec;
@@ -21,6 +22,13 @@ final class PoolEmitter extends LayerEmitter {
     private final boolean max;
     private final String geometry;
     private final String argmax;
+    /**
+     * The ReLU layer this max pool reads, when the pool applies that ReLU's backward (null if not).
+     * Max pooling hands each output gradient to one input cell whose value equals the pooled
+     * output, so masking by the pooled output (y <= 0 gives 0) is exactly masking by that cell,
+     * and it reads a quarter of the values (for 2x2) instead of the whole layer output.
+     */
+    private WeightedEmitter fusedRelu;
 
     PoolEmitter(ResolvedLayer layer, int index, Names names) {
         super(layer, index, names);
@@ -101,16 +109,35 @@ final class PoolEmitter extends LayerEmitter {
         return perExample(call);
     }
 
+    /**
+     * Takes over the ReLU backward of the layer this pool reads, when that is exact: a max pool,
+     * a ReLU layer right before it, and a gradient to pass back.
+     */
+    void fuseActivationBackward(LayerEmitter previous) {
+        if (max && inputGradient() && previous instanceof WeightedEmitter weighted
+                && weighted.activation() == Activation.RELU) {
+            fusedRelu = weighted;
+            weighted.activationBackwardDoneBy = layer.name();
+        }
+    }
+
     @Override
     CodeBlock backward() {
         if (!inputGradient()) {
             return CodeBlock.of("");   // no parameters: nothing to do unless an earlier layer needs the gradient
+        }
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (fusedRelu != null) {
+            code.add("// $L's ReLU backward, on the pooled gradient: each one reaches a single cell equal to the pooled value\n",
+                            fusedRelu.layer.name())
+                    .addStatement("kernels.activationBackward($T.RELU, ws.$N, ws.$N, 0, rows * $N.outSize())",
+                            RuntimeTypes.ACTIVATION, out, dOut, geometry);
         }
         CodeBlock call = max
                 ? CodeBlock.of("kernels.maxPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\nws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
                         geometry, dOut, geometry, argmax, geometry, in.grad(), geometry)
                 : CodeBlock.of("kernels.avgPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
                         geometry, dOut, geometry, in.grad(), geometry);
-        return perExample(call);
+        return code.add(perExample(call)).build();
     }
 }

@@ -22,6 +22,8 @@ abstract class WeightedEmitter extends LayerEmitter {
     final String dBias;
     /** Index of the weight in the model's parameter list; the bias follows it. */
     int firstParam;
+    /** Set when the max pool that follows applies this layer's ReLU backward to its smaller gradient. */
+    String activationBackwardDoneBy;
 
     private final Activation activation;
     private final InitSpec init;
@@ -115,6 +117,10 @@ abstract class WeightedEmitter extends LayerEmitter {
     CodeBlock activationBackward(String perExampleSize) {
         if (activation() == Activation.NONE) {
             return CodeBlock.of("");
+        }
+        if (activationBackwardDoneBy != null) {
+            return CodeBlock.of("// ($L's backward already applied the $L backward to its gradient.)\n",
+                    activationBackwardDoneBy, activationName(activation()));
         }
         return CodeBlock.builder()
                 .addStatement("kernels.activationBackward($T.$L, ws.$N, ws.$N, 0, rows * $L)",

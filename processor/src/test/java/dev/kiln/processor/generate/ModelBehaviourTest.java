@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class ModelBehaviourTest {
 
     /** Plain SGD with the L2 term, allocation-free, so tests do not depend on the optimizer package. */
-    static final class Sgd implements Optimizer {
+    static class Sgd implements Optimizer {
         private float lr;
 
         Sgd(float lr) {
@@ -95,6 +95,33 @@ class ModelBehaviourTest {
             }
             assertEquals(6, a.step());
             assertTrue(first[5] < first[0] || first[4] < first[0], "training lowers the loss: " + Arrays.toString(first));
+        }
+    }
+
+    /**
+     * A step that fails after the chunks but before the reduction leaves partial sums in the
+     * workers' gradient buffers, which a good step otherwise leaves cleared; the next step must
+     * not add them in. The model that failed must then train exactly like one that never did.
+     */
+    @Test
+    void aStepThatFailsBeforeTheUpdateLeavesNoGradientBehind() {
+        NetworkModel net = TestNetworks.CONV_DENSE;
+        Optimizer failing = new Sgd(0.2f) {
+            @Override
+            public boolean beginStep(List<Parameter> parameters) {
+                throw new IllegalStateException("optimizer failure");
+            }
+        };
+        try (var failed = model(net, 42, 2); var clean = model(net, 42, 2)) {
+            float[] images = GeneratedModelTest.images(net, 7, 99);
+            int[] labels = GeneratedModelTest.labels(net, 7, 98);
+            assertThrows(IllegalStateException.class, () -> failed.trainStep(images, labels, 7, failing));
+            assertEquals(0, failed.step());
+            assertArrayEquals(train(clean, net, 3), train(failed, net, 3), "losses, compared bit for bit");
+            for (int p = 0; p < clean.parameters().size(); p++) {
+                assertArrayEquals(clean.parameters().get(p).value(), failed.parameters().get(p).value(),
+                        clean.parameters().get(p).name());
+            }
         }
     }
 

@@ -62,5 +62,16 @@ final class TestNetworks {
             .dense("logits", 3, NONE)
             .build();
 
-    static final List<NetworkModel> ALL = List.of(CONV_DENSE, STRIDES, STRIDE3_DROPOUT, FROZEN_MIDDLE, FROZEN_FIRST);
+    /**
+     * ReLU into an overlapping SAME max pool (3x3 stride 2): the pool applies the ReLU backward to
+     * its own gradient, and input cells shared by several windows add up more than one gradient.
+     */
+    static final NetworkModel RELU_OVERLAP_POOL = new NetBuilder("ReluOverlapPool", 2, 7, 7)
+            .conv("conv", 3, 3, 3, 1, SAME, 0, RELU, HE, 0, true)
+            .pool("pool", MAX, 3, 2, SAME, 0)
+            .dense("logits", 3, NONE)
+            .build();
+
+    static final List<NetworkModel> ALL = List.of(CONV_DENSE, STRIDES, STRIDE3_DROPOUT, FROZEN_MIDDLE, FROZEN_FIRST,
+            RELU_OVERLAP_POOL);
 }

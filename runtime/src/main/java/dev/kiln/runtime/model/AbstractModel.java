@@ -5,6 +5,7 @@ import dev.kiln.runtime.optim.Optimizer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Everything a generated model does that does not depend on its layers: worker threads and the
@@ -20,6 +21,12 @@ import java.util.Objects;
  * examples {@code [t*n/T, (t+1)*n/T)}; each thread accumulates its gradients separately and the
  * sums are added in thread order, so a seed and a thread count give bit-identical results.
  * Dropout masks depend on the example's index in the batch, not on its thread.
+ *
+ * <p>Element-wise work on the gradients is split by index range among the workers: each clears
+ * its slice of every gradient buffer before the step, and after the chunks each sums its slice
+ * over the threads and hands it to the optimizer ({@link Optimizer#updateRange}) while it is
+ * still in cache. Every value gets the same operations in the same order as on one thread, so
+ * this changes no result; it only keeps the second core busy and reads the buffers once.
  *
  * @param <W> the generated workspace type
  */
@@ -68,6 +75,12 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private W single;
     /** [thread][parameter]; thread 0's buffers are the parameters' own gradients. Null until training. */
     private float[][][] threadGrads;
+    /** Whether the buffers of threads 1.. are all zero: the reduction clears them; a failed step may not have. */
+    private boolean workerGradsZero = true;
+    /** This step clears the buffers of every thread, not only thread 0's (set when {@link #workerGradsZero} was false). */
+    private boolean clearEveryThread;
+    /** Workers that have cleared their slice of the gradient buffers in this step; backward waits for all. */
+    private final AtomicInteger clearedSlices = new AtomicInteger();
     private double[] chunkLoss;
     private int[] chunkCorrect;
 
@@ -76,10 +89,18 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private int[] batchLabels;
     private int batchCount;
     private float[] batchOut;
+    private Optimizer batchOptimizer;
     private final WorkerPool.Task trainTask = this::trainChunk;
     private final WorkerPool.Task lossTask = this::lossChunk;
     private final WorkerPool.Task predictTask = this::predictChunk;
     private final WorkerPool.Task reduceTask = this::reduceSlice;
+    private final WorkerPool.Task reduceAndUpdateTask = this::reduceAndUpdateSlice;
+
+    /**
+     * Values per piece of the fused reduction and update: the gradient, weight and optimizer
+     * slots of one piece (5 x 16 KB for Adam on 2 threads) stay in L2 between the two passes.
+     */
+    private static final int UPDATE_BLOCK = 4096;
 
     protected AbstractModel(ModelInfo info, long seed, int threads, Kernels kernels) {
         this.info = Objects.requireNonNull(info);
@@ -283,16 +304,26 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             allocateThreadGradients();
         }
         begin(images, labels, count);
+        double loss;
         try {
+            clearEveryThread = !workerGradsZero;
+            workerGradsZero = false;
+            clearedSlices.set(0);
             pool.run(trainTask);
-            if (pool.size() > 1) {
+            loss = finishLoss(count);            // before the update: the L2 term reads the weights the loss saw
+            if (pool.size() == 1) {
+                optimizer.step(parameters);
+            } else if (optimizer.beginStep(parameters)) {
+                batchOptimizer = optimizer;
+                pool.run(reduceAndUpdateTask);
+            } else {
                 pool.run(reduceTask);
+                optimizer.step(parameters);
             }
+            workerGradsZero = true;
         } finally {
             end();
         }
-        double loss = finishLoss(count);
-        optimizer.step(parameters);
         step++;
         return (float) loss;
     }
@@ -341,10 +372,10 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
 
     private void trainChunk(int worker) {
         float[][] grads = threadGrads[worker];
-        for (int p = 0; p < grads.length; p++) {
-            if (parameters.get(p).trainable()) {
-                Arrays.fill(grads[p], 0f);
-            }
+        try {
+            clearGradientSlice(worker);
+        } finally {
+            clearedSlices.incrementAndGet();
         }
         int from = chunkStart(worker), rows = chunkStart(worker + 1) - from;
         chunkLoss[worker] = 0;
@@ -359,6 +390,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         chunkCorrect[worker] = SoftmaxCrossEntropy.correct(ws.logits(), rows, classes(), batchLabels, from);
         chunkLoss[worker] = SoftmaxCrossEntropy.lossAndGradient(
                 ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
+        awaitClearedGradients();
         backward(ws, x, xOff, rows, from, grads);
     }
 
@@ -387,21 +419,75 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         SoftmaxCrossEntropy.probabilities(ws.logits(), rows, classes(), batchOut, from * classes());
     }
 
-    /** Adds threads 1.. into thread 0's gradients (the parameters'), in thread order, over this worker's slice. */
-    private void reduceSlice(int worker) {
+    /**
+     * Zeroes this worker's slice of thread 0's buffers (the parameters' gradients, which hold the
+     * last step's gradient until now) and, after a failed step, of the other threads' buffers.
+     */
+    private void clearGradientSlice(int worker) {
         int workers = pool.size();
         for (int p = 0; p < parameters.size(); p++) {
             if (!parameters.get(p).trainable()) {
                 continue;
             }
-            float[] total = threadGrads[0][p];
-            int from = (int) ((long) total.length * worker / workers);
-            int to = (int) ((long) total.length * (worker + 1) / workers);
-            for (int t = 1; t < workers; t++) {
-                float[] part = threadGrads[t][p];
-                for (int i = from; i < to; i++) {
-                    total[i] += part[i];
-                }
+            int length = threadGrads[0][p].length;
+            int from = sliceStart(length, worker, workers), to = sliceStart(length, worker + 1, workers);
+            for (int t = 0; t < (clearEveryThread ? workers : 1); t++) {
+                Arrays.fill(threadGrads[t][p], from, to, 0f);
+            }
+        }
+    }
+
+    /** Waits until every worker has cleared its slice; they do so first thing, so this rarely spins. */
+    private void awaitClearedGradients() {
+        for (int spin = 0; clearedSlices.get() < pool.size(); spin++) {
+            if ((spin & 1023) == 1023) {
+                Thread.yield();                   // a worker may not be scheduled yet on a busy machine
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** Sums this worker's slice of every gradient over the threads, for an optimizer that updates whole steps. */
+    private void reduceSlice(int worker) {
+        int workers = pool.size();
+        for (int p = 0; p < parameters.size(); p++) {
+            if (parameters.get(p).trainable()) {
+                int length = threadGrads[0][p].length;
+                addWorkerGradients(p, sliceStart(length, worker, workers), sliceStart(length, worker + 1, workers));
+            }
+        }
+    }
+
+    /** Sums this worker's slice of every gradient over the threads and updates it, piece by piece. */
+    private void reduceAndUpdateSlice(int worker) {
+        int workers = pool.size();
+        for (int p = 0; p < parameters.size(); p++) {
+            Parameter parameter = parameters.get(p);
+            if (!parameter.trainable()) {
+                continue;
+            }
+            int length = threadGrads[0][p].length;
+            int to = sliceStart(length, worker + 1, workers);
+            for (int from = sliceStart(length, worker, workers); from < to; from += UPDATE_BLOCK) {
+                int end = Math.min(from + UPDATE_BLOCK, to);
+                addWorkerGradients(p, from, end);
+                batchOptimizer.updateRange(parameter, from, end);
+            }
+        }
+    }
+
+    /**
+     * Adds threads 1.. into thread 0's buffer (the parameter's gradient) over [from, to), in
+     * thread order, and zeroes what it added so those buffers start the next step cleared.
+     */
+    private void addWorkerGradients(int p, int from, int to) {
+        float[] total = threadGrads[0][p];
+        for (int t = 1; t < threadGrads.length; t++) {
+            float[] part = threadGrads[t][p];
+            for (int i = from; i < to; i++) {
+                total[i] += part[i];
+                part[i] = 0f;
             }
         }
     }
@@ -409,7 +495,12 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     // ---- helpers ----
 
     private int chunkStart(int worker) {
-        return (int) ((long) batchCount * worker / pool.size());
+        return sliceStart(batchCount, worker, pool.size());
+    }
+
+    /** Where part {@code part} of {@code parts} of {@code length} items starts; part {@code parts} gives the end. */
+    private static int sliceStart(int length, int part, int parts) {
+        return (int) ((long) length * part / parts);
     }
 
     /** The chunk's input in NHWC: the caller's array itself when there is one channel. */
@@ -447,6 +538,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         batchImages = null;
         batchLabels = null;
         batchOut = null;
+        batchOptimizer = null;
     }
 
     private double finishLoss(int count) {
@@ -464,6 +556,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private void allocateThreadGradients() {
         int threads = pool.size();
         threadGrads = new float[threads][parameters.size()][];
+        workerGradsZero = true;
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
             threadGrads[0][p] = parameter.grad();

@@ -37,20 +37,52 @@ public abstract class AbstractOptimizer implements Optimizer {
 
     @Override
     public final void step(List<Parameter> parameters) {
-        step++;
-        for (Parameter p : parameters) {
-            if (!p.trainable()) {
-                continue;
+        beginStep(parameters);
+        for (int i = 0; i < parameters.size(); i++) {     // indexed: no iterator in a training step
+            Parameter p = parameters.get(i);
+            if (p.trainable()) {
+                update(p, 0, p.size());
             }
-            update(p, step);
         }
     }
 
     /**
-     * Updates one parameter for step {@code step} (1 for the first). Implementations read
-     * {@link #decayFactor()} and each {@link #slot} they need.
+     * Counts the step, lets the subclass {@link #prepare} its per-step constants, and creates any
+     * missing slot now, on this thread, so that {@link #updateRange} calls only read the slot map
+     * and may run on several threads at once.
      */
-    protected abstract void update(Parameter p, long step);
+    @Override
+    public final boolean beginStep(List<Parameter> parameters) {
+        step++;
+        prepare(step);
+        int slotCount = slotNames().size();
+        for (int i = 0; i < parameters.size(); i++) {
+            Parameter p = parameters.get(i);
+            for (int s = 0; s < slotCount && p.trainable(); s++) {
+                slot(p, s);
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public final void updateRange(Parameter p, int from, int to) {
+        if (from < 0 || to > p.size() || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + p.name() + " (" + p.size() + " values)");
+        }
+        update(p, from, to);
+    }
+
+    /** Per-step constants (e.g. Adam's bias corrections) for step {@code step}, 1 for the first; before any update of that step. */
+    protected void prepare(long step) {
+    }
+
+    /**
+     * Updates values {@code [from, to)} of one trainable parameter for the current step. Each
+     * value's update depends only on that index, so ranges may run in any order or in parallel.
+     * Implementations read {@link #decayFactor()} and each {@link #slot} they need.
+     */
+    protected abstract void update(Parameter p, int from, int to);
 
     /** The slot names this optimizer keeps for every trainable parameter, e.g. "m", "v"; {@link #slot} takes their index. */
     protected abstract List<String> slotNames();

@@ -29,7 +29,6 @@ public final class Adam extends AbstractOptimizer {
     /** Per step: lr / (1 - beta1^t) and sqrt(1 - beta2^t). */
     private float stepSize;
     private float correction2Sqrt;
-    private long preparedFor = -1;
 
     private Adam(float learningRate, double beta1, double beta2, double eps, float weightDecay) {
         super(learningRate, weightDecay);
@@ -65,12 +64,13 @@ public final class Adam extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(Parameter p, long step) {
-        if (preparedFor != step) {
-            stepSize = (float) (learningRate() / (1 - Math.pow(beta1, step)));
-            correction2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
-            preparedFor = step;
-        }
+    protected void prepare(long step) {
+        stepSize = (float) (learningRate() / (1 - Math.pow(beta1, step)));
+        correction2Sqrt = (float) Math.sqrt(1 - Math.pow(beta2, step));
+    }
+
+    @Override
+    protected void update(Parameter p, int from, int to) {
         float[] w = p.value();
         float[] grad = p.grad();
         float[] m = slot(p, M);
@@ -81,7 +81,7 @@ public final class Adam extends AbstractOptimizer {
         float beta2f = (float) beta2;
         float oneMinusBeta2 = (float) (1 - beta2);
         float epsf = (float) eps;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = grad[i] + l2 * w[i];
             float wi = w[i] * decay;
             float mi = m[i] + oneMinusBeta1 * (g - m[i]);

@@ -27,4 +27,22 @@ public interface Optimizer {
 
     /** For checkpoints and logs: "adam(lr=0.001, betas=0.9/0.999, eps=1e-08)". */
     String describe();
+
+    /**
+     * Starts a step that {@link #updateRange} then applies in pieces, possibly from several threads
+     * at once: a model with worker threads splits each parameter by index range among them.
+     * Returns false when this optimizer only updates whole steps; the caller then calls
+     * {@link #step} instead. Together the pieces give exactly what {@code step(parameters)} gives.
+     */
+    default boolean beginStep(List<Parameter> parameters) {
+        return false;
+    }
+
+    /**
+     * Updates values {@code [from, to)} of the trainable parameter {@code p} for the step that
+     * {@link #beginStep} began. Calls for disjoint ranges may run at the same time.
+     */
+    default void updateRange(Parameter p, int from, int to) {
+        throw new UnsupportedOperationException(describe() + " updates whole steps only");
+    }
 }

@@ -92,7 +92,7 @@ public final class RmsProp extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(Parameter p, long step) {
+    protected void update(Parameter p, int from, int to) {
         float[] w = p.value();
         float[] grad = p.grad();
         float[] v = slot(p, 0);
@@ -102,7 +102,7 @@ public final class RmsProp extends AbstractOptimizer {
         float lr = learningRate();
         float oneMinusDecay = 1f - decay;
         boolean epsInside = convention == Convention.TENSORFLOW;
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = grad[i] + l2 * w[i];
             float vi = decay * v[i] + oneMinusDecay * g * g;
             v[i] = vi;

@@ -52,21 +52,21 @@ public final class Sgd extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(Parameter p, long step) {
+    protected void update(Parameter p, int from, int to) {
         float[] w = p.value();
         float[] grad = p.grad();
         float l2 = p.l2();
         float decay = decayFactor();
         float lr = learningRate();
         if (momentum == 0f) {
-            for (int i = 0; i < w.length; i++) {
+            for (int i = from; i < to; i++) {
                 float g = grad[i] + l2 * w[i];
                 w[i] = w[i] * decay - lr * g;
             }
             return;
         }
         float[] buf = slot(p, 0);
-        for (int i = 0; i < w.length; i++) {
+        for (int i = from; i < to; i++) {
             float g = grad[i] + l2 * w[i];
             float b = momentum * buf[i] + g;
             buf[i] = b;

@@ -31,7 +31,7 @@ final class KilnSpeed {
         Optimizer adam = Adam.withLearningRate(1e-3f);
         Runnable step = () -> model.trainStep(images, labels, batch, adam);
         double median = Timing.medianSeconds(step, warmupSeconds, seconds, 5);
-        return new Training(batch / median, Allocation.perCall(step, 20));
+        return new Training(batch / median, Allocation.perCall(model, step, 20));
     }
 
     /** Inference: one image on the calling thread, and a batch of 256 on the model's threads. */
@@ -43,7 +43,7 @@ final class KilnSpeed {
         float[] oneOut = new float[model.classes()];
         Runnable predictOne = () -> model.predict(one, oneOut);
         double single = Timing.medianSeconds(predictOne, warmupSeconds / 2, seconds / 2, 50);
-        double bytes = Allocation.perCall(predictOne, 200);
+        double bytes = Allocation.perCall(model, predictOne, 200);
         float[] batch = randomImages(random, 256 * model.inputSize());
         float[] probabilities = new float[256 * model.classes()];
         double batched = Timing.medianSeconds(() -> model.predictBatch(batch, 256, probabilities),
