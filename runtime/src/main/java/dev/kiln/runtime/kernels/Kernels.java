@@ -30,9 +30,28 @@ public interface Kernels {
     /** dw[kh][kw][ic][oc] += x[..][ic] * dz[oh][ow][oc] over all windows; db[oc] += sum of dz[..][oc]. */
     void convBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db);
 
+    /**
+     * Floats needed by {@link #packConvWeights}. Used like the packed dense methods (see there):
+     * pack once per weight update, share across threads, then call
+     * {@link #convBackwardInputPacked}; forward and weight gradient keep using w.
+     */
+    default int packedConvSize(ConvGeometry g) {
+        return g.weightSize();
+    }
+
+    /** Fills packed[0, packedConvSize(g)) from w[kh][kw][inC][outC]. */
+    default void packConvWeights(ConvGeometry g, float[] w, float[] packed) {
+        System.arraycopy(w, 0, packed, 0, g.weightSize());
+    }
+
+    /** {@link #convBackwardInput} on weights packed by {@link #packConvWeights}. */
+    default void convBackwardInputPacked(ConvGeometry g, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
+        convBackwardInput(g, dz, dzOff, packed, dx, dxOff);
+    }
+
     // ---- dense, a block of rows (examples) ----
 
-    /** y[r][o] = act(b[o] + sum over i of x[r][i] * w[i][o]) for r in [0, rows). */
+    /** y[r][o] = act(b[o] + sum over i of x[r][i] * w[i][o]) for r in [0, rows). ReLU is max(z, 0): NaN stays NaN. */
     void denseForward(int rows, int in, int out, Activation act,
                       float[] x, int xOff, float[] w, float[] b, float[] y, int yOff);
 
@@ -43,9 +62,64 @@ public interface Kernels {
     void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                               float[] dw, float[] db);
 
+    // ---- dense on weights packed once per update ----
+    //
+    // The plain dense methods rearrange w into cache-friendly panels on every call (12.8 MB for a
+    // 3136x1024 layer). A caller that runs a layer several times per weight update packs instead:
+    //
+    //   float[] packed = new float[k.packedDenseSize(in, out)];      // once, per layer
+    //   k.packDenseWeights(in, out, w, packed);                       // after init, each optimizer
+    //                                                                 // step and each checkpoint load
+    //   (or, on T threads at once, thread t: k.packDenseWeights(in, out, w, packed, t, T))
+    //   k.denseForwardPacked(rows, in, out, act, x, xOff, packed, b, y, yOff);
+    //   k.denseBackwardInputPacked(rows, in, out, dz, dzOff, packed, dx, dxOff);
+    //   k.denseBackwardWeights(rows, in, out, x, xOff, dz, dzOff, dw, db); // unchanged: needs no w
+    //
+    // packed is read-only for the kernels, so all threads share one array; it must be repacked
+    // whenever w changes, before the next forward. The layout belongs to the implementation (use
+    // the same Kernels instance to pack and to run); w itself stays the source of truth and the
+    // checkpoint format. Results equal the plain methods' up to rounding (the forward bit for bit).
+
+    /** Floats needed by {@link #packDenseWeights} for a layer of in inputs and out outputs. */
+    default int packedDenseSize(int in, int out) {
+        return in * out;
+    }
+
+    /** Fills packed[0, packedDenseSize(in, out)) from w[in][out]. */
+    default void packDenseWeights(int in, int out, float[] w, float[] packed) {
+        System.arraycopy(w, 0, packed, 0, in * out);
+    }
+
+    /**
+     * Share part (0 <= part < parts) of {@link #packDenseWeights}, so several threads can pack one
+     * layer at once: the shares write disjoint parts of packed, and running every part, in any
+     * order or concurrently, leaves packed exactly as one packDenseWeights call would.
+     */
+    default void packDenseWeights(int in, int out, float[] w, float[] packed, int part, int parts) {
+        if (part == 0) {
+            packDenseWeights(in, out, w, packed);
+        }
+    }
+
+    /** {@link #denseForward} on weights packed by {@link #packDenseWeights}. */
+    default void denseForwardPacked(int rows, int in, int out, Activation act,
+                                    float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
+        denseForward(rows, in, out, act, x, xOff, packed, b, y, yOff);
+    }
+
+    /** {@link #denseBackwardInput} on weights packed by {@link #packDenseWeights}. */
+    default void denseBackwardInputPacked(int rows, int in, int out, float[] dz, int dzOff, float[] packed,
+                                          float[] dx, int dxOff) {
+        denseBackwardInput(rows, in, out, dz, dzOff, packed, dx, dxOff);
+    }
+
     // ---- pooling, one example ----
 
-    /** y = max over each window; argmax[i] records the input index (relative to xOff) that won, for backward. */
+    /**
+     * y = max over each window; argmax[i] records the input index (relative to xOff) that won, for
+     * backward. Ties go to the first cell in row-major order; a NaN in the window wins (the last
+     * NaN), so NaN propagates as in PyTorch.
+     */
     void maxPoolForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff);
 
     /** dx = 0, then dx[argmax[i]] += dy[i] (overwrites dx). */
@@ -61,7 +135,8 @@ public interface Kernels {
 
     /**
      * Turns dL/dy into dL/dz in place, where y = act(z) is the stored forward output:
-     * ReLU: dz = y > 0 ? dy : 0; sigmoid: dy * y * (1 - y); tanh: dy * (1 - y^2); none: unchanged.
+     * ReLU: dz = y <= 0 ? 0 : dy (PyTorch's rule: a NaN y passes dy on); sigmoid: dy * y * (1 - y);
+     * tanh: dy * (1 - y^2); none: unchanged.
      */
     void activationBackward(Activation act, float[] y, float[] dy, int off, int len);
 }

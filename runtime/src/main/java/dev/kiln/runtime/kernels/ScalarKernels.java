@@ -18,21 +18,28 @@ public final class ScalarKernels implements Kernels {
         return "scalar";
     }
 
-    /** The activation of one value; shared with the SIMD tails so both paths agree. */
+    /**
+     * The activation of one value; shared with the SIMD path so both agree bit for bit. ReLU
+     * keeps NaN (Math.max, as PyTorch); StrictMath gives the same bits interpreted or compiled,
+     * where Math may switch to an intrinsic of different rounding once compiled.
+     */
     static float activate(Activation act, float z) {
         return switch (act) {
             case NONE -> z;
-            case RELU -> z > 0f ? z : 0f;
-            case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-z)));
-            case TANH -> (float) Math.tanh(z);
+            case RELU -> Math.max(z, 0f);
+            case SIGMOID -> (float) (1.0 / (1.0 + StrictMath.exp(-z)));
+            case TANH -> (float) StrictMath.tanh(z);
         };
     }
 
-    /** dL/dz from dL/dy and the stored output y = act(z). */
+    /**
+     * dL/dz from dL/dy and the stored output y = act(z). ReLU follows PyTorch's threshold
+     * backward: zero where y <= 0, dy elsewhere, so a NaN output passes its gradient on.
+     */
     static float activationGradient(Activation act, float y, float dy) {
         return switch (act) {
             case NONE -> dy;
-            case RELU -> y > 0f ? dy : 0f;
+            case RELU -> y <= 0f ? 0f : dy;
             case SIGMOID -> dy * y * (1f - y);
             case TANH -> dy * (1f - y * y);
         };
@@ -190,8 +197,9 @@ public final class ScalarKernels implements Kernels {
             for (int ow = 0; ow < g.outW(); ow++) {
                 int outPix = (oh * g.outW() + ow) * c;
                 for (int ch = 0; ch < c; ch++) {
-                    // The first cell inside the input starts the search; a later cell wins only
-                    // if strictly larger, so ties go to the first cell in row-major order.
+                    // The first cell inside the input starts the search; a later cell wins if
+                    // strictly larger (ties go to the first cell in row-major order) or NaN (as
+                    // PyTorch: a NaN anywhere in the window is the result, the last NaN the argmax).
                     int best = -1;
                     float bestValue = 0f;
                     for (int kh = 0; kh < g.kh(); kh++) {
@@ -200,7 +208,7 @@ public final class ScalarKernels implements Kernels {
                             if (pix < 0) continue;                          // a tap in the padding
                             int idx = pix * c + ch;
                             float v = x[xOff + idx];
-                            if (best < 0 || v > bestValue) {
+                            if (best < 0 || v > bestValue || Float.isNaN(v)) {
                                 best = idx;
                                 bestValue = v;
                             }

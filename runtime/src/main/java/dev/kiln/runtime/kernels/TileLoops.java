@@ -41,6 +41,13 @@ final class TileLoops {
         }
         for (; oc < outC; oc += L) {
             int lanes = Math.min(L, outC - oc);
+            if (lanes == L) {           // one whole vector (16 channels): in place, no panels needed
+                for (int p = 0; p < nPix; p += TILE) {
+                    VectorTiles.forward7x1(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
+                            w, wOff + oc, outC, b, oc, accumulate, y, yOff + oc, outC, p, nPix);
+                }
+                continue;
+            }
             int wRows = taps * tapLen;
             float[] wPanel = Scratch.floats(Scratch.PANEL, wRows * L);
             packColumns(w, wOff, outC, wRows, oc, lanes, L, wPanel);
@@ -79,6 +86,13 @@ final class TileLoops {
             }
         }
         for (; oc < outC; oc += L) {
+            if (oc + L <= outC) {       // one whole vector: in place, no panels needed
+                for (int j = 0; j < nJ; j += TILE) {
+                    VectorTiles.weights7x1(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, j, nJ,
+                            dz, dzOff + oc, outC, dw, oc, outC);
+                }
+                continue;
+            }
             weightsPartial(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, nJ,
                     dz, dzOff, outC, oc, Math.min(L, outC - oc), dw);
         }
@@ -110,15 +124,18 @@ final class TileLoops {
                      float[] w, int wKhStep, int wKwStep, int n, int nC,
                      float[] dx, int dxOff, int nPix) {
         int full = S.loopBound(n);
+        float[] sums = Scratch.floats(Scratch.SUMS, DOT_PIXELS * DOT_CHANNELS * L);
         for (int c = 0; c < nC; c += DOT_CHANNELS) {
             for (int p = 0; p < nPix; p += DOT_PIXELS) {
                 if (full > 0) {
                     VectorTiles.dot4x3(dz, dzOff, rowPix, rowJump, pixJump, kRows, kCols, dzKhStep, dzKwStep,
-                            w, wKhStep, wKwStep, n, c, nC, 0, full, L, false, dx, dxOff, nC, p, nPix);
+                            w, wKhStep, wKwStep, n, c, nC, 0, full, L, p, nPix, sums);
+                    VectorTiles.storeDots(sums, false, dx, dxOff, nC, p, nPix, c, nC);
                 }
                 if (full < n) {
                     VectorTiles.dot4x3(dz, dzOff, rowPix, rowJump, pixJump, kRows, kCols, dzKhStep, dzKwStep,
-                            w, wKhStep, wKwStep, n, c, nC, full, full + L, n - full, full > 0, dx, dxOff, nC, p, nPix);
+                            w, wKhStep, wKwStep, n, c, nC, full, full + L, n - full, p, nPix, sums);
+                    VectorTiles.storeDots(sums, full > 0, dx, dxOff, nC, p, nPix, c, nC);
                 }
             }
         }

@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorOperators;
 /**
  * Element-wise activations and their gradients on the Vector API, each a separate pass over a
  * contiguous range (the tile kernels leave pre-activation sums, which a dense layer's k-blocking
- * needs anyway). Tails use the scalar formulas, so both paths agree lane for lane on ReLU.
+ * needs anyway). Every lane gives the bits of the scalar formula in {@link ScalarKernels}, NaN
+ * and infinities included, whether interpreted or compiled.
  */
 final class VectorActivations {
 
@@ -27,36 +28,27 @@ final class VectorActivations {
         }
     }
 
-    // ReLU as "z > 0 ? z : 0", not max(z, 0): max would keep NaN and -0.0 where the scalar path gives 0.
+    // ReLU as max(z, 0) with Math.max semantics, as PyTorch: NaN stays NaN (a diverging run shows
+    // it in the loss instead of hiding it), and -0.0 becomes +0.0.
     private static void relu(float[] v, int off, int len) {
         int end = off + S.loopBound(len);
-        FloatVector zero = FloatVector.zero(S);
         int i = off;
         for (; i < end; i += L) {
-            FloatVector z = FloatVector.fromArray(S, v, i);
-            zero.blend(z, z.compare(VectorOperators.GT, 0f)).intoArray(v, i);
+            FloatVector.fromArray(S, v, i).max(0f).intoArray(v, i);
         }
         scalarTail(Activation.RELU, v, i, off + len);
     }
 
+    // Sigmoid and tanh run the scalar formula on every lane. The lanewise EXP and TANH of the
+    // Vector API are computed by a different library once C2 compiles them (SVML) than in the
+    // interpreter (Math), so their results would depend on the JIT's progress. No seed network
+    // spends noticeable time here.
     private static void sigmoid(float[] v, int off, int len) {
-        int end = off + S.loopBound(len);
-        FloatVector one = FloatVector.broadcast(S, 1f);
-        int i = off;
-        for (; i < end; i += L) {
-            FloatVector z = FloatVector.fromArray(S, v, i);
-            one.div(z.neg().lanewise(VectorOperators.EXP).add(1f)).intoArray(v, i);
-        }
-        scalarTail(Activation.SIGMOID, v, i, off + len);
+        scalarTail(Activation.SIGMOID, v, off, off + len);
     }
 
     private static void tanh(float[] v, int off, int len) {
-        int end = off + S.loopBound(len);
-        int i = off;
-        for (; i < end; i += L) {
-            FloatVector.fromArray(S, v, i).lanewise(VectorOperators.TANH).intoArray(v, i);
-        }
-        scalarTail(Activation.TANH, v, i, off + len);
+        scalarTail(Activation.TANH, v, off, off + len);
     }
 
     private static void scalarTail(Activation act, float[] v, int from, int to) {
@@ -75,7 +67,7 @@ final class VectorActivations {
                 FloatVector zero = FloatVector.zero(S);
                 for (; i < end; i += L) {
                     FloatVector out = FloatVector.fromArray(S, y, i);
-                    zero.blend(FloatVector.fromArray(S, dy, i), out.compare(VectorOperators.GT, 0f)).intoArray(dy, i);
+                    FloatVector.fromArray(S, dy, i).blend(zero, out.compare(VectorOperators.LE, 0f)).intoArray(dy, i);
                 }
             }
             case SIGMOID -> {

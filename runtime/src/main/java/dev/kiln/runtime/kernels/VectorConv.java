@@ -38,19 +38,49 @@ final class VectorConv {
      * correlation with the kernel flipped, every tap of every input pixel in bounds.
      */
     static void backwardInput(ConvGeometry g, float[] dz, int dzOff, float[] w, float[] dx, int dxOff) {
+        float[] flipped = null;
+        if (inputChannelsAsLanes(g)) {
+            // Built per call here (kh*kw*inC*outC floats); packed callers build it once per update.
+            flipped = Scratch.floats(Scratch.WEIGHTS, g.weightSize());
+            flipKernel(g, w, flipped);
+        }
+        backwardInput(g, dz, dzOff, w, flipped, dx, dxOff);
+    }
+
+    /** Whether the input gradient runs with input channels as lanes, on the flipped kernel. */
+    static boolean inputChannelsAsLanes(ConvGeometry g) {
+        return g.inC() >= FLIPPED_MIN_IN_C;
+    }
+
+    /** The packed form of w for {@link #backwardInputPacked}: the flipped kernel, or w itself. */
+    static void pack(ConvGeometry g, float[] w, float[] packed) {
+        if (inputChannelsAsLanes(g)) {
+            flipKernel(g, w, packed);
+        } else {
+            System.arraycopy(w, 0, packed, 0, g.weightSize());
+        }
+    }
+
+    static void backwardInputPacked(ConvGeometry g, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
+        boolean flipped = inputChannelsAsLanes(g);
+        backwardInput(g, dz, dzOff, flipped ? null : packed, flipped ? packed : null, dx, dxOff);
+    }
+
+    /**
+     * With input channels as lanes (flipped given) the forward tiles run on the flipped kernel, its
+     * channel axes swapped; with few input channels, which would leave most lanes empty, dot
+     * products over output channels run on w.
+     */
+    private static void backwardInput(ConvGeometry g, float[] dz, int dzOff, float[] w, float[] flipped,
+                                      float[] dx, int dxOff) {
         int outC = g.outC(), inC = g.inC(), kh = g.kh(), kw = g.kw();
         int rows = g.inH() + kh - 1, cols = g.inW() + kw - 1;
         float[] spread = Scratch.floats(Scratch.INPUT, rows * cols * outC);
         spreadGradient(g, dz, dzOff, rows, cols, spread);
-        if (inC >= FLIPPED_MIN_IN_C) {
-            // Input channels as lanes: the forward tiles on a flipped kernel with its channel axes
-            // swapped, built per call (kh*kw*inC*outC floats, small next to the pass itself).
-            float[] flipped = Scratch.floats(Scratch.WEIGHTS, g.weightSize());
-            flipKernel(g, w, flipped);
+        if (flipped != null) {
             TileLoops.forward(spread, 0, g.inW(), cols * outC, outC, kh, cols * outC, kw * outC,
                     flipped, 0, inC, Scratch.zeros(inC), false, dx, dxOff, g.inH() * g.inW());
         } else {
-            // Few input channels would leave most lanes empty: reduce over output channels instead.
             int tap0 = ((kh - 1) * cols + kw - 1) * outC;      // the cell tap (0, 0) reads for input pixel (0, 0)
             TileLoops.dots(spread, tap0, g.inW(), cols * outC, outC, kh, kw, -cols * outC, -outC,
                     w, kw * inC * outC, inC * outC, outC, inC, dx, dxOff, g.inH() * g.inW());

@@ -94,7 +94,7 @@ final class VectorDense {
                 xb.fma(FloatVector.fromArray(S, w, wRow + o), FloatVector.fromArray(S, y, yAt + o)).intoArray(y, yAt + o);
             }
             for (; o < out; o++) {
-                y[yAt + o] += xv * w[wRow + o];
+                y[yAt + o] = Math.fma(xv, w[wRow + o], y[yAt + o]);   // fused like the lanes, and the tiles
             }
         }
     }

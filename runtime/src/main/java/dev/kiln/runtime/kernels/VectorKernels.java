@@ -9,7 +9,8 @@ import dev.kiln.dsl.Activation;
  *
  * <p>This class only dispatches: {@link VectorConv} and {@link VectorDense} lay out the work
  * (zero-padded copies so hot loops have no border tests, packed panels, blocks of channels and
- * pixels) and run the register-blocked tiles of {@link VectorTiles}. Max-pool backward and
+ * pixels) and run the register-blocked tiles of {@link VectorTiles}; {@link PackedDense} runs dense
+ * layers on weights packed once per update. Max-pool backward and
  * average pooling are memory-bound scatters and sums and reuse the scalar code.
  */
 public final class VectorKernels implements Kernels {
@@ -39,6 +40,21 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public int packedConvSize(ConvGeometry g) {
+        return g.weightSize();
+    }
+
+    @Override
+    public void packConvWeights(ConvGeometry g, float[] w, float[] packed) {
+        VectorConv.pack(g, w, packed);
+    }
+
+    @Override
+    public void convBackwardInputPacked(ConvGeometry g, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
+        VectorConv.backwardInputPacked(g, dz, dzOff, packed, dx, dxOff);
+    }
+
+    @Override
     public void denseForward(int rows, int in, int out, Activation act,
                              float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
         VectorDense.forward(rows, in, out, act, x, xOff, w, b, y, yOff);
@@ -54,6 +70,33 @@ public final class VectorKernels implements Kernels {
     public void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                      float[] dw, float[] db) {
         VectorDense.backwardWeights(rows, in, out, x, xOff, dz, dzOff, dw, db);
+    }
+
+    @Override
+    public int packedDenseSize(int in, int out) {
+        return PackedDense.size(in, out);
+    }
+
+    @Override
+    public void packDenseWeights(int in, int out, float[] w, float[] packed) {
+        PackedDense.pack(in, out, w, packed, 0, 1);
+    }
+
+    @Override
+    public void packDenseWeights(int in, int out, float[] w, float[] packed, int part, int parts) {
+        PackedDense.pack(in, out, w, packed, part, parts);
+    }
+
+    @Override
+    public void denseForwardPacked(int rows, int in, int out, Activation act,
+                                   float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
+        PackedDense.forward(rows, in, out, act, x, xOff, packed, b, y, yOff);
+    }
+
+    @Override
+    public void denseBackwardInputPacked(int rows, int in, int out, float[] dz, int dzOff, float[] packed,
+                                         float[] dx, int dxOff) {
+        PackedDense.backwardInput(rows, in, out, dz, dzOff, packed, dx, dxOff);
     }
 
     // ---- pooling ----

@@ -19,7 +19,7 @@ final class VectorPooling {
     private VectorPooling() {
     }
 
-    /** Same contract and tie rule as {@link ScalarKernels#maxPoolForward}: the first cell wins ties. */
+    /** Same contract, tie and NaN rules as {@link ScalarKernels#maxPoolForward}: the first cell wins ties, the last NaN wins. */
     static void maxForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
         int c = g.channels();
         for (int oh = 0; oh < g.outH(); oh++) {
@@ -34,31 +34,54 @@ final class VectorPooling {
                     java.util.Arrays.fill(argmax, argOff + out, argOff + out + c, -1);
                     continue;
                 }
-                for (int ch = 0; ch < c; ch += L) {
+                int ch = 0;
+                for (; ch + L <= c; ch += L) {
                     windowMax(g, x, xOff, h0, h1, w0, w1, ch, y, yOff + out + ch, argmax, argOff + out + ch);
+                }
+                for (; ch < c; ch++) {       // channels past the last whole vector (36 = 2 x 16 + 4)
+                    channelMax(g, x, xOff, h0, h1, w0, w1, ch, y, yOff + out + ch, argmax, argOff + out + ch);
                 }
             }
         }
     }
 
+    /** One whole vector of channels [ch, ch + L). */
     private static void windowMax(PoolGeometry g, float[] x, int xOff, int h0, int h1, int w0, int w1, int ch,
                                   float[] y, int yAt, int[] argmax, int argAt) {
         int c = g.channels();
-        VectorMask<Float> m = S.indexInRange(ch, c);
-        VectorMask<Integer> mi = m.cast(I);
         int first = (h0 * g.inW() + w0) * c + ch;
-        FloatVector best = FloatVector.fromArray(S, x, xOff + first, m);
+        FloatVector best = FloatVector.fromArray(S, x, xOff + first);
         IntVector arg = LANE_INDEX.add(first);
         for (int ih = h0; ih < h1; ih++) {
             for (int iw = w0; iw < w1; iw++) {
                 int idx = (ih * g.inW() + iw) * c + ch;
-                FloatVector v = FloatVector.fromArray(S, x, xOff + idx, m);
-                VectorMask<Float> wins = v.compare(VectorOperators.GT, best);
+                FloatVector v = FloatVector.fromArray(S, x, xOff + idx);
+                VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));   // NE: NaN
                 best = best.blend(v, wins);
                 arg = arg.blend(LANE_INDEX.add(idx), wins.cast(I));
             }
         }
-        best.intoArray(y, yAt, m);
-        arg.intoArray(argmax, argAt, mi);
+        best.intoArray(y, yAt);
+        arg.intoArray(argmax, argAt);
+    }
+
+    /** One channel, with the rule of the lanes: strictly larger or NaN wins. */
+    private static void channelMax(PoolGeometry g, float[] x, int xOff, int h0, int h1, int w0, int w1, int ch,
+                                   float[] y, int yAt, int[] argmax, int argAt) {
+        int c = g.channels();
+        int best = (h0 * g.inW() + w0) * c + ch;
+        float bestValue = x[xOff + best];
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                int idx = (ih * g.inW() + iw) * c + ch;
+                float v = x[xOff + idx];
+                if (v > bestValue || Float.isNaN(v)) {
+                    best = idx;
+                    bestValue = v;
+                }
+            }
+        }
+        y[yAt] = bestValue;
+        argmax[argAt] = best;
     }
 }

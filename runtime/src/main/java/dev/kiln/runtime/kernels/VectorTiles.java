@@ -2,7 +2,6 @@ package dev.kiln.runtime.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -240,18 +239,18 @@ final class VectorTiles {
     /**
      * Input-gradient block: 4 pixels x 3 input channels, each a dot product over kernel taps and
      * the output-channel lanes, reduced once at the end (reductions are slow, keep them out of
-     * the loop). dx[p][c] (= or +=) sum over kh, kw, o in [oFrom, oTo) of
+     * the loop). Accumulator (p, c) holds, lane by lane, the sum over kh, kw, o in [oFrom, oTo) of
      * dz[base(p) + dzTap0 + kh*dzKhStep + kw*dzKwStep + o] * w[kh*wKhStep + kw*wKwStep + c*wStride + o],
-     * with the first {@code lanes} lanes of every vector real. Pixels and channels past the last
-     * repeat it, which is harmless because the result overwrites (or adds once per call to) a
-     * value computed from the same inputs. Callers run the full vectors with add = false and
+     * with the first {@code lanes} lanes of every vector real; the 12 accumulators are stored to
+     * sums (at least 12 * L floats) for {@link #storeDots} to reduce. Pixels and channels past the
+     * last repeat it, which is harmless because the result overwrites (or adds once per call to) a
+     * value computed from the same inputs. Callers run the full vectors and store with add = false,
      * then, if the reduction length is not a multiple of the lane count, the masked tail with add = true.
      */
     static void dot4x3(float[] dz, int dzOff, int rowPix, int rowJump, int pixJump,
                        int kRows, int kCols, int dzKhStep, int dzKwStep,
                        float[] w, int wKhStep, int wKwStep, int wStride, int c0, int nC,
-                       int oFrom, int oTo, int lanes, boolean add,
-                       float[] dx, int dxOff, int dxStride, int p0, int nPix) {
+                       int oFrom, int oTo, int lanes, int p0, int nPix, float[] sums) {
         VectorMask<Float> m = S.indexInRange(0, lanes);
         int lastP = nPix - 1, lastC = nC - 1;
         int q0 = p0, q1 = Math.min(p0 + 1, lastP), q2 = Math.min(p0 + 2, lastP), q3 = Math.min(p0 + 3, lastP);
@@ -280,22 +279,46 @@ final class VectorTiles {
                 }
             }
         }
-        int e0 = dxOff + q0 * dxStride, e1 = dxOff + q1 * dxStride, e2 = dxOff + q2 * dxStride, e3 = dxOff + q3 * dxStride;
+        // Reduced later in a fixed order (storeDots): reduceLanes leaves its order unspecified, and
+        // the interpreter (sequential) and C2 (a tree) do differ, so a result would depend on the JIT.
+        a00.intoArray(sums, 0); a01.intoArray(sums, L); a02.intoArray(sums, 2 * L);
+        a10.intoArray(sums, 3 * L); a11.intoArray(sums, 4 * L); a12.intoArray(sums, 5 * L);
+        a20.intoArray(sums, 6 * L); a21.intoArray(sums, 7 * L); a22.intoArray(sums, 8 * L);
+        a30.intoArray(sums, 9 * L); a31.intoArray(sums, 10 * L); a32.intoArray(sums, 11 * L);
+    }
+
+    /**
+     * Finishes a {@link #dot4x3} tile: dx[p][c] (= or +=) the sum of the L lanes of its accumulator
+     * in sums, first lane to last. Scalar code kept out of dot4x3: inlined there, its twelve
+     * loops made C2 box the tail tile's vectors (22 KB allocated per call of a 2048 -> 625 layer).
+     */
+    static void storeDots(float[] sums, boolean add, float[] dx, int dxOff, int dxStride,
+                          int p0, int nPix, int c0, int nC) {
+        int lastP = nPix - 1, lastC = nC - 1;
+        int q1 = Math.min(p0 + 1, lastP), q2 = Math.min(p0 + 2, lastP), q3 = Math.min(p0 + 3, lastP);
+        int c1 = Math.min(c0 + 1, lastC), c2 = Math.min(c0 + 2, lastC);
+        float s00 = sumLanes(sums, 0), s01 = sumLanes(sums, L), s02 = sumLanes(sums, 2 * L);
+        float s10 = sumLanes(sums, 3 * L), s11 = sumLanes(sums, 4 * L), s12 = sumLanes(sums, 5 * L);
+        float s20 = sumLanes(sums, 6 * L), s21 = sumLanes(sums, 7 * L), s22 = sumLanes(sums, 8 * L);
+        float s30 = sumLanes(sums, 9 * L), s31 = sumLanes(sums, 10 * L), s32 = sumLanes(sums, 11 * L);
+        int e0 = dxOff + p0 * dxStride, e1 = dxOff + q1 * dxStride, e2 = dxOff + q2 * dxStride, e3 = dxOff + q3 * dxStride;
+        // Every base is read before any store: a repeated pixel or channel must not add twice.
         float base00 = add ? dx[e0 + c0] : 0f, base01 = add ? dx[e0 + c1] : 0f, base02 = add ? dx[e0 + c2] : 0f;
         float base10 = add ? dx[e1 + c0] : 0f, base11 = add ? dx[e1 + c1] : 0f, base12 = add ? dx[e1 + c2] : 0f;
         float base20 = add ? dx[e2 + c0] : 0f, base21 = add ? dx[e2 + c1] : 0f, base22 = add ? dx[e2 + c2] : 0f;
         float base30 = add ? dx[e3 + c0] : 0f, base31 = add ? dx[e3 + c1] : 0f, base32 = add ? dx[e3 + c2] : 0f;
-        dx[e0 + c0] = base00 + a00.reduceLanes(VectorOperators.ADD);
-        dx[e0 + c1] = base01 + a01.reduceLanes(VectorOperators.ADD);
-        dx[e0 + c2] = base02 + a02.reduceLanes(VectorOperators.ADD);
-        dx[e1 + c0] = base10 + a10.reduceLanes(VectorOperators.ADD);
-        dx[e1 + c1] = base11 + a11.reduceLanes(VectorOperators.ADD);
-        dx[e1 + c2] = base12 + a12.reduceLanes(VectorOperators.ADD);
-        dx[e2 + c0] = base20 + a20.reduceLanes(VectorOperators.ADD);
-        dx[e2 + c1] = base21 + a21.reduceLanes(VectorOperators.ADD);
-        dx[e2 + c2] = base22 + a22.reduceLanes(VectorOperators.ADD);
-        dx[e3 + c0] = base30 + a30.reduceLanes(VectorOperators.ADD);
-        dx[e3 + c1] = base31 + a31.reduceLanes(VectorOperators.ADD);
-        dx[e3 + c2] = base32 + a32.reduceLanes(VectorOperators.ADD);
+        dx[e0 + c0] = base00 + s00; dx[e0 + c1] = base01 + s01; dx[e0 + c2] = base02 + s02;
+        dx[e1 + c0] = base10 + s10; dx[e1 + c1] = base11 + s11; dx[e1 + c2] = base12 + s12;
+        dx[e2 + c0] = base20 + s20; dx[e2 + c1] = base21 + s21; dx[e2 + c2] = base22 + s22;
+        dx[e3 + c0] = base30 + s30; dx[e3 + c1] = base31 + s31; dx[e3 + c2] = base32 + s32;
+    }
+
+    /** The L floats at sums[from..], added first to last. */
+    private static float sumLanes(float[] sums, int from) {
+        float s = sums[from];
+        for (int i = 1; i < L; i++) {
+            s += sums[from + i];
+        }
+        return s;
     }
 }

@@ -235,4 +235,82 @@ class ScalarKernelsTest {
         k.activationBackward(Activation.NONE, new float[] {-8f}, dyn, 0, 1);
         assertEquals(-3f, dyn[0], EXACT);
     }
+
+    // ---- NaN and infinities, as PyTorch treats them ----
+
+    @Test
+    void reluKeepsNaNAndInfinitiesAndTurnsNegativeZeroPositive() {
+        float nan = Float.NaN, inf = Float.POSITIVE_INFINITY;
+        float[] x = {nan, inf, -inf, -0f, -2f, 3f};
+        float[] y = new float[6];
+        k.denseForward(6, 1, 1, Activation.RELU, x, 0, new float[] {1f}, new float[1], y, 0);
+        assertArrayEquals(new float[] {nan, inf, 0f, 0f, 0f, 3f}, y);     // bitwise: +0.0, not -0.0
+    }
+
+    @Test
+    void reluGradientPassesWhereTheOutputIsNaNAsPyTorchDoes() {
+        // PyTorch's threshold backward: y <= 0 ? 0 : dy.
+        float[] y = {Float.NaN, 0f, 1f, 1f, -0f};
+        float[] dy = {2f, 3f, Float.NaN, Float.NEGATIVE_INFINITY, Float.NaN};
+        k.activationBackward(Activation.RELU, y, dy, 0, 5);
+        assertArrayEquals(new float[] {2f, 0f, Float.NaN, Float.NEGATIVE_INFINITY, 0f}, dy);
+    }
+
+    @Test
+    void maxPoolWindowWithNaNGivesNaNAndRoutesToTheLastNaN() {
+        // one 2x2 window per channel; channel 0: [1, NaN; 3, NaN], channel 1: [-inf, -inf; -inf, -inf]
+        PoolGeometry g = new PoolGeometry(2, 2, 2, 2, 2, 2, 0, 0, 1, 1);
+        float nan = Float.NaN, ninf = Float.NEGATIVE_INFINITY;
+        float[] x = {1, ninf, nan, ninf, 3, ninf, nan, ninf};
+        float[] y = new float[2];
+        int[] argmax = new int[2];
+        k.maxPoolForward(g, x, 0, y, 0, argmax, 0);
+        assertArrayEquals(new float[] {nan, ninf}, y);
+        assertArrayEquals(new int[] {6, 1}, argmax);        // the last NaN; the first of equal -infs
+        float[] dx = filled(8, 9f);
+        k.maxPoolBackward(g, new float[] {5f, 7f}, 0, argmax, 0, dx, 0);
+        assertArrayEquals(new float[] {0, 7, 0, 0, 0, 0, 5, 0}, dx, EXACT);
+    }
+
+    @Test
+    void maxPoolNaNBeforeALargerValueStillWins() {
+        PoolGeometry g = new PoolGeometry(1, 1, 3, 1, 3, 1, 0, 0, 1, 1);
+        float[] y = new float[1];
+        int[] argmax = new int[1];
+        k.maxPoolForward(g, new float[] {Float.NaN, Float.POSITIVE_INFINITY, 2f}, 0, y, 0, argmax, 0);
+        assertArrayEquals(new float[] {Float.NaN}, y);
+        assertArrayEquals(new int[] {0}, argmax);
+    }
+
+    @Test
+    void packedDenseOnTheScalarPathIsThePlainComputation() {
+        // y = x . w + b with x = [1, 2], w = [[1, 2, 3], [4, 5, 6]], b = [0.5, 0, -1]
+        float[] w = {1, 2, 3, 4, 5, 6};
+        float[] packed = new float[k.packedDenseSize(2, 3)];
+        k.packDenseWeights(2, 3, w, packed);
+        float[] inParts = new float[packed.length];
+        k.packDenseWeights(2, 3, w, inParts, 1, 2);
+        k.packDenseWeights(2, 3, w, inParts, 0, 2);
+        assertArrayEquals(packed, inParts, 0f);
+        float[] y = new float[3];
+        k.denseForwardPacked(1, 2, 3, Activation.NONE, new float[] {1, 2}, 0, packed, new float[] {0.5f, 0, -1}, y, 0);
+        assertArrayEquals(new float[] {9.5f, 12f, 14f}, y, EXACT);
+        // dx = dz . w^T with dz = [1, 0, -1]: [1 - 3, 4 - 6]
+        float[] dx = new float[2];
+        k.denseBackwardInputPacked(1, 2, 3, new float[] {1, 0, -1}, 0, packed, dx, 0);
+        assertArrayEquals(new float[] {-2f, -2f}, dx, EXACT);
+    }
+
+    @Test
+    void packedConvInputGradientOnTheScalarPathIsThePlainComputation() {
+        ConvGeometry g = new ConvGeometry(1, 3, 3, 2, 2, 2, 1, 0, 0, 2, 2);
+        float[] w = {1, -1, 0, -1, 0, -1, 1, -1};
+        float[] dz = {1, 0, 2, 1, 0, 3, -1, 2};
+        float[] packed = new float[k.packedConvSize(g)];
+        k.packConvWeights(g, w, packed);
+        float[] expected = new float[9], actual = new float[9];
+        k.convBackwardInput(g, dz, 0, w, expected, 0);
+        k.convBackwardInputPacked(g, dz, 0, packed, actual, 0);
+        assertArrayEquals(expected, actual, 0f);
+    }
 }

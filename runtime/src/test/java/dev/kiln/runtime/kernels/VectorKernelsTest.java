@@ -2,6 +2,7 @@ package dev.kiln.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.dsl.Activation;
@@ -79,9 +80,17 @@ class VectorKernelsTest {
         Random rnd = new Random(g.hashCode() + 1);
         float[] dz = data(rnd, g.outSize()), w = plain(rnd, g.weightSize());
         float[] expected = data(rnd, g.inSize() + 2 * PAD), actual = expected.clone();   // garbage to overwrite
+        float[] fromPacked = expected.clone();
         SCALAR.convBackwardInput(g, dz, PAD, w, expected, PAD);
         VECTOR.convBackwardInput(g, dz, PAD, w, actual, PAD);
         assertClose(expected, actual, g.kh() * g.kw() * g.outC(), "convBackwardInput " + g);
+
+        float[] packed = new float[VECTOR.packedConvSize(g) + 1];
+        packed[packed.length - 1] = GUARD;
+        VECTOR.packConvWeights(g, w, packed);
+        assertEquals(GUARD, packed[packed.length - 1], "pack wrote past packedConvSize " + g);
+        VECTOR.convBackwardInputPacked(g, dz, PAD, packed, fromPacked, PAD);
+        assertArrayEquals(actual, fromPacked, "convBackwardInputPacked equals convBackwardInput " + g);
     }
 
     @ParameterizedTest
@@ -139,6 +148,60 @@ class VectorKernelsTest {
         assertClose(dbExpected, dbActual, rows + 1, "denseBackwardWeights db " + what);
     }
 
+    @ParameterizedTest
+    @MethodSource("denseShapes")
+    void densePacked(int[] shape) {
+        int rows = shape[0], in = shape[1], out = shape[2];
+        String what = rows + "x" + in + "->" + out;
+        Random rnd = new Random(rows * 37L + in * 5L + out);
+        float[] x = data(rnd, rows * in), w = plain(rnd, in * out), b = plain(rnd, out);
+        float[] packed = new float[VECTOR.packedDenseSize(in, out) + 1];
+        packed[packed.length - 1] = GUARD;
+        VECTOR.packDenseWeights(in, out, w, packed);
+        assertEquals(GUARD, packed[packed.length - 1], "pack wrote past packedDenseSize " + what);
+        for (int parts : new int[] {2, 3, 7}) {            // 7: more parts than blocks for small layers
+            float[] inParts = new float[packed.length];
+            java.util.Arrays.fill(inParts, GUARD);
+            for (int part = parts - 1; part >= 0; part--) {
+                VECTOR.packDenseWeights(in, out, w, inParts, part, parts);
+            }
+            assertArrayEquals(packed, inParts, "packed in " + parts + " parts " + what);
+        }
+        for (Activation act : Activation.values()) {
+            float[] plainResult = guarded(rows * out), packedResult = guarded(rows * out), expected = guarded(rows * out);
+            SCALAR.denseForward(rows, in, out, act, x, PAD, w, b, expected, PAD);
+            VECTOR.denseForward(rows, in, out, act, x, PAD, w, b, plainResult, PAD);
+            VECTOR.denseForwardPacked(rows, in, out, act, x, PAD, packed, b, packedResult, PAD);
+            assertArrayEquals(plainResult, packedResult, "denseForwardPacked equals denseForward " + act + " " + what);
+            assertClose(expected, packedResult, in + 1, "denseForwardPacked " + act + " " + what);
+        }
+        float[] dz = data(rnd, rows * out);
+        float[] dxExpected = data(rnd, rows * in + 2 * PAD), dxActual = dxExpected.clone();
+        SCALAR.denseBackwardInput(rows, in, out, dz, PAD, w, dxExpected, PAD);
+        VECTOR.denseBackwardInputPacked(rows, in, out, dz, PAD, packed, dxActual, PAD);
+        assertClose(dxExpected, dxActual, out, "denseBackwardInputPacked " + what);
+    }
+
+    @Test
+    void densePackedRowsGiveTheSameBitsWhateverTheRowCount() {
+        // A batch split over threads must not change any row: row r alone equals row r of the block.
+        int rows = 9, in = 300, out = 70;
+        Random rnd = new Random(21);
+        float[] x = plain(rnd, rows * in), w = plain(rnd, in * out), b = plain(rnd, out), dz = plain(rnd, rows * out);
+        float[] packed = new float[VECTOR.packedDenseSize(in, out)];
+        VECTOR.packDenseWeights(in, out, w, packed);
+        float[] y = new float[rows * out], dx = new float[rows * in];
+        VECTOR.denseForwardPacked(rows, in, out, Activation.NONE, x, 0, packed, b, y, 0);
+        VECTOR.denseBackwardInputPacked(rows, in, out, dz, 0, packed, dx, 0);
+        for (int r = 0; r < rows; r++) {
+            float[] y1 = new float[out], dx1 = new float[in];
+            VECTOR.denseForwardPacked(1, in, out, Activation.NONE, x, r * in, packed, b, y1, 0);
+            VECTOR.denseBackwardInputPacked(1, in, out, dz, r * out, packed, dx1, 0);
+            assertArrayEquals(java.util.Arrays.copyOfRange(y, r * out, (r + 1) * out), y1, "forward row " + r);
+            assertArrayEquals(java.util.Arrays.copyOfRange(dx, r * in, (r + 1) * in), dx1, "dx row " + r);
+        }
+    }
+
     static Stream<PoolGeometry> poolShapes() {
         return Stream.of(
                 new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14),
@@ -159,19 +222,29 @@ class VectorKernelsTest {
             if (ties) {                                   // few distinct values, so windows hold ties
                 for (int i = 0; i < x.length; i++) x[i] = Math.round(x[i] * 2);
             }
-            float[] yExpected = guarded(g.outSize()), yActual = guarded(g.outSize());
-            int[] argExpected = new int[g.outSize() + 2 * PAD], argActual = new int[g.outSize() + 2 * PAD];
-            SCALAR.maxPoolForward(g, x, PAD, yExpected, PAD, argExpected, PAD);
-            VECTOR.maxPoolForward(g, x, PAD, yActual, PAD, argActual, PAD);
-            assertArrayEquals(yExpected, yActual, "maxPoolForward " + g);
-            assertArrayEquals(argExpected, argActual, "maxPoolForward argmax " + g);
-
-            float[] dy = data(rnd, g.outSize());
-            float[] dxExpected = data(rnd, g.inSize() + 2 * PAD), dxActual = dxExpected.clone();
-            SCALAR.maxPoolBackward(g, dy, PAD, argExpected, PAD, dxExpected, PAD);
-            VECTOR.maxPoolBackward(g, dy, PAD, argActual, PAD, dxActual, PAD);
-            assertArrayEquals(dxExpected, dxActual, "maxPoolBackward " + g);
+            maxPoolOnBothPaths(g, x, rnd);
         }
+    }
+
+    /** The vector path's max-pool output and argmax (both guarded by PAD). */
+    private record MaxPoolResult(float[] y, int[] argmax) {
+    }
+
+    /** Max pooling forward and backward on both paths, compared exactly; returns the vector path's forward. */
+    private static MaxPoolResult maxPoolOnBothPaths(PoolGeometry g, float[] x, Random rnd) {
+        float[] yExpected = guarded(g.outSize()), yActual = guarded(g.outSize());
+        int[] argExpected = new int[g.outSize() + 2 * PAD], argActual = new int[g.outSize() + 2 * PAD];
+        SCALAR.maxPoolForward(g, x, PAD, yExpected, PAD, argExpected, PAD);
+        VECTOR.maxPoolForward(g, x, PAD, yActual, PAD, argActual, PAD);
+        assertArrayEquals(yExpected, yActual, "maxPoolForward " + g);
+        assertArrayEquals(argExpected, argActual, "maxPoolForward argmax " + g);
+
+        float[] dy = data(rnd, g.outSize());
+        float[] dxExpected = data(rnd, g.inSize() + 2 * PAD), dxActual = dxExpected.clone();
+        SCALAR.maxPoolBackward(g, dy, PAD, argExpected, PAD, dxExpected, PAD);
+        VECTOR.maxPoolBackward(g, dy, PAD, argActual, PAD, dxActual, PAD);
+        assertArrayEquals(dxExpected, dxActual, "maxPoolBackward " + g);
+        return new MaxPoolResult(yActual, argActual);
     }
 
     @ParameterizedTest
@@ -208,14 +281,112 @@ class VectorKernelsTest {
         }
     }
 
+    /** Inputs in [-1, 1) with NaN, +inf and -inf sprinkled in (about one value in 7 of each kind). */
+    private static float[] withSpecials(Random rnd, int n) {
+        float[] a = data(rnd, n);
+        float[] specials = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -0f};
+        for (int i = PAD; i < PAD + n; i++) {
+            if (rnd.nextInt(7) == 0) a[i] = specials[rnd.nextInt(specials.length)];
+        }
+        return a;
+    }
+
     @Test
-    void reluSendsNegativeZeroAndNaNToZeroLikeTheScalarPath() {
-        float[] x = new float[] {-0f, Float.NaN, -1f, 2f};
-        float[] w = {1f};
-        float[] expected = new float[4], actual = new float[4];
-        SCALAR.denseForward(4, 1, 1, Activation.RELU, x, 0, w, new float[1], expected, 0);
-        VECTOR.denseForward(4, 1, 1, Activation.RELU, x, 0, w, new float[1], actual, 0);
-        assertArrayEquals(expected, actual);
+    void reluKeepsNaNAndInfinitiesBitForBitLikeTheScalarPath() {
+        Random rnd = new Random(11);
+        for (int len : new int[] {1, 15, 16, 17, 37, 100}) {
+            float[] x = withSpecials(rnd, len);
+            float[] expected = guarded(len), actual = guarded(len);
+            SCALAR.denseForward(len, 1, 1, Activation.RELU, x, PAD, new float[] {1f}, new float[1], expected, PAD);
+            VECTOR.denseForward(len, 1, 1, Activation.RELU, x, PAD, new float[] {1f}, new float[1], actual, PAD);
+            assertArrayEquals(expected, actual, "len " + len);
+            for (int i = PAD; i < PAD + len; i++) {
+                assertEquals(Float.isNaN(x[i]), Float.isNaN(actual[i]), "NaN in, NaN out at " + i);
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteInputsReachTheOutputsOfConvAndDenseLikeTheScalarPath() {
+        Random rnd = new Random(12);
+        ConvGeometry g = same(3, 9, 9, 20, 3, 3, 1);
+        float[] x = withSpecials(rnd, g.inSize()), w = plain(rnd, g.weightSize()), b = plain(rnd, g.outC());
+        float[] expected = guarded(g.outSize()), actual = guarded(g.outSize());
+        SCALAR.convForward(g, Activation.RELU, x, PAD, w, b, expected, PAD);
+        VECTOR.convForward(g, Activation.RELU, x, PAD, w, b, actual, PAD);
+        assertSameNonFinite(expected, actual, "convForward");
+        assertTrue(countNaN(actual) > 0, "some NaN must survive the ReLU");
+
+        int rows = 9, in = 40, out = 37;
+        float[] xd = withSpecials(rnd, rows * in), wd = plain(rnd, in * out), bd = plain(rnd, out);
+        float[] yExpected = guarded(rows * out), yActual = guarded(rows * out);
+        SCALAR.denseForward(rows, in, out, Activation.RELU, xd, PAD, wd, bd, yExpected, PAD);
+        VECTOR.denseForward(rows, in, out, Activation.RELU, xd, PAD, wd, bd, yActual, PAD);
+        assertSameNonFinite(yExpected, yActual, "denseForward");
+    }
+
+    @ParameterizedTest
+    @MethodSource("poolShapes")
+    void maxPoolWithNaNAndInfinitiesMatchesTheScalarPathExactly(PoolGeometry g) {
+        Random rnd = new Random(g.hashCode() + 5);
+        float[] x = withSpecials(rnd, g.inSize());
+        MaxPoolResult actual = maxPoolOnBothPaths(g, x, rnd);
+        for (int i = 0; i < g.outSize(); i++) {
+            int arg = actual.argmax()[PAD + i];
+            if (arg >= 0) {
+                assertEquals(Float.isNaN(x[PAD + arg]), Float.isNaN(actual.y()[PAD + i]), "the winner is the output, " + g);
+            }
+        }
+        boolean windowsCoverInput = g.stride() <= Math.min(g.kh(), g.kw())
+                && (g.outH() - 1) * g.stride() + g.kh() - g.padTop() >= g.inH()
+                && (g.outW() - 1) * g.stride() + g.kw() - g.padLeft() >= g.inW();
+        if (windowsCoverInput && countNaN(x) > 0) {
+            assertTrue(countNaN(actual.y()) > 0, "a NaN input must reach some window's output, " + g);
+        }
+    }
+
+    @Test
+    void activationBackwardWithNaNAndInfinitiesMatchesTheScalarPathExactly() {
+        Random rnd = new Random(13);
+        for (Activation act : Activation.values()) {
+            for (int len : new int[] {1, 16, 17, 100}) {
+                float[] y = withSpecials(rnd, len + 2 * PAD);
+                float[] expected = withSpecials(rnd, len + 2 * PAD), actual = expected.clone();
+                SCALAR.activationBackward(act, y, expected, PAD, len);
+                VECTOR.activationBackward(act, y, actual, PAD, len);
+                assertArrayEquals(expected, actual, "activationBackward " + act + " len " + len);
+            }
+        }
+    }
+
+    @Test
+    void sigmoidAndTanhGiveTheScalarBitsOnEveryLane() {
+        Random rnd = new Random(14);
+        for (Activation act : new Activation[] {Activation.SIGMOID, Activation.TANH}) {
+            float[] x = withSpecials(rnd, 37);
+            float[] expected = guarded(37), actual = guarded(37);
+            SCALAR.denseForward(37, 1, 1, act, x, PAD, new float[] {1f}, new float[1], expected, PAD);
+            VECTOR.denseForward(37, 1, 1, act, x, PAD, new float[] {1f}, new float[1], actual, PAD);
+            assertArrayEquals(expected, actual, act.toString());
+        }
+    }
+
+    /** Same NaN and infinity positions (with the same sign), finite values within a loose tolerance. */
+    private static void assertSameNonFinite(float[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            float e = expected[i], a = actual[i];
+            if (Float.isNaN(e) || Float.isInfinite(e) || Float.isNaN(a) || Float.isInfinite(a)) {
+                assertEquals(Float.floatToIntBits(e), Float.floatToIntBits(a), what + " element " + i);
+            } else if (Math.abs(e - a) > 1e-4f) {
+                fail(what + ": element " + i + " expected " + e + " but was " + a);
+            }
+        }
+    }
+
+    private static int countNaN(float[] a) {
+        int n = 0;
+        for (float v : a) if (Float.isNaN(v)) n++;
+        return n;
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.kiln.dsl.Activation;
 import dev.kiln.runtime.kernels.ConvGeometry;
 import dev.kiln.runtime.kernels.KernelProvider;
 import dev.kiln.runtime.kernels.Kernels;
+import dev.kiln.runtime.kernels.PoolGeometry;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,9 @@ import java.util.Random;
  *
  * All kernels are first run in turn for the warm-up time, so every one of them has reached C2
  * before any is timed (the cold path is 60-180x slower, see VECTOR-NOTES). Convolutions run per
- * example over a batch of 16 different examples, as a model calls them; dense layers run on 64 rows.
+ * example over a batch of 16 different examples, as a model calls them; dense layers run on 64 rows,
+ * on plain and on packed weights ("packed"; packing itself is timed once per update). Pooling and
+ * element-wise kernels report time only (0 GFLOP/s).
  */
 public final class KernelBenchmark {
 
@@ -45,6 +48,19 @@ public final class KernelBenchmark {
         addConv(cases, k, "keras conv1 1->32 28x28 3x3 VALID", new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 0, 0, 26, 26));
         addConv(cases, k, "keras conv2 32->64 13x13 3x3 VALID", new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11));
         addDense(cases, k, "keras dense 1600->10", DENSE_ROWS, 1600, 10);
+        addPool(cases, k, "tf-mnist pool1 32ch 28->14", new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14));
+        // tf-16-36
+        addConv(cases, k, "tf-16-36 conv1 1->16 28x28 5x5 SAME", new ConvGeometry(1, 28, 28, 16, 5, 5, 1, 2, 2, 28, 28));
+        addConv(cases, k, "tf-16-36 conv2 16->36 14x14 5x5 SAME", new ConvGeometry(16, 14, 14, 36, 5, 5, 1, 2, 2, 14, 14));
+        addPool(cases, k, "tf-16-36 pool2 36ch 14->7", new PoolGeometry(36, 14, 14, 2, 2, 2, 0, 0, 7, 7));
+        addDense(cases, k, "tf-16-36 fc 1764->128", DENSE_ROWS, 1764, 128);
+        // lenet-like
+        addConv(cases, k, "lenet conv3 64->128 7x7 3x3 SAME", new ConvGeometry(64, 7, 7, 128, 3, 3, 1, 1, 1, 7, 7));
+        addDense(cases, k, "lenet fc 2048->625", DENSE_ROWS, 2048, 625);
+        // emotion
+        addConv(cases, k, "emotion conv1 1->32 48x48 5x5 SAME", new ConvGeometry(1, 48, 48, 32, 5, 5, 1, 2, 2, 48, 48));
+        addConv(cases, k, "emotion conv2 32->64 24x24 3x3 SAME", new ConvGeometry(32, 24, 24, 64, 3, 3, 1, 1, 1, 24, 24));
+        addDense(cases, k, "emotion fc 9216->256", DENSE_ROWS, 9216, 256);
         // single-image inference of the largest dense layer
         addDense(cases, k, "tf-mnist fc1 3136->1024, 1 row", 1, 3136, 1024);
 
@@ -94,6 +110,11 @@ public final class KernelBenchmark {
         cases.add(new Case(name + " dw", flops, () -> {
             for (int e = 0; e < BATCH; e++) k.convBackwardWeights(g, x, e * g.inSize(), dz, e * g.outSize(), dw, db);
         }));
+        float[] packed = new float[k.packedConvSize(g)];
+        k.packConvWeights(g, w, packed);
+        cases.add(new Case(name + " dx packed", flops, () -> {
+            for (int e = 0; e < BATCH; e++) k.convBackwardInputPacked(g, dz, e * g.outSize(), packed, dx, e * g.inSize());
+        }));
     }
 
     private static void addDense(List<Case> cases, Kernels k, String name, int rows, int in, int out) {
@@ -105,6 +126,27 @@ public final class KernelBenchmark {
         cases.add(new Case(name + " fwd", flops, () -> k.denseForward(rows, in, out, Activation.RELU, x, 0, w, b, y, 0)));
         cases.add(new Case(name + " dx", flops, () -> k.denseBackwardInput(rows, in, out, dz, 0, w, dx, 0)));
         cases.add(new Case(name + " dw", flops, () -> k.denseBackwardWeights(rows, in, out, x, 0, dz, 0, dw, db)));
+        float[] packed = new float[k.packedDenseSize(in, out)];
+        k.packDenseWeights(in, out, w, packed);
+        cases.add(new Case(name + " fwd packed", flops,
+                () -> k.denseForwardPacked(rows, in, out, Activation.RELU, x, 0, packed, b, y, 0)));
+        cases.add(new Case(name + " dx packed", flops, () -> k.denseBackwardInputPacked(rows, in, out, dz, 0, packed, dx, 0)));
+        cases.add(new Case(name + " pack (once per update)", 0, () -> k.packDenseWeights(in, out, w, packed)));
+    }
+
+    /** Max pooling forward and backward and the ReLU gradient of its input, over BATCH examples (no FLOPs counted). */
+    private static void addPool(List<Case> cases, Kernels k, String name, PoolGeometry g) {
+        Random rnd = new Random(3);
+        float[] x = random(rnd, BATCH * g.inSize()), y = new float[BATCH * g.outSize()];
+        float[] dy = random(rnd, BATCH * g.outSize()), dx = new float[BATCH * g.inSize()];
+        int[] argmax = new int[BATCH * g.outSize()];
+        cases.add(new Case(name + " maxPool fwd", 0, () -> {
+            for (int e = 0; e < BATCH; e++) k.maxPoolForward(g, x, e * g.inSize(), y, e * g.outSize(), argmax, e * g.outSize());
+        }));
+        cases.add(new Case(name + " maxPool bwd", 0, () -> {
+            for (int e = 0; e < BATCH; e++) k.maxPoolBackward(g, dy, e * g.outSize(), argmax, e * g.outSize(), dx, e * g.inSize());
+        }));
+        cases.add(new Case(name + " relu bwd (pool input)", 0, () -> k.activationBackward(Activation.RELU, x, dx, 0, dx.length)));
     }
 
     private static float[] random(Random rnd, int n) {
