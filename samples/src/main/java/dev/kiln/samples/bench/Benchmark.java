@@ -72,12 +72,13 @@ public final class Benchmark {
         return String.format(Locale.ROOT, """
                 ## Kiln benchmark, %s
 
+                - command: `%s`
                 - machine: %s, %d cores; JDK %s; kernels: %s
                 - PyTorch peer: %s
                 - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, 512-bit)
                 - figures are medians over %.0f s after a %.0f s warm-up; training on random data with Adam 1e-3
                 """,
-                LocalDate.now(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                LocalDate.now(), settings.command(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 dev.kiln.runtime.kernels.KernelProvider.get().name(),
                 peer.map(p -> p.script().toString()).orElse("not run"), peak[1], peak[2],
                 settings.seconds(), settings.warmupSeconds());

@@ -10,10 +10,11 @@ import java.util.Arrays;
  * @param peerScript      an explicit pytorch_peer.py, or null to look beside the repository
  * @param timeToAccuracy  test accuracy to train tf-mnist to, in both, or null to skip
  * @param markdown        file to write the tables to, or null
+ * @param command         the command line that asked for this run, for the report
  */
 public record BenchmarkSettings(String nets, String threads, String batches, double warmupSeconds, double seconds,
                                 Path repositoryRoot, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
-                                Path markdown) {
+                                Path markdown, String command) {
 
     int[] threadCounts() {
         return Arrays.stream(threads.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();

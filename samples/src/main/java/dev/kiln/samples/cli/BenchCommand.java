@@ -5,7 +5,9 @@ import dev.kiln.samples.bench.BenchmarkSettings;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "bench", description = "Measures Kiln and the PyTorch peer on the seed networks in one run, interleaved, "
         + "and prints a table per network with the ratio Kiln/PyTorch of each figure.")
@@ -45,11 +47,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables as Markdown to FILE.")
     Path markdown;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        String command = "./kiln bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         Path root = Path.of(System.getProperty("kiln.home", "."));
         BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds,
-                noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, markdown);
+                noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, markdown, command.trim());
         new Benchmark(settings).run();
         return 0;
     }
