@@ -9,7 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "bench", description = "Measures Kiln and the PyTorch peer on the seed networks in one run, interleaved, "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures Kiln and the PyTorch peer on the seed networks in one run, interleaved, "
         + "and prints a table per network with the ratio Kiln/PyTorch of each figure.")
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--nets", defaultValue = "tf-mnist,keras-mnist,pytorch-mnist,tf-16-36,lenet-like,emotion",

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "evaluate", description = "Test accuracy of a saved checkpoint.")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Test accuracy of a saved checkpoint.")
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class, description = "The network the checkpoint is of.")
     SampleNetworks network;

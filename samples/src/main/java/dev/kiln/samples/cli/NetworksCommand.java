@@ -5,7 +5,7 @@ import dev.kiln.samples.SampleNetworks;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "networks", description = "Lists the sample networks with their size and training defaults.")
+@Command(name = "networks", mixinStandardHelpOptions = true, description = "Lists the sample networks with their size and training defaults.")
 final class NetworksCommand implements Callable<Integer> {
     @Override
     public Integer call() {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "train", description = "Trains a sample network, printing progress and each epoch's test accuracy, "
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains a sample network, printing progress and each epoch's test accuracy, "
         + "and saves a checkpoint after every epoch.")
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class,
