@@ -124,7 +124,7 @@ public final class DatasetLocator {
         String files = spec.files().stream().map(DatasetFile::name).collect(Collectors.joining(" "));
         help.append("  - download ").append(files).append(" from ").append(mirror(spec)).append(" into ").append(directory)
                 .append('\n');
-        help.append("  - give the directory that holds these files on the command line");
+        help.append("  - give the directory that holds these files on the command line (kiln train --data DIR)");
         return help.toString();
     }
 }
