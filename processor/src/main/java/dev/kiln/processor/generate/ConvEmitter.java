@@ -82,8 +82,8 @@ final class ConvEmitter extends WeightedEmitter {
                     geometry, in.backwardArray(), in.offset(geometry + ".inSize()"), dOut, geometry, dWeight, dBias);
         }
         if (inputGradient()) {
-            loop.addStatement("kernels.convBackwardInput($N,\nws.$N, r * $N.outSize(),\n$N.value(),\n$L, r * $N.inSize())",
-                    geometry, dOut, geometry, weight, in.grad(), geometry);
+            loop.addStatement("kernels.convBackwardInputPacked($N,\nws.$N, r * $N.outSize(),\n$N.values(),\n$L, r * $N.inSize())",
+                    geometry, dOut, geometry, packed, in.grad(), geometry);
         }
         return code.add(perExample(loop.build())).build();
     }
@@ -111,5 +111,21 @@ final class ConvEmitter extends WeightedEmitter {
     @Override
     int outputs() {
         return spec.filters();
+    }
+
+    /** Only the input gradient reads packed weights; the first layer has none. */
+    @Override
+    boolean packsWeight() {
+        return inputGradient();
+    }
+
+    @Override
+    CodeBlock newPackedWeight() {
+        return CodeBlock.of("$T.conv(kernels, $N, $N)", RuntimeTypes.PACKED_WEIGHT, weight, geometry);
+    }
+
+    @Override
+    String packedUse() {
+        return "its input gradient";
     }
 }

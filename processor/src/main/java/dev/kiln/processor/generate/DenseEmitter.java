@@ -68,9 +68,9 @@ final class DenseEmitter extends WeightedEmitter {
 
     @Override
     CodeBlock forward() {
-        return CodeBlock.of("kernels.denseForward(rows, $N, $N, $T.$L,\n$>$>$L, $L,\n$N.value(), $N.value(),\nws.$N, 0$<$<);\n",
+        return CodeBlock.of("kernels.denseForwardPacked(rows, $N, $N, $T.$L,\n$>$>$L, $L,\n$N.values(), $N.value(),\nws.$N, 0$<$<);\n",
                 inSize, outSize, RuntimeTypes.ACTIVATION, spec.activation().name(),
-                in.forwardArray(), in.start(), weight, bias, out);
+                in.forwardArray(), in.start(), packed, bias, out);
     }
 
     @Override
@@ -82,8 +82,8 @@ final class DenseEmitter extends WeightedEmitter {
                     inSize, outSize, in.backwardArray(), in.start(), dOut, dWeight, dBias);
         }
         if (inputGradient()) {
-            code.addStatement("kernels.denseBackwardInput(rows, $N, $N,\nws.$N, 0,\n$N.value(),\n$L, 0)",
-                    inSize, outSize, dOut, weight, in.grad());
+            code.addStatement("kernels.denseBackwardInputPacked(rows, $N, $N,\nws.$N, 0,\n$N.values(),\n$L, 0)",
+                    inSize, outSize, dOut, packed, in.grad());
         }
         return code.build();
     }
@@ -112,5 +112,20 @@ final class DenseEmitter extends WeightedEmitter {
     @Override
     int outputs() {
         return spec.units();
+    }
+
+    @Override
+    boolean packsWeight() {
+        return true;
+    }
+
+    @Override
+    CodeBlock newPackedWeight() {
+        return CodeBlock.of("$T.dense(kernels, $N, $N, $N)", RuntimeTypes.PACKED_WEIGHT, weight, inSize, outSize);
+    }
+
+    @Override
+    String packedUse() {
+        return inputGradient() ? "its forward and input gradient" : "its forward";
     }
 }

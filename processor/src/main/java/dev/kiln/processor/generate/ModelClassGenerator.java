@@ -96,6 +96,12 @@ final class ModelClassGenerator {
                     .addJavadoc("$L, PyTorch shape [$L].\n", p.pytorchName(), WeightedEmitter.dims(p.shape()))
                     .build());
         }
+        for (WeightedEmitter layer : packingLayers()) {
+            type.addField(FieldSpec.builder(RuntimeTypes.PACKED_WEIGHT, layer.packed, Modifier.PRIVATE, Modifier.FINAL)
+                    .addJavadoc("$L.weight packed for $L: shared by all threads, repacked whenever\nthe weight changes.\n",
+                            layer.layer.name(), layer.packedUse())
+                    .build());
+        }
         type.addMethod(constructor());
         type.addMethods(factories());
         type.addMethod(initialize());
@@ -150,6 +156,17 @@ final class ModelClassGenerator {
         return layers.stream().flatMap(l -> l.parameters().stream()).collect(Collectors.toList());
     }
 
+    /** The layers whose weight the kernels read packed, in layer order. */
+    private List<WeightedEmitter> packingLayers() {
+        List<WeightedEmitter> packing = new ArrayList<>();
+        for (LayerEmitter layer : layers) {
+            if (layer instanceof WeightedEmitter weighted && weighted.packsWeight()) {
+                packing.add(weighted);
+            }
+        }
+        return packing;
+    }
+
     private MethodSpec constructor() {
         MethodSpec.Builder method = MethodSpec.constructorBuilder()
                 .addModifiers(Modifier.PRIVATE)
@@ -165,6 +182,14 @@ final class ModelClassGenerator {
         method.addStatement("registerParameters($L)",
                 parameters.stream().map(WeightedEmitter.Param::field).collect(Collectors.joining(", ")));
         method.addStatement("initialize(seed)");
+        List<WeightedEmitter> packing = packingLayers();
+        for (WeightedEmitter layer : packing) {
+            method.addStatement("$N = $L", layer.packed, layer.newPackedWeight());
+        }
+        if (!packing.isEmpty()) {
+            method.addStatement("registerPackedWeights($L)",
+                    packing.stream().map(l -> l.packed).collect(Collectors.joining(", ")));
+        }
         return method.build();
     }
 

@@ -20,6 +20,8 @@ abstract class WeightedEmitter extends LayerEmitter {
     /** Locals in backward that name this layer's per-thread gradient buffers. */
     final String dWeight;
     final String dBias;
+    /** The model's field with the weight packed for the kernels, when {@link #packsWeight()}. */
+    final String packed;
     /** Index of the weight in the model's parameter list; the bias follows it. */
     int firstParam;
     /** Set when the max pool that follows applies this layer's ReLU backward to its smaller gradient. */
@@ -41,6 +43,7 @@ abstract class WeightedEmitter extends LayerEmitter {
         this.bias = names.member(layer.name() + "Bias");
         this.dWeight = names.member("d" + Names.capitalize(layer.name()) + "Weight");
         this.dBias = names.member("d" + Names.capitalize(layer.name()) + "Bias");
+        this.packed = names.member(layer.name() + "Packed");
     }
 
     Activation activation() {
@@ -70,6 +73,15 @@ abstract class WeightedEmitter extends LayerEmitter {
     abstract CodeBlock weightLayout();
 
     abstract int outputs();
+
+    /** Whether some kernel call of this layer reads the weight packed (then the model owns {@link #packed}). */
+    abstract boolean packsWeight();
+
+    /** The expression that allocates {@link #packed}: "PackedWeight.dense(kernels, fc1Weight, FC1_IN, FC1_OUT)". */
+    abstract CodeBlock newPackedWeight();
+
+    /** "fc1: which calls read it", for the field's Javadoc. */
+    abstract String packedUse();
 
     @Override
     boolean trainable() {

@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * still in cache. Every value gets the same operations in the same order as on one thread, so
  * this changes no result; it only keeps the second core busy and reads the buffers once.
  *
+ * <p>Packed weights ({@link #registerPackedWeights}): each worker packs its share of every
+ * updated weight at the end of the update phase, once all workers have finished updating; weights
+ * changed from outside (a checkpoint load, {@link Parameter#markChanged()}) are repacked at the
+ * start of the next predict, loss or training step, found by comparing a few version counters.
+ *
  * @param <W> the generated workspace type
  */
 public abstract class AbstractModel<W extends AbstractModel.Workspace> implements Model {
@@ -66,6 +71,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     protected final Kernels kernels;
     private final ModelInfo info;
     private List<Parameter> parameters = List.of();
+    private PackedWeight[] packedWeights = new PackedWeight[0];
     private long seed;
     private long step;
     private int lastCorrect;
@@ -81,6 +87,8 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private boolean clearEveryThread;
     /** Workers that have cleared their slice of the gradient buffers in this step; backward waits for all. */
     private final AtomicInteger clearedSlices = new AtomicInteger();
+    /** Workers that have finished their slice of the optimizer update; packing waits for all. */
+    private final AtomicInteger updatedSlices = new AtomicInteger();
     private double[] chunkLoss;
     private int[] chunkCorrect;
 
@@ -95,6 +103,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private final WorkerPool.Task predictTask = this::predictChunk;
     private final WorkerPool.Task reduceTask = this::reduceSlice;
     private final WorkerPool.Task reduceAndUpdateTask = this::reduceAndUpdateSlice;
+    private final WorkerPool.Task packTask = this::packStaleShare;
 
     /**
      * Values per piece of the fused reduction and update: the gradient, weight and optimizer
@@ -132,6 +141,16 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     protected final void registerParameters(Parameter... parameters) {
         this.parameters = List.of(parameters);
         threadGrads = null;
+    }
+
+    /**
+     * Called once by the subclass's constructor after the weights are initialised: buffers the
+     * forward and backward passes read instead of the plain weights. Packs them now; from then on
+     * the model keeps them current.
+     */
+    protected final void registerPackedWeights(PackedWeight... packed) {
+        this.packedWeights = packed.clone();
+        refreshPackedWeights();
     }
 
     /** A workspace for chunks of up to {@code capacity} examples. */
@@ -271,6 +290,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         if (single == null) {
             single = newWorkspace(1);
         }
+        refreshPackedWeights();
         float[] x = image;
         if (info.inputChannels() != 1) {
             Layouts.chwToHwc(image, 0, single.nhwcInput(), 0, 1, inputChannels(), inputHeight(), inputWidth());
@@ -287,6 +307,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             throw new IllegalArgumentException("probabilities has " + probabilities.length + " values for "
                     + count + " x " + classes() + " classes");
         }
+        refreshPackedWeights();
         begin(images, null, count);
         batchOut = probabilities;
         try {
@@ -303,6 +324,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         if (threadGrads == null) {
             allocateThreadGradients();
         }
+        refreshPackedWeights();
         begin(images, labels, count);
         double loss;
         try {
@@ -311,15 +333,20 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             clearedSlices.set(0);
             pool.run(trainTask);
             loss = finishLoss(count);            // before the update: the L2 term reads the weights the loss saw
+            markTrainableChanged();              // from here on their packed copies are stale
             if (pool.size() == 1) {
                 optimizer.step(parameters);
+                packStale(0, 1);
             } else if (optimizer.beginStep(parameters)) {
                 batchOptimizer = optimizer;
-                pool.run(reduceAndUpdateTask);
+                updatedSlices.set(0);
+                pool.run(reduceAndUpdateTask);   // packs too, after the update
             } else {
                 pool.run(reduceTask);
                 optimizer.step(parameters);
+                pool.run(packTask);
             }
+            markPacked();
             workerGradsZero = true;
         } finally {
             end();
@@ -332,6 +359,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     public float loss(float[] images, int[] labels, int count) {
         checkImages(images, count);
         checkLabels(labels, count);
+        refreshPackedWeights();
         begin(images, labels, count);
         try {
             pool.run(lossTask);
@@ -439,7 +467,12 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
 
     /** Waits until every worker has cleared its slice; they do so first thing, so this rarely spins. */
     private void awaitClearedGradients() {
-        for (int spin = 0; clearedSlices.get() < pool.size(); spin++) {
+        awaitAllWorkers(clearedSlices);
+    }
+
+    /** Waits until {@code done} counts every worker. */
+    private void awaitAllWorkers(AtomicInteger done) {
+        for (int spin = 0; done.get() < pool.size(); spin++) {
             if ((spin & 1023) == 1023) {
                 Thread.yield();                   // a worker may not be scheduled yet on a busy machine
             } else {
@@ -459,20 +492,75 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         }
     }
 
-    /** Sums this worker's slice of every gradient over the threads and updates it, piece by piece. */
+    /**
+     * Sums this worker's slice of every gradient over the threads and updates it, piece by piece;
+     * then, once every worker's update is complete, packs this worker's share of the updated weights.
+     */
     private void reduceAndUpdateSlice(int worker) {
         int workers = pool.size();
-        for (int p = 0; p < parameters.size(); p++) {
-            Parameter parameter = parameters.get(p);
-            if (!parameter.trainable()) {
-                continue;
+        try {
+            for (int p = 0; p < parameters.size(); p++) {
+                Parameter parameter = parameters.get(p);
+                if (!parameter.trainable()) {
+                    continue;
+                }
+                int length = threadGrads[0][p].length;
+                int to = sliceStart(length, worker + 1, workers);
+                for (int from = sliceStart(length, worker, workers); from < to; from += UPDATE_BLOCK) {
+                    int end = Math.min(from + UPDATE_BLOCK, to);
+                    addWorkerGradients(p, from, end);
+                    batchOptimizer.updateRange(parameter, from, end);
+                }
             }
-            int length = threadGrads[0][p].length;
-            int to = sliceStart(length, worker + 1, workers);
-            for (int from = sliceStart(length, worker, workers); from < to; from += UPDATE_BLOCK) {
-                int end = Math.min(from + UPDATE_BLOCK, to);
-                addWorkerGradients(p, from, end);
-                batchOptimizer.updateRange(parameter, from, end);
+        } finally {
+            updatedSlices.incrementAndGet();
+        }
+        awaitAllWorkers(updatedSlices);
+        packStale(worker, workers);
+    }
+
+    private void packStaleShare(int worker) {
+        packStale(worker, pool.size());
+    }
+
+    /** Packs share {@code part} of {@code parts} of every packed weight whose weight changed. */
+    private void packStale(int part, int parts) {
+        for (PackedWeight packed : packedWeights) {
+            if (packed.stale()) {
+                packed.pack(part, parts);
+            }
+        }
+    }
+
+    /** Repacks what changed since it was last packed (on the pool when there is more than one thread). */
+    private void refreshPackedWeights() {
+        boolean anyStale = false;
+        for (PackedWeight packed : packedWeights) {
+            anyStale |= packed.stale();
+        }
+        if (!anyStale) {
+            return;
+        }
+        if (pool.size() == 1) {
+            packStale(0, 1);
+        } else {
+            pool.run(packTask);
+        }
+        markPacked();
+    }
+
+    /** After every share of every stale packed weight is packed: they are current now. */
+    private void markPacked() {
+        for (PackedWeight packed : packedWeights) {
+            packed.markPacked();
+        }
+    }
+
+    /** The optimizer is about to write every trainable weight. */
+    private void markTrainableChanged() {
+        for (int p = 0; p < parameters.size(); p++) {
+            if (parameters.get(p).trainable()) {
+                parameters.get(p).markChanged();
             }
         }
     }

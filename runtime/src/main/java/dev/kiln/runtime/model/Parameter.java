@@ -18,6 +18,8 @@ public final class Parameter {
     private final int[] pytorchOrder;
     private final boolean trainable;
     private final float l2;
+    /** Bumped by every change of {@link #value} the model must notice (see {@link #markChanged()}). */
+    private long version;
 
     public Parameter(String name, int[] pytorchShape, int[] pytorchOrder, boolean trainable, float l2) {
         int size = Arrays.stream(pytorchShape).reduce(1, Math::multiplyExact);
@@ -38,8 +40,24 @@ public final class Parameter {
         return name;
     }
 
+    /**
+     * The values themselves, not a copy. Code that writes into this array from outside a model's
+     * own training step (anything but the optimizer the model calls) must call
+     * {@link #markChanged()} afterwards: models keep derived copies of some weights (packed for
+     * the kernels) and refresh them only when the version moves. {@link #fromPytorch} does so itself.
+     */
     public float[] value() {
         return value;
+    }
+
+    /** Tells the model that owns this parameter that {@link #value()} was written; it re-derives what it caches. */
+    public void markChanged() {
+        version++;
+    }
+
+    /** Counts the changes announced by {@link #markChanged()} and {@link #fromPytorch}; a model compares it with what it cached. */
+    public long version() {
+        return version;
     }
 
     public float[] grad() {
@@ -95,10 +113,11 @@ public final class Parameter {
         }
         if (pytorchOrder == null) {
             System.arraycopy(pytorch, 0, value, 0, value.length);
-            return;
+        } else {
+            for (int i = 0; i < pytorch.length; i++) {
+                value[pytorchOrder[i]] = pytorch[i];
+            }
         }
-        for (int i = 0; i < pytorch.length; i++) {
-            value[pytorchOrder[i]] = pytorch[i];
-        }
+        markChanged();
     }
 }

@@ -2,7 +2,9 @@ package dev.kiln.runtime.model;
 
 /**
  * Softmax with cross-entropy over rows of logits. Numerically stable: the row's maximum is
- * subtracted before exponentiating, and sums run in double.
+ * subtracted before exponentiating, and sums run in double. exp and log are StrictMath's: Math's
+ * may be replaced by a JIT intrinsic that rounds differently from the interpreter, so a result
+ * could depend on how warm the JVM is (the cost, about 2 ns per class and row, is negligible).
  */
 public final class SoftmaxCrossEntropy {
     private SoftmaxCrossEntropy() {}
@@ -19,9 +21,9 @@ public final class SoftmaxCrossEntropy {
             float max = max(logits, off, classes);
             double sum = expSum(logits, off, classes, max);
             int label = labels[labelOff + r];
-            loss += Math.log(sum) - (logits[off + label] - max);
+            loss += StrictMath.log(sum) - (logits[off + label] - max);
             for (int k = 0; k < classes; k++) {
-                float p = (float) (Math.exp(logits[off + k] - max) / sum);
+                float p = (float) (StrictMath.exp(logits[off + k] - max) / sum);
                 dLogits[off + k] = (k == label ? p - 1f : p) * scale;
             }
         }
@@ -35,7 +37,7 @@ public final class SoftmaxCrossEntropy {
             int off = r * classes;
             float max = max(logits, off, classes);
             double sum = expSum(logits, off, classes, max);
-            loss += Math.log(sum) - (logits[off + labels[labelOff + r]] - max);
+            loss += StrictMath.log(sum) - (logits[off + labels[labelOff + r]] - max);
         }
         return loss;
     }
@@ -47,7 +49,7 @@ public final class SoftmaxCrossEntropy {
             float max = max(logits, off, classes);
             double sum = expSum(logits, off, classes, max);
             for (int k = 0; k < classes; k++) {
-                out[outOff + off + k] = (float) (Math.exp(logits[off + k] - max) / sum);
+                out[outOff + off + k] = (float) (StrictMath.exp(logits[off + k] - max) / sum);
             }
         }
     }
@@ -74,7 +76,7 @@ public final class SoftmaxCrossEntropy {
     private static double expSum(float[] logits, int off, int classes, float max) {
         double sum = 0;
         for (int k = 0; k < classes; k++) {
-            sum += Math.exp(logits[off + k] - max);
+            sum += StrictMath.exp(logits[off + k] - max);
         }
         return sum;
     }

@@ -1,0 +1,100 @@
+package dev.kiln.runtime.model;
+
+import dev.kiln.runtime.kernels.ConvGeometry;
+import dev.kiln.runtime.kernels.Kernels;
+
+/**
+ * A layer's weight rearranged once per change by the kernels that use it ({@link
+ * Kernels#packDenseWeights}, {@link Kernels#packConvWeights}), instead of on every call. The
+ * model owns one per layer that benefits, shares it between its threads (kernels only read it),
+ * and keeps it in step with the weight: {@link AbstractModel} repacks after each optimizer update
+ * and whenever the weight's {@link Parameter#version()} moved (a checkpoint load, an initializer,
+ * any {@link Parameter#markChanged()}).
+ *
+ * <p>Packing only moves values, so who packs which share cannot change a result.
+ */
+public abstract sealed class PackedWeight {
+    /** The version {@link #packedVersion} holds when the buffer has never been filled. */
+    private static final long NEVER = Long.MIN_VALUE;
+
+    final Kernels kernels;
+    final Parameter weight;
+    private final float[] packed;
+    /** The weight's version the buffer was packed from; written only by the model's calling thread. */
+    private long packedVersion = NEVER;
+
+    private PackedWeight(Kernels kernels, Parameter weight, int size) {
+        this.kernels = kernels;
+        this.weight = weight;
+        this.packed = new float[size];
+    }
+
+    /** For a dense layer's weight w[in][out] (internal layout); pack with the kernels that will run. */
+    public static PackedWeight dense(Kernels kernels, Parameter weight, int in, int out) {
+        return new Dense(kernels, weight, in, out);
+    }
+
+    /** For a convolution's weight, used by its input gradient. */
+    public static PackedWeight conv(Kernels kernels, Parameter weight, ConvGeometry geometry) {
+        return new Conv(kernels, weight, geometry);
+    }
+
+    /** The packed values, for the kernels' packed methods; read-only. */
+    public final float[] values() {
+        return packed;
+    }
+
+    /** The weight this was packed from. */
+    public final Parameter weight() {
+        return weight;
+    }
+
+    /** Whether the weight changed (by its version) since the last {@link #markPacked()}. */
+    final boolean stale() {
+        return packedVersion != weight.version();
+    }
+
+    /** Records that every share was packed from the weight's current values. */
+    final void markPacked() {
+        packedVersion = weight.version();
+    }
+
+    /**
+     * Packs share {@code part} of {@code parts}; the shares write disjoint parts of the buffer, so
+     * they may run concurrently, and all of them together fill it.
+     */
+    abstract void pack(int part, int parts);
+
+    private static final class Dense extends PackedWeight {
+        private final int in;
+        private final int out;
+
+        Dense(Kernels kernels, Parameter weight, int in, int out) {
+            super(kernels, weight, kernels.packedDenseSize(in, out));
+            this.in = in;
+            this.out = out;
+        }
+
+        @Override
+        void pack(int part, int parts) {
+            kernels.packDenseWeights(in, out, weight.value(), values(), part, parts);
+        }
+    }
+
+    private static final class Conv extends PackedWeight {
+        private final ConvGeometry geometry;
+
+        Conv(Kernels kernels, Parameter weight, ConvGeometry geometry) {
+            super(kernels, weight, kernels.packedConvSize(geometry));
+            this.geometry = geometry;
+        }
+
+        /** Convolution weights are small (at most a few hundred KB) and pack in one call, by the last share. */
+        @Override
+        void pack(int part, int parts) {
+            if (part == parts - 1) {
+                kernels.packConvWeights(geometry, weight.value(), values());
+            }
+        }
+    }
+}
