@@ -51,7 +51,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String command = "./kiln bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        // The top-level parse result holds every argument, the subcommand's name included.
+        String command = "./kiln " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
         Path root = Path.of(System.getProperty("kiln.home", "."));
         BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds,
                 noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, markdown, command.trim());

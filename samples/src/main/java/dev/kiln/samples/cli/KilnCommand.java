@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             EvaluateCommand.class,
             BenchCommand.class,
+            KernelsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KilnCommand {
