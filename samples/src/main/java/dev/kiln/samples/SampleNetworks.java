@@ -9,6 +9,7 @@ import dev.kiln.samples.networks.PytorchMnistModel;
 import dev.kiln.samples.networks.Tf1636Model;
 import dev.kiln.samples.networks.TfMnistModel;
 import dev.kiln.samples.networks.Vgg19Model;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.LongFunction;
 import java.util.stream.Collectors;
@@ -73,6 +74,11 @@ public enum SampleNetworks {
 
     public int defaultBatchSize() {
         return batchSize;
+    }
+
+    /** Where {@code kiln train} keeps this network's checkpoint unless told otherwise. */
+    public Path defaultCheckpoint() {
+        return Path.of("checkpoints", cliName + ".kiln");
     }
 
     /** Sections 1-6 of the seed list train; the large classics are compiled and summarised only. */

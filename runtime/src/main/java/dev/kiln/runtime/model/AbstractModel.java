@@ -415,7 +415,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         float[] x = chunkInput(ws, from, rows);
         int xOff = x == batchImages ? from * info.inputSize() : 0;
         forward(ws, x, xOff, rows, from, true);
-        chunkCorrect[worker] = SoftmaxCrossEntropy.correct(ws.logits(), rows, classes(), batchLabels, from);
+        chunkCorrect[worker] = Predictions.correct(ws.logits(), rows, classes(), batchLabels, from);
         chunkLoss[worker] = SoftmaxCrossEntropy.lossAndGradient(
                 ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
         awaitClearedGradients();
@@ -432,7 +432,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         W ws = workspace(worker);
         float[] x = chunkInput(ws, from, rows);
         forward(ws, x, x == batchImages ? from * info.inputSize() : 0, rows, from, false);
-        chunkCorrect[worker] = SoftmaxCrossEntropy.correct(ws.logits(), rows, classes(), batchLabels, from);
+        chunkCorrect[worker] = Predictions.correct(ws.logits(), rows, classes(), batchLabels, from);
         chunkLoss[worker] = SoftmaxCrossEntropy.loss(ws.logits(), rows, classes(), batchLabels, from);
     }
 

@@ -60,17 +60,7 @@ public interface Model extends AutoCloseable {
             int n = Math.min(batchSize, count - from);
             System.arraycopy(images, from * inputSize(), batch, 0, n * inputSize());
             predictBatch(batch, n, probabilities);
-            for (int i = 0; i < n; i++) {
-                int best = 0;
-                for (int k = 1; k < classes; k++) {
-                    if (probabilities[i * classes + k] > probabilities[i * classes + best]) {
-                        best = k;
-                    }
-                }
-                if (best == labels[from + i]) {
-                    correct++;
-                }
-            }
+            correct += Predictions.correct(probabilities, n, classes, labels, from);
         }
         return (double) correct / count;
     }

@@ -54,24 +54,6 @@ public final class SoftmaxCrossEntropy {
         }
     }
 
-    /** How many rows have their highest logit (the first on ties) at the label. */
-    public static int correct(float[] logits, int rows, int classes, int[] labels, int labelOff) {
-        int correct = 0;
-        for (int r = 0; r < rows; r++) {
-            int off = r * classes;
-            int best = 0;
-            for (int k = 1; k < classes; k++) {
-                if (logits[off + k] > logits[off + best]) {
-                    best = k;
-                }
-            }
-            if (best == labels[labelOff + r]) {
-                correct++;
-            }
-        }
-        return correct;
-    }
-
     /** Sum of exp(z - max) over one row, in double. */
     private static double expSum(float[] logits, int off, int classes, float max) {
         double sum = 0;

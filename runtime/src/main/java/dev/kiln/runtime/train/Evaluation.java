@@ -1,6 +1,7 @@
 package dev.kiln.runtime.train;
 
 import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.model.Predictions;
 
 /** Accuracy of a model on a set of examples, by batch inference on all of the model's threads. */
 public final class Evaluation {
@@ -25,23 +26,8 @@ public final class Evaluation {
             int count = Math.min(batchSize, n - from);
             examples.fill(identity, from, count, images, labels);
             model.predictBatch(images, count, probabilities);
-            for (int i = 0; i < count; i++) {
-                if (argmax(probabilities, i * classes, classes) == labels[i]) {
-                    correct++;
-                }
-            }
+            correct += Predictions.correct(probabilities, count, classes, labels, 0);
         }
         return (double) correct / n;
-    }
-
-    /** Index of the largest of {@code length} values from {@code offset}; the first one on ties. */
-    public static int argmax(float[] values, int offset, int length) {
-        int best = 0;
-        for (int k = 1; k < length; k++) {
-            if (values[offset + k] > values[offset + best]) {
-                best = k;
-            }
-        }
-        return best;
     }
 }

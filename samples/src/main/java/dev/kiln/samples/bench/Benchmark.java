@@ -59,9 +59,8 @@ public final class Benchmark {
 
     /** FP32 peak GFLOP/s on 1 and 2 threads, NaN when it cannot be measured. */
     private double[] measurePeak(Optional<PyTorchPeer> peer) {
-        Path peersFolder = peer.map(p -> p.script().getParent()).orElseGet(() -> settings.repositoryRoot() == null
-                ? Path.of(System.getProperty("kiln.home", ".")).toAbsolutePath().normalize().resolveSibling("shared").resolve("peers")
-                : settings.repositoryRoot().toAbsolutePath().normalize().resolveSibling("shared").resolve("peers"));
+        Path peersFolder = peer.map(p -> p.script().getParent()).orElseGet(() -> PyTorchPeer.peersFolder(
+                settings.repositoryRoot() != null ? settings.repositoryRoot() : Path.of(System.getProperty("kiln.home", "."))));
         Optional<MachinePeak> machine = MachinePeak.compile(peersFolder.resolve("peak.c"));
         OptionalDouble one = machine.map(m -> m.gflops(1)).orElse(OptionalDouble.empty());
         OptionalDouble two = machine.map(m -> m.gflops(2)).orElse(OptionalDouble.empty());

@@ -23,10 +23,14 @@ final class PyTorchPeer {
         this.script = script;
     }
 
-    /** The peer script beside the repository ({@code ../shared/peers}), if there is one. */
+    /** The folder of the peers' scripts and {@code peak.c}: {@code ../shared/peers} beside the repository. */
+    static Path peersFolder(Path repositoryRoot) {
+        return repositoryRoot.toAbsolutePath().normalize().resolveSibling("shared").resolve("peers");
+    }
+
+    /** The peer script beside the repository, if there is one. */
     static Optional<PyTorchPeer> find(Path repositoryRoot, Path given) {
-        Path candidate = given != null ? given
-                : repositoryRoot.toAbsolutePath().normalize().resolveSibling("shared").resolve("peers").resolve("pytorch_peer.py");
+        Path candidate = given != null ? given : peersFolder(repositoryRoot).resolve("pytorch_peer.py");
         return Files.isRegularFile(candidate) ? Optional.of(new PyTorchPeer(candidate)) : Optional.empty();
     }
 

@@ -24,7 +24,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path file = checkpoint == null ? Path.of("checkpoints", network.cliName() + ".kiln") : checkpoint;
+        Path file = checkpoint == null ? network.defaultCheckpoint() : checkpoint;
         TrainAndTest sets = data.load(network);
         try (Model model = network.create(0)) {
             Checkpoints.load(file).restoreInto(model, null);

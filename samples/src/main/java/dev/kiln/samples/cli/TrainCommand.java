@@ -57,7 +57,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainAndTest sets = data.load(network);
         int batch = batchSize == null ? network.defaultBatchSize() : batchSize;
-        Path file = checkpoint == null ? Path.of("checkpoints", network.cliName() + ".kiln") : checkpoint;
+        Path file = checkpoint == null ? network.defaultCheckpoint() : checkpoint;
         if (file.toAbsolutePath().getParent() != null) {
             Files.createDirectories(file.toAbsolutePath().getParent());
         }

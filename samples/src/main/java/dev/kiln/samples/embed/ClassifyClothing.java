@@ -4,6 +4,7 @@ import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.DatasetLocator;
 import dev.kiln.runtime.data.MnistFormat;
 import dev.kiln.runtime.io.Checkpoints;
+import dev.kiln.runtime.model.Predictions;
 import dev.kiln.samples.networks.TfMnistModel;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -53,12 +54,7 @@ public final class ClassifyClothing {
     }
 
     private static void print(String what, float[] probabilities) {
-        int best = 0;
-        for (int k = 1; k < probabilities.length; k++) {
-            if (probabilities[k] > probabilities[best]) {
-                best = k;
-            }
-        }
+        int best = Predictions.argmax(probabilities, 0, probabilities.length);
         System.out.printf("%-40s %-12s %5.1f%%%n", what, CLASSES.get(best), 100 * probabilities[best]);
     }
 
