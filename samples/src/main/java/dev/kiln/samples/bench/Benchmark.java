@@ -42,6 +42,9 @@ public final class Benchmark {
         for (String name : settings.networkNames()) {
             emit(measure(SampleNetworks.byName(name), peer, peak).render());
         }
+        if (settings.startupRepeats() > 0) {
+            emit(startup());
+        }
         if (settings.timeToAccuracy() != null) {
             emit(timeToAccuracy(peer));
         }
@@ -55,6 +58,18 @@ public final class Benchmark {
         System.out.println(text);
         System.out.flush();
         report.append(text).append('\n');
+    }
+
+    /** The start-up table of tf-mnist, batch 64 on 2 threads, as {@code kiln startup} prints it. */
+    private String startup() throws IOException {
+        Path root = Path.of(System.getProperty("kiln.home", "."));
+        try {
+            return new StartupBenchmark(30, 64, 2).measure(StartupBenchmark.standardConfigs(root),
+                    SampleNetworks.TF_MNIST.cliName(), settings.startupRepeats());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while measuring the start-up", e);
+        }
     }
 
     /** FP32 peak GFLOP/s on 1 and 2 threads, NaN when it cannot be measured. */

@@ -9,12 +9,13 @@ import java.util.Arrays;
  * @param repositoryRoot  the repository, to find the peers beside it; null: no PyTorch peer
  * @param peerScript      an explicit pytorch_peer.py, or null to look beside the repository
  * @param timeToAccuracy  test accuracy to train tf-mnist to, in both, or null to skip
+ * @param startupRepeats  fresh JVMs per set of options for the start-up table of tf-mnist; 0 skips it
  * @param markdown        file to write the tables to, or null
  * @param command         the command line that asked for this run, for the report
  */
 public record BenchmarkSettings(String nets, String threads, String batches, double warmupSeconds, double seconds,
                                 Path repositoryRoot, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
-                                Path markdown, String command) {
+                                int startupRepeats, Path markdown, String command) {
 
     int[] threadCounts() {
         return Arrays.stream(threads.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();

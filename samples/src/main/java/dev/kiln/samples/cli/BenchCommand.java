@@ -44,6 +44,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST folder for --time-to-accuracy.")
     Path data;
 
+    @Option(names = "--startup-repeats", defaultValue = "3",
+            description = "Fresh JVMs per set of JVM options for the start-up table (as `kiln startup`); 0 skips it (default: ${DEFAULT-VALUE}).")
+    int startupRepeats;
+
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables as Markdown to FILE.")
     Path markdown;
 
@@ -55,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
         String command = "./kiln " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
         Path root = Path.of(System.getProperty("kiln.home", "."));
         BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds,
-                noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, markdown, command.trim());
+                noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, startupRepeats, markdown, command.trim());
         new Benchmark(settings).run();
         return 0;
     }

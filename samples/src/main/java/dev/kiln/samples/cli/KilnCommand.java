@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             BenchCommand.class,
             KernelsCommand.class,
+            StartupCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KilnCommand {

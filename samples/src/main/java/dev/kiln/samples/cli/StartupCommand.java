@@ -1,0 +1,46 @@
+package dev.kiln.samples.cli;
+
+import dev.kiln.samples.SampleNetworks;
+import dev.kiln.samples.bench.StartupBenchmark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "startup", mixinStandardHelpOptions = true,
+        description = "Starts training in fresh JVMs, with the launcher's JVM options and with plainer ones, and reports "
+                + "how much longer the first steps take than steady ones and what they allocate (the JIT warm-up).")
+final class StartupCommand implements Callable<Integer> {
+    @Option(names = "--net", defaultValue = "tf-mnist", converter = NetworkOption.class,
+            description = "Network to train (default: ${DEFAULT-VALUE}).")
+    SampleNetworks net;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Fresh JVMs per set of options (default: ${DEFAULT-VALUE}).")
+    int repeats;
+
+    @Option(names = "--steps", defaultValue = "30", description = "Training steps per JVM (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = {"--batch-size", "-b"}, defaultValue = "64", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the table to FILE.")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = Path.of(System.getProperty("kiln.home", "."));
+        StartupBenchmark benchmark = new StartupBenchmark(steps, batch, threads);
+        String table = benchmark.measure(StartupBenchmark.standardConfigs(root), net.cliName(), repeats);
+        System.out.println(table);
+        if (markdown != null) {
+            Files.writeString(markdown, table);
+            System.out.println("written to " + markdown);
+        }
+        return 0;
+    }
+}
