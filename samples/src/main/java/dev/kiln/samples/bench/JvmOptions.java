@@ -24,7 +24,8 @@ public final class JvmOptions {
         return parse(Files.readAllLines(file), root.toAbsolutePath().normalize());
     }
 
-    static List<String> parse(List<String> lines, Path root) {
+    /** The options in these lines of a {@code jvm.options} file, {@code ${KILN_HOME}} read as root. */
+    public static List<String> parse(List<String> lines, Path root) {
         return lines.stream()
                 .map(String::strip)
                 .filter(line -> !line.isEmpty() && !line.startsWith("#"))

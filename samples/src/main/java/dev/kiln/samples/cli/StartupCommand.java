@@ -1,9 +1,12 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.samples.SampleNetworks;
+import dev.kiln.samples.bench.JvmOptions;
 import dev.kiln.samples.bench.StartupBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,6 +31,10 @@ final class StartupCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--compare", paramLabel = "FILE",
+            description = "Also start with the JVM options in FILE (the format of jvm.options); may be repeated.")
+    List<Path> compare = new ArrayList<>();
+
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the table to FILE.")
     Path markdown;
 
@@ -35,7 +42,14 @@ final class StartupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = Path.of(System.getProperty("kiln.home", "."));
         StartupBenchmark benchmark = new StartupBenchmark(steps, batch, threads);
-        String table = benchmark.measure(StartupBenchmark.standardConfigs(root), net.cliName(), repeats);
+        List<StartupBenchmark.Config> configs = new ArrayList<>(StartupBenchmark.standardConfigs(root));
+        for (Path file : compare) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--compare: no such file: " + file.toAbsolutePath());
+            }
+            configs.add(new StartupBenchmark.Config("`" + file.getFileName() + "`", JvmOptions.parse(Files.readAllLines(file), root)));
+        }
+        String table = benchmark.measure(configs, net.cliName(), repeats);
         System.out.println(table);
         if (markdown != null) {
             Files.writeString(markdown, table);
