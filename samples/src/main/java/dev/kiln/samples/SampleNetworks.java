@@ -1,6 +1,7 @@
 package dev.kiln.samples;
 
 import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.model.ModelInfo;
 import dev.kiln.samples.networks.AlexNetModel;
 import dev.kiln.samples.networks.EmotionModel;
 import dev.kiln.samples.networks.KerasMnistModel;
@@ -19,30 +20,32 @@ import java.util.stream.Collectors;
  * The models are the classes the annotation processor generated from {@code samples.networks}.
  */
 public enum SampleNetworks {
-    TF_MNIST("tf-mnist", TfMnistModel::create, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
-    KERAS_MNIST("keras-mnist", KerasMnistModel::create, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
-    PYTORCH_MNIST("pytorch-mnist", PytorchMnistModel::create, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
-    TF_16_36("tf-16-36", Tf1636Model::create, Data.FASHION_MNIST, "adam", 1e-4f, 64, true),
-    LENET_LIKE("lenet-like", LenetLikeModel::create, Data.FASHION_MNIST, "rmsprop", 1e-3f, 128, true),
-    EMOTION("emotion", EmotionModel::create, Data.FER2013, "adam", 1e-3f, 128, true),
-    VGG19("vgg19", Vgg19Model::create, Data.NONE, "sgd", 1e-2f, 32, false),
-    ALEXNET("alexnet", AlexNetModel::create, Data.NONE, "sgd", 1e-2f, 32, false);
+    TF_MNIST("tf-mnist", TfMnistModel::create, TfMnistModel.INFO, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    KERAS_MNIST("keras-mnist", KerasMnistModel::create, KerasMnistModel.INFO, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    PYTORCH_MNIST("pytorch-mnist", PytorchMnistModel::create, PytorchMnistModel.INFO, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    TF_16_36("tf-16-36", Tf1636Model::create, Tf1636Model.INFO, Data.FASHION_MNIST, "adam", 1e-4f, 64, true),
+    LENET_LIKE("lenet-like", LenetLikeModel::create, LenetLikeModel.INFO, Data.FASHION_MNIST, "rmsprop", 1e-3f, 128, true),
+    EMOTION("emotion", EmotionModel::create, EmotionModel.INFO, Data.FER2013, "adam", 1e-3f, 128, true),
+    VGG19("vgg19", Vgg19Model::create, Vgg19Model.INFO, Data.NONE, "sgd", 1e-2f, 32, false),
+    ALEXNET("alexnet", AlexNetModel::create, AlexNetModel.INFO, Data.NONE, "sgd", 1e-2f, 32, false);
 
     /** What a network trains on. */
     public enum Data { FASHION_MNIST, FER2013, NONE }
 
     private final String cliName;
     private final LongFunction<? extends Model> factory;
+    private final ModelInfo info;
     private final Data data;
     private final String optimizer;
     private final float learningRate;
     private final int batchSize;
     private final boolean trainable;
 
-    SampleNetworks(String cliName, LongFunction<? extends Model> factory, Data data, String optimizer,
+    SampleNetworks(String cliName, LongFunction<? extends Model> factory, ModelInfo info, Data data, String optimizer,
                    float learningRate, int batchSize, boolean trainable) {
         this.cliName = cliName;
         this.factory = factory;
+        this.info = info;
         this.data = data;
         this.optimizer = optimizer;
         this.learningRate = learningRate;
@@ -52,6 +55,11 @@ public enum SampleNetworks {
 
     public String cliName() {
         return cliName;
+    }
+
+    /** The network's constant facts (summary, size, FLOPs), without creating a model. */
+    public ModelInfo info() {
+        return info;
     }
 
     /** A new model with freshly initialised weights. */

@@ -145,10 +145,11 @@ final class ModelClassGenerator {
         for (LayerEmitter layer : layers) {
             layer.addConstants(type);
         }
-        type.addField(FieldSpec.builder(RuntimeTypes.MODEL_INFO, "INFO", Modifier.STATIC, Modifier.FINAL)
-                .initializer("new $T($S, ARCHITECTURE, SUMMARY, $L, $L, $L, $L, $LL)", RuntimeTypes.MODEL_INFO,
+        type.addField(FieldSpec.builder(RuntimeTypes.MODEL_INFO, "INFO", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The network's name, fingerprint, summary, shapes, forward FLOPs and parameter count, without creating a model.\n")
+                .initializer("new $T($S, ARCHITECTURE, SUMMARY, $L, $L, $L, $L, $LL, $LL)", RuntimeTypes.MODEL_INFO,
                         model.className(), model.input().channels(), model.input().height(), model.input().width(),
-                        model.classes(), model.forwardFlops())
+                        model.classes(), model.forwardFlops(), model.totalParameters())
                 .build());
     }
 

@@ -20,11 +20,11 @@ import javax.management.ObjectName;
  * without slowing the rest of the program as a global {@code -Xbatch} did (data loading took
  * 0.3-0.7 s longer under it);
  * <li>keeps C2 from compiling the Vector API's fallback classes on their own: only interpreted
- * kernels call them, and compiling them cost about 0.4 s of C2 time in the first step. Compiled
+ * kernels call them, and compiling them cost about 0.4 s of C2 time in the first steps. Compiled
  * kernels still inline them, which steady-state speed and its zero allocation confirm.
  * </ul>
- * The launcher passes the file with {@code -XX:CompilerDirectivesFile} (see {@code jvm.options},
- * which also lowers the kernels' compile thresholds); for a JVM started without it,
+ * The launcher passes the file with {@code -XX:CompilerDirectivesFile} (see {@code jvm.options});
+ * for a JVM started without it,
  * {@link #install()} adds the same directives at run time through the HotSpot diagnostic command
  * {@code Compiler.directives_add}, before any kernel has run.
  */

@@ -1,6 +1,5 @@
 package dev.kiln.samples.cli;
 
-import dev.kiln.runtime.model.Model;
 import dev.kiln.samples.SampleNetworks;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,9 +13,7 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Model model = network.create(0)) {
-            System.out.println(model.summary());
-        }
+        System.out.println(network.info().summary());
         return 0;
     }
 }
