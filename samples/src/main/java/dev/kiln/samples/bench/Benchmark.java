@@ -64,7 +64,9 @@ public final class Benchmark {
     private String startup() throws IOException {
         Path root = Path.of(System.getProperty("kiln.home", "."));
         try {
-            return new StartupBenchmark(30, 64, 2).measure(StartupBenchmark.standardConfigs(root),
+            StartupBenchmark startup = new StartupBenchmark(
+                    StartupBenchmark.DEFAULT_STEPS, StartupBenchmark.DEFAULT_BATCH, StartupBenchmark.DEFAULT_THREADS);
+            return startup.measure(StartupBenchmark.standardConfigs(root),
                     SampleNetworks.TF_MNIST.cliName(), settings.startupRepeats());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -16,6 +16,9 @@ import java.util.function.ToDoubleFunction;
  * interpreter, ~100x slower, allocating an object per vector operation.
  */
 public final class StartupBenchmark {
+    /** What {@code kiln startup} and the start-up section of {@code kiln bench} measure unless told otherwise. */
+    public static final int DEFAULT_STEPS = 30, DEFAULT_BATCH = 64, DEFAULT_THREADS = 2;
+
     /** A set of JVM options to start the probe with. */
     public record Config(String name, List<String> jvmOptions) {}
 

@@ -22,13 +22,13 @@ final class StartupCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Fresh JVMs per set of options (default: ${DEFAULT-VALUE}).")
     int repeats;
 
-    @Option(names = "--steps", defaultValue = "30", description = "Training steps per JVM (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "" + StartupBenchmark.DEFAULT_STEPS, description = "Training steps per JVM (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = {"--batch-size", "-b"}, defaultValue = "64", description = "Examples per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--batch-size", "-b"}, defaultValue = "" + StartupBenchmark.DEFAULT_BATCH, description = "Examples per step (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Worker threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", defaultValue = "" + StartupBenchmark.DEFAULT_THREADS, description = "Worker threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     @Option(names = "--compare", paramLabel = "FILE",
