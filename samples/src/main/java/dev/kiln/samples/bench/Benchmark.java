@@ -62,7 +62,7 @@ public final class Benchmark {
 
     /** The start-up table of tf-mnist, batch 64 on 2 threads, as {@code kiln startup} prints it. */
     private String startup() throws IOException {
-        Path root = Path.of(System.getProperty("kiln.home", "."));
+        Path root = Repository.root();
         try {
             StartupBenchmark startup = new StartupBenchmark(
                     StartupBenchmark.DEFAULT_STEPS, StartupBenchmark.DEFAULT_BATCH, StartupBenchmark.DEFAULT_THREADS);
@@ -77,7 +77,7 @@ public final class Benchmark {
     /** FP32 peak GFLOP/s on 1 and 2 threads, NaN when it cannot be measured. */
     private double[] measurePeak(Optional<PyTorchPeer> peer) {
         Path peersFolder = peer.map(p -> p.script().getParent()).orElseGet(() -> PyTorchPeer.peersFolder(
-                settings.repositoryRoot() != null ? settings.repositoryRoot() : Path.of(System.getProperty("kiln.home", "."))));
+                settings.repositoryRoot() != null ? settings.repositoryRoot() : Repository.root()));
         Optional<MachinePeak> machine = MachinePeak.compile(peersFolder.resolve("peak.c"));
         OptionalDouble one = machine.map(m -> m.gflops(1)).orElse(OptionalDouble.empty());
         OptionalDouble two = machine.map(m -> m.gflops(2)).orElse(OptionalDouble.empty());

@@ -19,7 +19,7 @@ public final class JvmOptions {
     public static List<String> read(Path root) throws IOException {
         Path file = root.resolve(FILE);
         if (!Files.isRegularFile(file)) {
-            throw new IOException("no " + FILE + " in " + root.toAbsolutePath() + " (run from the Kiln repository, or set -Dkiln.home)");
+            throw new IOException("no " + FILE + " in " + root.toAbsolutePath() + " (run from the Kiln repository, or set -D" + Repository.PROPERTY + ")");
         }
         return parse(Files.readAllLines(file), root.toAbsolutePath().normalize());
     }

@@ -2,6 +2,7 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.samples.bench.Benchmark;
 import dev.kiln.samples.bench.BenchmarkSettings;
+import dev.kiln.samples.bench.Repository;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // The top-level parse result holds every argument, the subcommand's name included.
         String command = "./kiln " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
-        Path root = Path.of(System.getProperty("kiln.home", "."));
+        Path root = Repository.root();
         BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds,
                 noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, startupRepeats, markdown, command.trim());
         new Benchmark(settings).run();

@@ -2,6 +2,7 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.samples.SampleNetworks;
 import dev.kiln.samples.bench.JvmOptions;
+import dev.kiln.samples.bench.Repository;
 import dev.kiln.samples.bench.StartupBenchmark;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,7 @@ final class StartupCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path root = Path.of(System.getProperty("kiln.home", "."));
+        Path root = Repository.root();
         StartupBenchmark benchmark = new StartupBenchmark(steps, batch, threads);
         List<StartupBenchmark.Config> configs = new ArrayList<>(StartupBenchmark.standardConfigs(root));
         for (Path file : compare) {
