@@ -2,12 +2,10 @@ package dev.kiln.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.samples.bench.JvmOptions;
 import dev.kiln.samples.bench.StartupBenchmark;
 import dev.kiln.samples.bench.StartupRun;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,9 +22,8 @@ class StartupTest {
     @Test
     void kernelsReachC2WithinTheFirstStepsUnderTheLauncherOptions() throws Exception {
         StartupBenchmark probe = new StartupBenchmark(20, 64, 2);
-        StartupRun launcher = probe.launch(new StartupBenchmark.Config("launcher", JvmOptions.read(ROOT)), "tf-mnist");
-        StartupRun bare = probe.launch(new StartupBenchmark.Config("bare",
-                List.of("--add-modules=jdk.incubator.vector", "-Dkiln.directives=false")), "tf-mnist");
+        StartupRun launcher = probe.launch(StartupBenchmark.launcher(ROOT), "tf-mnist");
+        StartupRun bare = probe.launch(StartupBenchmark.withoutDirectives(), "tf-mnist");
 
         assertTrue(bare.firstStepBytes() > 100e6,
                 "without directives the first step should run interpreted kernels, allocating; it allocated "

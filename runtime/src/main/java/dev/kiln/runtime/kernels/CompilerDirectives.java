@@ -29,9 +29,8 @@ import javax.management.ObjectName;
  * them. Compiled on its own it was intrinsified in every one of 80 runs.
  * </ul>
  * The launcher passes the file with {@code -XX:CompilerDirectivesFile} (see {@code jvm.options});
- * for a JVM started without it,
- * {@link #install()} adds the same directives at run time through the HotSpot diagnostic command
- * {@code Compiler.directives_add}, before any kernel has run.
+ * for a JVM started without it, {@link #install()} adds the same directives at run time through
+ * the HotSpot diagnostic command {@code Compiler.directives_add}, before any kernel has run.
  */
 final class CompilerDirectives {
 

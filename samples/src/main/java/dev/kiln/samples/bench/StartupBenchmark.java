@@ -37,13 +37,22 @@ public final class StartupBenchmark {
         this.threads = threads;
     }
 
+    private static final String MODULE = "--add-modules=jdk.incubator.vector";
+
     /** The launcher's options, what an application gets with only the module added, and that without Kiln's directives. */
     public static List<Config> standardConfigs(Path root) throws IOException {
-        String module = "--add-modules=jdk.incubator.vector";
-        return List.of(
-                new Config("`./kiln` (" + JvmOptions.FILE + ")", JvmOptions.read(root)),
-                new Config("only `" + module + "` (the runtime adds the directives)", List.of(module)),
-                new Config("only `" + module + "`, `-Dkiln.directives=false`", List.of(module, "-Dkiln.directives=false")));
+        return List.of(launcher(root), new Config("only `" + MODULE + "` (the runtime adds the directives)", List.of(MODULE)),
+                withoutDirectives());
+    }
+
+    /** The options of {@code ./kiln}, from {@code jvm.options}. */
+    public static Config launcher(Path root) throws IOException {
+        return new Config("`./kiln` (" + JvmOptions.FILE + ")", JvmOptions.read(root));
+    }
+
+    /** Only the module, and the runtime told not to install its directives: the plain interpreter-then-C2 start. */
+    public static Config withoutDirectives() {
+        return new Config("only `" + MODULE + "`, `-Dkiln.directives=false`", List.of(MODULE, "-Dkiln.directives=false"));
     }
 
     /** Starts the probe in a fresh JVM with these options. */
