@@ -10,17 +10,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The warm-up trap stays closed: started with the launcher's JVM options, a fresh JVM training
- * tf-mnist runs compiled kernels, which allocate nothing, from the third step on at the latest,
- * and keeps allocating nothing to the end. Interpreted Vector API code allocates per operation,
- * so allocation shows where kernels still run in the interpreter whatever the machine's speed.
- * The same probe without Kiln's directives must show that allocation, or the probe would be
- * measuring nothing.
+ * tf-mnist leaves the interpreter within the first step. Interpreted Vector API code allocates per
+ * operation, so allocation shows how much kernel work still ran interpreted, whatever the
+ * machine's speed or load. The trap, as it was, allocated over 200 MB in steps 2 to 10 and kept
+ * on to about step 10; the bounds below leave room for a small kernel that C2 compiles a step
+ * late on a busy machine, and none for the trap. The same probe without Kiln's directives must
+ * show the trap, or the probe would be measuring nothing.
  */
 class StartupTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** What steps 2 to 10 may allocate together: a twelfth of what the trap allocated there. */
+    private static final double LATER_OPENING_BYTES = 16e6;
 
     @Test
-    void kernelsReachC2WithinTheFirstStepsUnderTheLauncherOptions() throws Exception {
+    void kernelsReachC2WithinTheFirstStepUnderTheLauncherOptions() throws Exception {
         StartupBenchmark probe = new StartupBenchmark(20, 64, 2);
         StartupRun launcher = probe.launch(StartupBenchmark.launcher(ROOT), "tf-mnist");
         StartupRun bare = probe.launch(StartupBenchmark.withoutDirectives(), "tf-mnist");
@@ -28,8 +31,13 @@ class StartupTest {
         assertTrue(bare.firstStepBytes() > 100e6,
                 "without directives the first step should run interpreted kernels, allocating; it allocated "
                         + bare.firstStepBytes() + " bytes");
-        assertTrue(launcher.allocatingSteps() <= 3,
-                "kernels still allocating (interpreted) up to step " + launcher.allocatingSteps() + "; bytes per step: "
-                        + Arrays.toString(launcher.stepBytes()));
+        assertTrue(bare.laterOpeningBytes() >= LATER_OPENING_BYTES,
+                "without directives steps 2 to 10 should still run interpreted or C1 kernels; they allocated "
+                        + bare.laterOpeningBytes() + " bytes, so the bound below would not catch the trap");
+        String perStep = "; bytes per step: " + Arrays.toString(launcher.stepBytes());
+        assertTrue(launcher.laterOpeningBytes() < LATER_OPENING_BYTES,
+                "kernels still ran interpreted after the first step" + perStep);
+        assertTrue(launcher.allocatingSteps() <= StartupRun.OPENING_STEPS,
+                "kernels still allocating (interpreted) at step " + launcher.allocatingSteps() + perStep);
     }
 }

@@ -88,19 +88,29 @@ final class PackedDense {
     private static void packRows(int depth, int width, float[] m, float[] dst, int at, int blockFrom, int blockTo) {
         int cFrom = blockFrom * 2 * L, cTo = Math.min(blockTo * 2 * L, width);
         int wholeEnd = Math.min(width / (2 * L) * (2 * L), cTo);
-        int lanes = cTo - Math.max(wholeEnd, cFrom), lastW = roundUp(lanes);
+        int c0 = Math.max(wholeEnd, cFrom), lanes = cTo - c0, lastW = roundUp(lanes);     // the last, partial block
         for (int k = 0, src = 0; k < depth; k++, src += width) {
-            int c0 = cFrom;
-            for (int to = at + c0 * depth + k * 2 * L; c0 < wholeEnd; c0 += 2 * L, to += 2 * L * depth) {
-                FloatVector.fromArray(S, m, src + c0).intoArray(dst, to);
-                FloatVector.fromArray(S, m, src + c0 + L).intoArray(dst, to + L);
-            }
+            packWholeBlocks(m, src, cFrom, wholeEnd, dst, at + cFrom * depth + k * 2 * L, 2 * L * depth);
             if (lanes > 0) {
                 int to = at + c0 * depth + k * lastW;
                 for (int c = 0; c < lastW; c++) {
                     dst[to + c] = c < lanes ? m[src + c0 + c] : 0f;
                 }
             }
+        }
+    }
+
+    /**
+     * Row m[src..] columns [from, to), whole 2L blocks, to dst[at..], one block every stride floats.
+     * A method of its own, called once per row, because a short loop that is called often reaches
+     * C2 from a profile that has seen the loop end. As one long loop nest, the first pack got it
+     * compiled on the stack mid-loop; that code left for the interpreter when the loop ended, and
+     * packing ran interpreted, allocating, for several more steps.
+     */
+    private static void packWholeBlocks(float[] m, int src, int from, int to, float[] dst, int at, int stride) {
+        for (int c = from; c < to; c += 2 * L, at += stride) {
+            FloatVector.fromArray(S, m, src + c).intoArray(dst, at);
+            FloatVector.fromArray(S, m, src + c + L).intoArray(dst, at + L);
         }
     }
 

@@ -18,40 +18,43 @@ final class VectorActivations {
     private VectorActivations() {
     }
 
+    /**
+     * Floats per call of an element-wise loop. A loop over a whole layer, called a few times a
+     * step, was compiled on the stack in its first call from a profile that had never seen the
+     * loop end; leaving the loop sent it back to the interpreter, where it ran, allocating, for
+     * several more steps. Called once per chunk, the loops reach C2 within the first step from
+     * a profile that has.
+     */
+    private static final int CHUNK = 64 * L;
+
     /** v[i] = act(v[i]) for i in [off, off + len). */
     static void apply(Activation act, float[] v, int off, int len) {
-        switch (act) {
-            case NONE -> { }
-            case RELU -> relu(v, off, len);
-            case SIGMOID -> sigmoid(v, off, len);
-            case TANH -> tanh(v, off, len);
+        for (int from = off, end = off + len; from < end; from += CHUNK) {
+            int to = Math.min(from + CHUNK, end);
+            switch (act) {
+                case NONE -> { return; }
+                case RELU -> relu(v, from, to);
+                case SIGMOID -> scalar(Activation.SIGMOID, v, from, to);
+                case TANH -> scalar(Activation.TANH, v, from, to);
+            }
         }
     }
 
     // ReLU as max(z, 0) with Math.max semantics, as PyTorch: NaN stays NaN (a diverging run shows
     // it in the loss instead of hiding it), and -0.0 becomes +0.0.
-    private static void relu(float[] v, int off, int len) {
-        int end = off + S.loopBound(len);
-        int i = off;
-        for (; i < end; i += L) {
+    private static void relu(float[] v, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
             FloatVector.fromArray(S, v, i).max(0f).intoArray(v, i);
         }
-        scalarTail(Activation.RELU, v, i, off + len);
+        scalar(Activation.RELU, v, i, to);
     }
 
     // Sigmoid and tanh run the scalar formula on every lane. The lanewise EXP and TANH of the
     // Vector API are computed by a different library once C2 compiles them (SVML) than in the
     // interpreter (Math), so their results would depend on the JIT's progress. No seed network
     // spends noticeable time here.
-    private static void sigmoid(float[] v, int off, int len) {
-        scalarTail(Activation.SIGMOID, v, off, off + len);
-    }
-
-    private static void tanh(float[] v, int off, int len) {
-        scalarTail(Activation.TANH, v, off, off + len);
-    }
-
-    private static void scalarTail(Activation act, float[] v, int from, int to) {
+    private static void scalar(Activation act, float[] v, int from, int to) {
         for (int i = from; i < to; i++) {
             v[i] = ScalarKernels.activate(act, v[i]);
         }
@@ -59,33 +62,49 @@ final class VectorActivations {
 
     /** dy[i] = dL/dz from dy[i] = dL/dy and y[i] = act(z), for i in [off, off + len). */
     static void backward(Activation act, float[] y, float[] dy, int off, int len) {
-        int end = off + S.loopBound(len);
-        int i = off;
-        switch (act) {
-            case NONE -> i = off + len;
-            case RELU -> {
-                FloatVector zero = FloatVector.zero(S);
-                for (; i < end; i += L) {
-                    FloatVector out = FloatVector.fromArray(S, y, i);
-                    FloatVector.fromArray(S, dy, i).blend(zero, out.compare(VectorOperators.LE, 0f)).intoArray(dy, i);
-                }
-            }
-            case SIGMOID -> {
-                for (; i < end; i += L) {
-                    FloatVector out = FloatVector.fromArray(S, y, i);
-                    FloatVector g = FloatVector.fromArray(S, dy, i);
-                    g.mul(out).mul(out.neg().add(1f)).intoArray(dy, i);
-                }
-            }
-            case TANH -> {
-                for (; i < end; i += L) {
-                    FloatVector out = FloatVector.fromArray(S, y, i);
-                    FloatVector g = FloatVector.fromArray(S, dy, i);
-                    g.mul(out.mul(out).neg().add(1f)).intoArray(dy, i);
-                }
+        for (int from = off, end = off + len; from < end; from += CHUNK) {
+            int to = Math.min(from + CHUNK, end);
+            switch (act) {
+                case NONE -> { return; }
+                case RELU -> reluBackward(y, dy, from, to);
+                case SIGMOID -> sigmoidBackward(y, dy, from, to);
+                case TANH -> tanhBackward(y, dy, from, to);
             }
         }
-        for (; i < off + len; i++) {
+    }
+
+    private static void reluBackward(float[] y, float[] dy, int from, int to) {
+        FloatVector zero = FloatVector.zero(S);
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector out = FloatVector.fromArray(S, y, i);
+            FloatVector.fromArray(S, dy, i).blend(zero, out.compare(VectorOperators.LE, 0f)).intoArray(dy, i);
+        }
+        scalarBackward(Activation.RELU, y, dy, i, to);
+    }
+
+    private static void sigmoidBackward(float[] y, float[] dy, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector out = FloatVector.fromArray(S, y, i);
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            g.mul(out).mul(out.neg().add(1f)).intoArray(dy, i);
+        }
+        scalarBackward(Activation.SIGMOID, y, dy, i, to);
+    }
+
+    private static void tanhBackward(float[] y, float[] dy, int from, int to) {
+        int i = from;
+        for (int end = from + S.loopBound(to - from); i < end; i += L) {
+            FloatVector out = FloatVector.fromArray(S, y, i);
+            FloatVector g = FloatVector.fromArray(S, dy, i);
+            g.mul(out.mul(out).neg().add(1f)).intoArray(dy, i);
+        }
+        scalarBackward(Activation.TANH, y, dy, i, to);
+    }
+
+    private static void scalarBackward(Activation act, float[] y, float[] dy, int from, int to) {
+        for (int i = from; i < to; i++) {
             dy[i] = ScalarKernels.activationGradient(act, y[i], dy[i]);
         }
     }

@@ -106,8 +106,10 @@ public final class KernelDeterminismProbe {
                 return concat(y, dx);
             });
         }
+        // Over one chunk of the gradient loop, with a partial vector at the end; long enough for
+        // the loop to reach C2 in the calls the test makes.
         Random rnd = new Random(3);
-        float[] y = random(rnd, 53), dy0 = random(rnd, 53);
+        float[] y = random(rnd, 1101), dy0 = random(rnd, 1101);
         for (Activation act : Activation.values()) {
             cases.put("activationBackward " + act, () -> {
                 float[] dy = dy0.clone();

@@ -268,7 +268,7 @@ class VectorKernelsTest {
     void activationBackward() {
         Random rnd = new Random(7);
         for (Activation act : Activation.values()) {
-            for (int len : new int[] {1, 15, 16, 17, 100}) {
+            for (int len : new int[] {1, 15, 16, 17, 100, 1024, 1025, 2100}) {     // and over whole chunks of the loop
                 float[] y = data(rnd, len + 2 * PAD);
                 if (act == Activation.RELU) {
                     for (int i = 0; i < y.length; i += 3) y[i] = 0f;    // the boundary case

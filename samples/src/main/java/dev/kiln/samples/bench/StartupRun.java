@@ -9,9 +9,9 @@ import java.util.List;
  */
 public record StartupRun(double readyMillis, double[] stepMillis, double[] stepBytes) {
     /** Steps at the end whose median is the steady step time. */
-    static final int STEADY_STEPS = 10;
+    public static final int STEADY_STEPS = 10;
     /** The opening steps compared with steady ones. */
-    static final int OPENING_STEPS = 10;
+    public static final int OPENING_STEPS = 10;
     /** A step allocating less than this runs compiled kernels (interpreted ones allocate megabytes a step). */
     static final double COMPILED_BYTES = 64 * 1024;
 
