@@ -165,18 +165,24 @@ final class TileLoops {
 
     /** dst[r][c] = src[off + r*stride + col + c] for c < lanes, 0 for lanes <= c < width; r < n. */
     static void packColumns(float[] src, int off, int stride, int n, int col, int lanes, int width, float[] dst) {
+        packColumns(src, off, stride, n, col, lanes, width, dst, 0);
+    }
+
+    /** As above, into dst from dstOff on. */
+    static void packColumns(float[] src, int off, int stride, int n, int col, int lanes, int width, float[] dst,
+                            int dstOff) {
         if (lanes == 2 * L && width == 2 * L) {
             // The common case, 2 vectors a row: two loads and stores beat an arraycopy call per row.
-            for (int r = 0, from = off + col, to = 0; r < n; r++, from += stride, to += width) {
+            for (int r = 0, from = off + col, to = dstOff; r < n; r++, from += stride, to += width) {
                 FloatVector.fromArray(S, src, from).intoArray(dst, to);
                 FloatVector.fromArray(S, src, from + L).intoArray(dst, to + L);
             }
             return;
         }
         for (int r = 0; r < n; r++) {
-            System.arraycopy(src, off + r * stride + col, dst, r * width, lanes);
+            System.arraycopy(src, off + r * stride + col, dst, dstOff + r * width, lanes);
             if (lanes < width) {
-                Arrays.fill(dst, r * width + lanes, (r + 1) * width, 0f);
+                Arrays.fill(dst, dstOff + r * width + lanes, dstOff + (r + 1) * width, 0f);
             }
         }
     }
