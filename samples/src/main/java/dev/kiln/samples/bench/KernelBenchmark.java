@@ -8,11 +8,12 @@ import dev.kiln.runtime.kernels.PoolGeometry;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 
 /**
- * Times each kernel on the seed networks' real layer shapes, on one thread, and prints GFLOP/s
- * and bytes allocated per call. Not a test: run it by hand, on a quiet machine if possible.
+ * Times each kernel on the seed networks' real layer shapes, on one thread, and prints GFLOP/s,
+ * its share of the one-thread FMA peak measured in the same run, and bytes allocated per call. Not a test: run it by hand, on a quiet machine if possible.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp ... dev.kiln.samples.bench.KernelBenchmark [warmupSeconds] [secondsPerKernel] [nameRegex]
@@ -73,13 +74,20 @@ public final class KernelBenchmark {
                 c.call().run();
             }
         }
-        System.out.printf("%-48s %10s %10s %12s%n", "kernel", "GFLOP/s", "us/call", "bytes/call");
+        // The peak is measured beside the kernels because this machine's speed drifts by 20% and
+        // more from hour to hour: a share of a peak measured at another time would mean little.
+        Optional<MachinePeak> machine = MachinePeak.compile(PyTorchPeer.peersFolder(Repository.root()).resolve("peak.c"));
+        double peak = machine.map(m -> m.gflops(1).orElse(Double.NaN)).orElse(Double.NaN);
+        System.out.printf("FP32 FMA peak on 1 thread, measured now: %.1f GFLOP/s (peak.c, 512-bit)%n", peak);
+        System.out.printf("%-48s %10s %8s %10s %12s%n", "kernel", "GFLOP/s", "% peak", "us/call", "bytes/call");
         for (Case c : cases) {
-            measure(c, perKernel);
+            measure(c, perKernel, peak);
         }
+        double after = machine.map(m -> m.gflops(1).orElse(Double.NaN)).orElse(Double.NaN);
+        System.out.printf("FP32 FMA peak on 1 thread, measured again after the kernels: %.1f GFLOP/s%n", after);
     }
 
-    private static void measure(Case c, double seconds) {
+    private static void measure(Case c, double seconds, double peak) {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long tid = Thread.currentThread().threadId();
         long calls = 0;
@@ -92,7 +100,8 @@ public final class KernelBenchmark {
         } while (t < end);
         long bytes = threads.getThreadAllocatedBytes(tid) - bytes0;
         double perCall = (t - t0) / (double) calls;
-        System.out.printf("%-48s %10.1f %10.1f %12d%n", c.name(), c.flops() / perCall, perCall / 1e3, bytes / calls);
+        double gflops = c.flops() / perCall;
+        System.out.printf("%-48s %10.1f %8.0f %10.1f %12d%n", c.name(), gflops, 100 * gflops / peak, perCall / 1e3, bytes / calls);
     }
 
     private static void addConv(List<Case> cases, Kernels k, String name, ConvGeometry g) {
