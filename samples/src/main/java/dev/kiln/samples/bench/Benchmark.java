@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * Kiln against the PyTorch peer on the seed networks, in one run: for each network Kiln is measured
@@ -79,9 +78,8 @@ public final class Benchmark {
         Path peersFolder = peer.map(p -> p.script().getParent()).orElseGet(() -> PyTorchPeer.peersFolder(
                 settings.repositoryRoot() != null ? settings.repositoryRoot() : Repository.root()));
         Optional<MachinePeak> machine = MachinePeak.compile(peersFolder.resolve("peak.c"));
-        OptionalDouble one = machine.map(m -> m.gflops(1)).orElse(OptionalDouble.empty());
-        OptionalDouble two = machine.map(m -> m.gflops(2)).orElse(OptionalDouble.empty());
-        return new double[] {Double.NaN, one.orElse(Double.NaN), two.orElse(Double.NaN)};
+        return new double[] {Double.NaN, machine.map(m -> m.gflops(1)).orElse(Double.NaN),
+                machine.map(m -> m.gflops(2)).orElse(Double.NaN)};
     }
 
     private String header(Optional<PyTorchPeer> peer, double[] peak) {

@@ -13,7 +13,8 @@ import java.util.Random;
 
 /**
  * Times each kernel on the seed networks' real layer shapes, on one thread, and prints GFLOP/s,
- * its share of the one-thread FMA peak measured in the same run, and bytes allocated per call. Not a test: run it by hand, on a quiet machine if possible.
+ * its share of the one-thread FMA peak measured in the same run, and bytes allocated per call.
+ * Not a test: run it by hand, on a quiet machine if possible.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp ... dev.kiln.samples.bench.KernelBenchmark [warmupSeconds] [secondsPerKernel] [nameRegex]
@@ -77,13 +78,13 @@ public final class KernelBenchmark {
         // The peak is measured beside the kernels because this machine's speed drifts by 20% and
         // more from hour to hour: a share of a peak measured at another time would mean little.
         Optional<MachinePeak> machine = MachinePeak.compile(PyTorchPeer.peersFolder(Repository.root()).resolve("peak.c"));
-        double peak = machine.map(m -> m.gflops(1).orElse(Double.NaN)).orElse(Double.NaN);
+        double peak = machine.map(m -> m.gflops(1)).orElse(Double.NaN);
         System.out.printf("FP32 FMA peak on 1 thread, measured now: %.1f GFLOP/s (peak.c, 512-bit)%n", peak);
         System.out.printf("%-48s %10s %8s %10s %12s%n", "kernel", "GFLOP/s", "% peak", "us/call", "bytes/call");
         for (Case c : cases) {
             measure(c, perKernel, peak);
         }
-        double after = machine.map(m -> m.gflops(1).orElse(Double.NaN)).orElse(Double.NaN);
+        double after = machine.map(m -> m.gflops(1)).orElse(Double.NaN);
         System.out.printf("FP32 FMA peak on 1 thread, measured again after the kernels: %.1f GFLOP/s%n", after);
     }
 

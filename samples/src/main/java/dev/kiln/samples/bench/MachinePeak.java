@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,19 +37,19 @@ final class MachinePeak {
         }
     }
 
-    /** Median GFLOP/s with 512-bit FMAs on {@code threads} threads. */
-    OptionalDouble gflops(int threads) {
+    /** Median GFLOP/s with 512-bit FMAs on {@code threads} threads; NaN when the run fails. */
+    double gflops(int threads) {
         try {
             Process run = new ProcessBuilder(binary.toString(), Integer.toString(threads), "512").redirectErrorStream(true).start();
             String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             run.waitFor();
             Matcher m = MEDIAN.matcher(out);
-            return m.find() ? OptionalDouble.of(Double.parseDouble(m.group(1))) : OptionalDouble.empty();
+            return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
         } catch (IOException e) {
-            return OptionalDouble.empty();
+            return Double.NaN;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OptionalDouble.empty();
+            return Double.NaN;
         }
     }
 }
