@@ -64,8 +64,8 @@ final class ConvEmitter extends WeightedEmitter {
     }
 
     @Override
-    CodeBlock forward() {
-        return perExample(CodeBlock.builder()
+    Step forward() {
+        return Step.eachExample(CodeBlock.builder()
                 .addStatement("kernels.convForward($N, $T.$L,\n$L, $L,\n$N.value(), $N.value(),\nws.$N, r * $N.outSize())",
                         geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
                         in.forwardArray(), in.offset(geometry + ".inSize()"), weight, bias, out, geometry)
@@ -73,19 +73,18 @@ final class ConvEmitter extends WeightedEmitter {
     }
 
     @Override
-    CodeBlock backward() {
-        CodeBlock.Builder code = CodeBlock.builder().add(activationBackward(geometry + ".outSize()"));
-        CodeBlock.Builder loop = CodeBlock.builder();
+    Step backward() {
+        CodeBlock.Builder code = CodeBlock.builder()
+                .add(activationBackward("r * " + geometry + ".outSize()", geometry + ".outSize()"));
         if (trainable()) {
-            code.add(gradientLocals());
-            loop.addStatement("kernels.convBackwardWeights($N,\n$L, $L,\nws.$N, r * $N.outSize(),\n$N, $N)",
+            code.addStatement("kernels.convBackwardWeights($N,\n$L, $L,\nws.$N, r * $N.outSize(),\n$N, $N)",
                     geometry, in.backwardArray(), in.offset(geometry + ".inSize()"), dOut, geometry, dWeight, dBias);
         }
         if (inputGradient()) {
-            loop.addStatement("kernels.convBackwardInputPacked($N,\nws.$N, r * $N.outSize(),\n$N.values(),\n$L, r * $N.inSize())",
+            code.addStatement("kernels.convBackwardInputPacked($N,\nws.$N, r * $N.outSize(),\n$N.values(),\n$L, r * $N.inSize())",
                     geometry, dOut, geometry, packed, in.grad(), geometry);
         }
-        return code.add(perExample(loop.build())).build();
+        return Step.eachExample(trainable() ? gradientLocals() : CodeBlock.of(""), code.build());
     }
 
     @Override

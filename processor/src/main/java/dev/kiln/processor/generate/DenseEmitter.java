@@ -67,15 +67,15 @@ final class DenseEmitter extends WeightedEmitter {
     }
 
     @Override
-    CodeBlock forward() {
-        return CodeBlock.of("kernels.denseForwardPacked(rows, $N, $N, $T.$L,\n$>$>$L, $L,\n$N.values(), $N.value(),\nws.$N, 0$<$<);\n",
+    Step forward() {
+        return Step.wholeChunk(CodeBlock.of("kernels.denseForwardPacked(rows, $N, $N, $T.$L,\n$>$>$L, $L,\n$N.values(), $N.value(),\nws.$N, 0$<$<);\n",
                 inSize, outSize, RuntimeTypes.ACTIVATION, spec.activation().name(),
-                in.forwardArray(), in.start(), packed, bias, out);
+                in.forwardArray(), in.start(), packed, bias, out));
     }
 
     @Override
-    CodeBlock backward() {
-        CodeBlock.Builder code = CodeBlock.builder().add(activationBackward(outSize));
+    Step backward() {
+        CodeBlock.Builder code = CodeBlock.builder().add(activationBackward("0", "rows * " + outSize));
         if (trainable()) {
             code.add(gradientLocals());
             code.addStatement("kernels.denseBackwardWeights(rows, $N, $N,\n$L, $L,\nws.$N, 0,\n$N, $N)",
@@ -85,7 +85,7 @@ final class DenseEmitter extends WeightedEmitter {
             code.addStatement("kernels.denseBackwardInputPacked(rows, $N, $N,\nws.$N, 0,\n$N.values(),\n$L, 0)",
                     inSize, outSize, dOut, packed, in.grad());
         }
-        return code.build();
+        return Step.wholeChunk(code.build());
     }
 
     @Override

@@ -65,26 +65,26 @@ final class DropoutEmitter extends LayerEmitter {
     }
 
     @Override
-    CodeBlock forward() {
+    Step forward() {
         if (in.base() != null) {
             // The model's input, at an offset the next layer does not know: copy it at inference.
-            return CodeBlock.builder()
+            return Step.wholeChunk(CodeBlock.builder()
                     .beginControlFlow("if (training)")
                     .addStatement("$T.forward($N, seed(), step(), first, rows, $N,\n$L, $L,\nws.$N, ws.$N)",
                             RuntimeTypes.DROPOUT_MASK, rate, size, in.forwardArray(), in.start(), out, mask)
                     .nextControlFlow("else")
                     .addStatement("System.arraycopy($L, $L, ws.$N, 0, rows * $N)", in.forwardArray(), in.start(), out, size)
                     .endControlFlow()
-                    .build();
+                    .build());
         }
-        return CodeBlock.builder()
+        return Step.wholeChunk(CodeBlock.builder()
                 .addStatement("float[] $N = $L", local, in.forwardArray())
                 .beginControlFlow("if (training)")
                 .addStatement("$T.forward($N, seed(), step(), first, rows, $N,\n$L, $L,\nws.$N, ws.$N)",
                         RuntimeTypes.DROPOUT_MASK, rate, size, in.forwardArray(), in.start(), out, mask)
                 .addStatement("$N = ws.$N", local, out)
                 .endControlFlow()
-                .build();
+                .build());
     }
 
     @Override
@@ -93,10 +93,10 @@ final class DropoutEmitter extends LayerEmitter {
     }
 
     @Override
-    CodeBlock backward() {
+    Step backward() {
         if (!inputGradient()) {
-            return CodeBlock.of("");
+            return Step.none();
         }
-        return CodeBlock.of("$T.backward(rows * $N, ws.$N, ws.$N, $L);\n", RuntimeTypes.DROPOUT_MASK, size, dOut, mask, in.grad());
+        return Step.wholeChunk(CodeBlock.of("$T.backward(rows * $N, ws.$N, ws.$N, $L);\n", RuntimeTypes.DROPOUT_MASK, size, dOut, mask, in.grad()));
     }
 }

@@ -56,14 +56,15 @@ abstract class LayerEmitter {
     /** The layer's workspace arrays: its output, the gradient when backward reaches it, extras. */
     abstract List<Buffer> buffers();
 
-    abstract CodeBlock forward();
+    abstract Step forward();
 
     /** The array the next layer reads in the forward pass. */
     String forwardOutput() {
         return "ws." + out;
     }
 
-    abstract CodeBlock backward();
+    /** The layer's backward step; {@link Step#none()} when it has nothing to do. */
+    abstract Step backward();
 
     static String activationName(Activation act) {
         return switch (act) {
@@ -72,14 +73,5 @@ abstract class LayerEmitter {
             case SIGMOID -> "sigmoid";
             case TANH -> "tanh";
         };
-    }
-
-    /** "for (int r = 0; r < rows; r++) { body }" around per-example kernel calls. */
-    static CodeBlock perExample(CodeBlock body) {
-        return CodeBlock.builder()
-                .beginControlFlow("for (int r = 0; r < rows; r++)")
-                .add(body)
-                .endControlFlow()
-                .build();
     }
 }

@@ -236,38 +236,28 @@ final class ModelClassGenerator {
     }
 
     private MethodSpec forward() {
-        MethodSpec.Builder method = chunkMethod("forward").addParameter(TypeName.BOOLEAN, "training");
-        for (int i = 0; i < layers.size(); i++) {
-            LayerEmitter layer = layers.get(i);
-            if (i > 0) {
-                method.addCode("\n");
-            }
-            method.addComment("$L", layer.describe());
-            method.addCode(layer.forward());
+        List<PassWriter.Labelled> steps = new ArrayList<>();
+        for (LayerEmitter layer : layers) {
+            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.forward()));
         }
-        return method.build();
+        return chunkMethod("forward")
+                .addParameter(TypeName.BOOLEAN, "training")
+                .addCode(PassWriter.write(steps))
+                .build();
     }
 
     private MethodSpec backward() {
-        MethodSpec.Builder method = chunkMethod("backward").addParameter(float[][].class, "grads");
-        boolean firstStep = true;
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        List<PassWriter.Labelled> steps = new ArrayList<>();
+        for (int i = layers.size() - 1; i >= 0 && layers.get(i).runsBackward; i--) {
+            // The loop stops at the first layer from the end that backward does not reach: no layer
+            // from there back has trainable parameters.
             LayerEmitter layer = layers.get(i);
-            if (!layer.runsBackward) {
-                break;          // no layer from here back has trainable parameters
-            }
-            CodeBlock code = layer.backward();
-            if (code.isEmpty()) {
-                continue;
-            }
-            if (!firstStep) {
-                method.addCode("\n");
-            }
-            firstStep = false;
-            method.addComment("$L", layer.describe());
-            method.addCode(code);
+            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.backward()));
         }
-        return method.build();
+        return chunkMethod("backward")
+                .addParameter(float[][].class, "grads")
+                .addCode(PassWriter.write(steps))
+                .build();
     }
 
     /** The start of forward and backward: the override of AbstractModel's method over one chunk. */

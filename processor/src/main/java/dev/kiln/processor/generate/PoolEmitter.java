@@ -100,13 +100,13 @@ final class PoolEmitter extends LayerEmitter {
     }
 
     @Override
-    CodeBlock forward() {
+    Step forward() {
         CodeBlock call = max
                 ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize(),\nws.$N, r * $N.outSize()$<$<);\n",
                         geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry, argmax, geometry)
                 : CodeBlock.of("kernels.avgPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize()$<$<);\n",
                         geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry);
-        return perExample(call);
+        return Step.eachExample(call);
     }
 
     /**
@@ -122,22 +122,22 @@ final class PoolEmitter extends LayerEmitter {
     }
 
     @Override
-    CodeBlock backward() {
+    Step backward() {
         if (!inputGradient()) {
-            return CodeBlock.of("");   // no parameters: nothing to do unless an earlier layer needs the gradient
+            return Step.none();   // no parameters: nothing to do unless an earlier layer needs the gradient
         }
         CodeBlock.Builder code = CodeBlock.builder();
         if (fusedRelu != null) {
             code.add("// $L's ReLU backward, on the pooled gradient: each one reaches a single cell equal to the pooled value\n",
                             fusedRelu.layer.name())
-                    .addStatement("kernels.activationBackward($T.RELU, ws.$N, ws.$N, 0, rows * $N.outSize())",
-                            RuntimeTypes.ACTIVATION, out, dOut, geometry);
+                    .addStatement("kernels.activationBackward($T.RELU, ws.$N, ws.$N, r * $N.outSize(), $N.outSize())",
+                            RuntimeTypes.ACTIVATION, out, dOut, geometry, geometry);
         }
         CodeBlock call = max
                 ? CodeBlock.of("kernels.maxPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\nws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
                         geometry, dOut, geometry, argmax, geometry, in.grad(), geometry)
                 : CodeBlock.of("kernels.avgPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
                         geometry, dOut, geometry, in.grad(), geometry);
-        return code.add(perExample(call)).build();
+        return Step.eachExample(code.add(call).build());
     }
 }

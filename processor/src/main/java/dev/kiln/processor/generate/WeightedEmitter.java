@@ -125,8 +125,11 @@ abstract class WeightedEmitter extends LayerEmitter {
                 .build();
     }
 
-    /** The activation's backward over the whole chunk, turning dOut into the gradient of the pre-activation. */
-    CodeBlock activationBackward(String perExampleSize) {
+    /**
+     * The activation's backward over {@code length} values of dOut from {@code offset}, turning
+     * them into the gradient of the pre-activation.
+     */
+    CodeBlock activationBackward(String offset, String length) {
         if (activation() == Activation.NONE) {
             return CodeBlock.of("");
         }
@@ -135,8 +138,8 @@ abstract class WeightedEmitter extends LayerEmitter {
                     activationBackwardDoneBy, activationName(activation()));
         }
         return CodeBlock.builder()
-                .addStatement("kernels.activationBackward($T.$L, ws.$N, ws.$N, 0, rows * $L)",
-                        RuntimeTypes.ACTIVATION, activation().name(), out, dOut, perExampleSize)
+                .addStatement("kernels.activationBackward($T.$L, ws.$N, ws.$N, $L, $L)",
+                        RuntimeTypes.ACTIVATION, activation().name(), out, dOut, offset, length)
                 .build();
     }
 

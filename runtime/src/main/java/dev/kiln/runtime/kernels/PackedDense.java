@@ -179,10 +179,10 @@ final class PackedDense {
             for (int p = 0; p < rows; p += TileLoops.TILE) {
                 if (blockW == 2 * L) {
                     VectorTiles.forward7x2(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
-                            panel, pAt + k * blockW, blockW, bias, bOff, k > 0, y, yAt, yStride, p, rows);
+                            panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
                 } else {
                     VectorTiles.forward7x1(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
-                            panel, pAt + k * blockW, blockW, bias, bOff, k > 0, y, yAt, yStride, p, rows);
+                            panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
                 }
             }
         }

@@ -12,10 +12,11 @@ final class Scratch {
     /**
      * Independent buffers a single kernel call may need at once: a padded input, a rearranged
      * weight matrix, zeros, and the zero-padded panels a partial vector block works in (operand,
-     * output, bias; see {@link TileLoops}), and the lanes of dot products summed in a fixed order.
+     * output, bias; see {@link TileLoops}), the lanes of dot products summed in a fixed order,
+     * and a block of a convolution's input gradient before it is scattered ({@link ConvInputGradient}).
      */
-    static final int INPUT = 0, WEIGHTS = 1, ZEROS = 2, PANEL = 3, OUT = 4, BIAS = 5, SUMS = 6;
-    private static final int SLOTS = 7;
+    static final int INPUT = 0, WEIGHTS = 1, ZEROS = 2, PANEL = 3, OUT = 4, BIAS = 5, SUMS = 6, COLS = 7;
+    private static final int SLOTS = 8;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

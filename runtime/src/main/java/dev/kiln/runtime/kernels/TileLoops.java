@@ -30,13 +30,13 @@ final class TileLoops {
     /** Every tile of a forward pass; the parameters are those of {@link VectorTiles#forward7x2}. */
     static void forward(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
                         int taps, int tapJump, int tapLen,
-                        float[] w, int wOff, int outC, float[] b, boolean accumulate,
+                        float[] w, int wOff, int outC, float[] b, boolean accumulate, boolean relu,
                         float[] y, int yOff, int nPix) {
         int oc = 0;
         for (; oc + 2 * L <= outC; oc += 2 * L) {
             for (int p = 0; p < nPix; p += TILE) {
                 VectorTiles.forward7x2(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
-                        w, wOff + oc, outC, b, oc, accumulate, y, yOff + oc, outC, p, nPix);
+                        w, wOff + oc, outC, b, oc, accumulate, relu, y, yOff + oc, outC, p, nPix);
             }
         }
         for (; oc < outC; oc += L) {
@@ -44,7 +44,7 @@ final class TileLoops {
             if (lanes == L) {           // one whole vector (16 channels): in place, no panels needed
                 for (int p = 0; p < nPix; p += TILE) {
                     VectorTiles.forward7x1(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
-                            w, wOff + oc, outC, b, oc, accumulate, y, yOff + oc, outC, p, nPix);
+                            w, wOff + oc, outC, b, oc, accumulate, relu, y, yOff + oc, outC, p, nPix);
                 }
                 continue;
             }
@@ -58,7 +58,7 @@ final class TileLoops {
             float[] bias = paddedBias(b, oc, lanes, accumulate);
             for (int p = 0; p < nPix; p += TILE) {
                 VectorTiles.forward7x1(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
-                        wPanel, 0, L, bias, 0, accumulate, out, 0, L, p, nPix);
+                        wPanel, 0, L, bias, 0, accumulate, relu, out, 0, L, p, nPix);
             }
             unpackColumns(out, L, nPix, lanes, y, yOff + oc, outC);
         }

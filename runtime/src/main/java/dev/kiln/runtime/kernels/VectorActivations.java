@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * Element-wise activations and their gradients on the Vector API, each a separate pass over a
- * contiguous range (the tile kernels leave pre-activation sums, which a dense layer's k-blocking
- * needs anyway). Every lane gives the bits of the scalar formula in {@link ScalarKernels}, NaN
- * and infinities included, whether interpreted or compiled.
+ * contiguous range. A convolution's ReLU is not among them: its tiles apply it as they store. A
+ * dense layer's k-blocking leaves pre-activation sums until the last block, so its activation is
+ * a pass here, as are sigmoid and tanh everywhere. Every lane gives the bits of the scalar
+ * formula in {@link ScalarKernels}, NaN and infinities included, whether interpreted or compiled.
  */
 final class VectorActivations {
 

@@ -10,7 +10,7 @@ import java.util.Arrays;
  */
 final class VectorConv {
 
-    /** From this many input channels up, the input gradient runs with input channels as lanes. */
+    /** From this many input channels up, the input gradient may run with input channels as lanes. */
     static final int FLIPPED_MIN_IN_C = VectorTiles.L / 2;
 
     private VectorConv() {
@@ -27,64 +27,58 @@ final class VectorConv {
             srcW = padW;
         }
         TileLoops.forward(src, srcOff, g.outW(), s * srcW * inC, s * inC, g.kh(), srcW * inC, g.kw() * inC,
-                w, 0, g.outC(), b, false, y, yOff, g.outH() * g.outW());
-        VectorActivations.apply(act, y, yOff, g.outSize());
+                w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, g.outH() * g.outW());
+        if (act != Activation.RELU) {
+            VectorActivations.apply(act, y, yOff, g.outSize());   // ReLU is done by the tiles as they store
+        }
     }
 
     /**
-     * The input gradient sums, for each input pixel, dz over the output pixels whose windows read
-     * it. dz is first copied into a buffer padded by kernel-1 on every side (and, for stride s > 1,
-     * with s-1 zero rows and columns between its pixels), so that sum is a stride-1 VALID
-     * correlation with the kernel flipped, every tap of every input pixel in bounds.
+     * The input gradient (overwrites dx), on w as the forward reads it: packs w into a scratch
+     * buffer first, as {@link #pack} would once per update for packed callers.
      */
     static void backwardInput(ConvGeometry g, float[] dz, int dzOff, float[] w, float[] dx, int dxOff) {
-        float[] flipped = null;
-        if (inputChannelsAsLanes(g)) {
-            // Built per call here (kh*kw*inC*outC floats); packed callers build it once per update.
-            flipped = Scratch.floats(Scratch.WEIGHTS, g.weightSize());
-            flipKernel(g, w, flipped);
-        }
-        backwardInput(g, dz, dzOff, w, flipped, dx, dxOff);
+        float[] packed = Scratch.floats(Scratch.WEIGHTS, g.weightSize());
+        pack(g, w, packed);
+        backwardInputPacked(g, dz, dzOff, packed, dx, dxOff);
     }
 
-    /** Whether the input gradient runs with input channels as lanes, on the flipped kernel. */
-    static boolean inputChannelsAsLanes(ConvGeometry g) {
-        return g.inC() >= FLIPPED_MIN_IN_C;
+    /**
+     * Whether the input gradient runs as a correlation of the spread gradient with the flipped
+     * kernel. That needs input channels enough to fill the lanes, and pays off where the output
+     * covers the input (SAME, stride 1): it computes every input pixel's whole window, with the
+     * taps that fall outside dz multiplying zeros. A VALID convolution (keras-mnist's second, 11x11
+     * out of 13x13: 28% of those multiply-adds would be by zeros), a strided one, or one with few
+     * input channels takes {@link ConvInputGradient}'s product and scatter instead, which
+     * multiplies real output pixels only but stores more: measured here, 82-85 GFLOP/s against
+     * 66 on keras-mnist's conv2, and 78-83 against 104 on tf-mnist's SAME conv2.
+     */
+    static boolean flipsKernel(ConvGeometry g) {
+        return g.inC() >= FLIPPED_MIN_IN_C && 5 * g.outH() * g.outW() > 4 * g.inH() * g.inW();
     }
 
-    /** The packed form of w for {@link #backwardInputPacked}: the flipped kernel, or w itself. */
+    /** The packed form of w for {@link #backwardInputPacked}: the flipped kernel, or the scatter's operand. */
     static void pack(ConvGeometry g, float[] w, float[] packed) {
-        if (inputChannelsAsLanes(g)) {
+        if (flipsKernel(g)) {
             flipKernel(g, w, packed);
         } else {
-            System.arraycopy(w, 0, packed, 0, g.weightSize());
+            ConvInputGradient.pack(g, w, packed);
         }
     }
 
     static void backwardInputPacked(ConvGeometry g, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
-        boolean flipped = inputChannelsAsLanes(g);
-        backwardInput(g, dz, dzOff, flipped ? null : packed, flipped ? packed : null, dx, dxOff);
-    }
-
-    /**
-     * With input channels as lanes (flipped given) the forward tiles run on the flipped kernel, its
-     * channel axes swapped; with few input channels, which would leave most lanes empty, dot
-     * products over output channels run on w.
-     */
-    private static void backwardInput(ConvGeometry g, float[] dz, int dzOff, float[] w, float[] flipped,
-                                      float[] dx, int dxOff) {
+        if (!flipsKernel(g)) {
+            ConvInputGradient.backward(g, dz, dzOff, packed, dx, dxOff);
+            return;
+        }
+        // dz goes into a buffer padded by kernel-1 on every side, so that each input pixel's sum is
+        // a stride-1 VALID correlation with the flipped kernel, every tap in bounds.
         int outC = g.outC(), inC = g.inC(), kh = g.kh(), kw = g.kw();
         int rows = g.inH() + kh - 1, cols = g.inW() + kw - 1;
         float[] spread = Scratch.floats(Scratch.INPUT, rows * cols * outC);
         spreadGradient(g, dz, dzOff, rows, cols, spread);
-        if (flipped != null) {
-            TileLoops.forward(spread, 0, g.inW(), cols * outC, outC, kh, cols * outC, kw * outC,
-                    flipped, 0, inC, Scratch.zeros(inC), false, dx, dxOff, g.inH() * g.inW());
-        } else {
-            int tap0 = ((kh - 1) * cols + kw - 1) * outC;      // the cell tap (0, 0) reads for input pixel (0, 0)
-            TileLoops.dots(spread, tap0, g.inW(), cols * outC, outC, kh, kw, -cols * outC, -outC,
-                    w, kw * inC * outC, inC * outC, outC, inC, dx, dxOff, g.inH() * g.inW());
-        }
+        TileLoops.forward(spread, 0, g.inW(), cols * outC, outC, kh, cols * outC, kw * outC,
+                packed, 0, inC, Scratch.zeros(inC), false, false, dx, dxOff, g.inH() * g.inW());
     }
 
     static void backwardWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db) {
@@ -101,16 +95,16 @@ final class VectorConv {
         TileLoops.sumPixels(dz, dzOff, g.outH() * g.outW(), g.outC(), db);
     }
 
-    private static int paddedHeight(ConvGeometry g) {
+    static int paddedHeight(ConvGeometry g) {
         return (g.outH() - 1) * g.stride() + g.kh();
     }
 
-    private static int paddedWidth(ConvGeometry g) {
+    static int paddedWidth(ConvGeometry g) {
         return (g.outW() - 1) * g.stride() + g.kw();
     }
 
     /** Whether some window reads outside the input. */
-    private static boolean needsPadding(ConvGeometry g) {
+    static boolean needsPadding(ConvGeometry g) {
         return g.padTop() > 0 || g.padLeft() > 0 || paddedHeight(g) > g.inH() || paddedWidth(g) > g.inW();
     }
 

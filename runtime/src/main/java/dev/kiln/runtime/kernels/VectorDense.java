@@ -56,7 +56,7 @@ final class VectorDense {
             TileLoops.packColumns(w, k * out, out, depth, oc, 2 * L, 2 * L, panel);
             for (int p = 0; p < rows; p += TileLoops.TILE) {
                 VectorTiles.forward7x2(x, xOff + k, Integer.MAX_VALUE, 0, in, 1, 0, depth,
-                        panel, 0, 2 * L, b, oc, k > 0, y, yOff + oc, out, p, rows);
+                        panel, 0, 2 * L, b, oc, k > 0, false, y, yOff + oc, out, p, rows);
             }
         }
     }
@@ -72,7 +72,7 @@ final class VectorDense {
             TileLoops.packColumns(w, k * out, out, depth, oc, lanes, L, panel);
             for (int p = 0; p < rows; p += TileLoops.TILE) {
                 VectorTiles.forward7x1(x, xOff + k, Integer.MAX_VALUE, 0, in, 1, 0, depth,
-                        panel, 0, L, bias, 0, k > 0, result, 0, L, p, rows);
+                        panel, 0, L, bias, 0, k > 0, false, result, 0, L, p, rows);
             }
         }
         TileLoops.unpackColumns(result, L, rows, lanes, y, yOff + oc, out);
@@ -110,7 +110,7 @@ final class VectorDense {
                     wT[o * in + i] = w[i * out + o];
                 }
             }
-            TileLoops.forward(dz, dzOff, Integer.MAX_VALUE, 0, out, 1, 0, out, wT, 0, in, Scratch.zeros(in), false,
+            TileLoops.forward(dz, dzOff, Integer.MAX_VALUE, 0, out, 1, 0, out, wT, 0, in, Scratch.zeros(in), false, false,
                     dx, dxOff, rows);
         } else {
             TileLoops.dots(dz, dzOff, Integer.MAX_VALUE, 0, out, 1, 1, 0, 0, w, 0, 0, out, in, dx, dxOff, rows);

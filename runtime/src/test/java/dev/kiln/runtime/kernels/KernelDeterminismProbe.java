@@ -50,9 +50,9 @@ public final class KernelDeterminismProbe {
     static Map<String, Supplier<float[]>> cases(Kernels k) {
         Map<String, Supplier<float[]>> cases = new LinkedHashMap<>();
         List<ConvGeometry> convs = List.of(
-                new ConvGeometry(1, 9, 9, 20, 5, 5, 1, 2, 2, 9, 9),       // SAME, few input channels: dot products
+                new ConvGeometry(1, 9, 9, 20, 5, 5, 1, 2, 2, 9, 9),       // SAME, few input channels: product and scatter
                 new ConvGeometry(9, 7, 7, 36, 3, 3, 1, 1, 1, 7, 7),       // SAME: the flipped-kernel input gradient
-                new ConvGeometry(3, 8, 8, 17, 2, 2, 2, 0, 0, 4, 4));      // VALID, stride 2
+                new ConvGeometry(3, 8, 8, 17, 2, 2, 2, 0, 0, 4, 4));      // VALID, stride 2: product and scatter
         for (ConvGeometry g : convs) {
             Random rnd = new Random(g.hashCode());
             float[] x = random(rnd, g.inSize()), w = random(rnd, g.weightSize()), b = random(rnd, g.outC());

@@ -44,8 +44,9 @@ class VectorKernelsTest {
     static Stream<ConvGeometry> convShapes() {
         return Stream.of(
                 same(1, 28, 28, 32, 5, 5, 1),     // tf-mnist conv1
-                same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image
-                valid(32, 13, 13, 64, 3, 3, 1),   // keras-mnist conv2
+                same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image: flipped-kernel input gradient
+                valid(32, 13, 13, 64, 3, 3, 1),   // keras-mnist conv2: input gradient by product and scatter
+                valid(64, 20, 20, 20, 5, 5, 1),   // that input gradient in 8 blocks of output pixels, the last partial
                 valid(32, 13, 13, 64, 2, 2, 1),   // pytorch-mnist conv2
                 same(16, 7, 7, 36, 5, 5, 1),      // tf-16-36 conv2 (36 = 2 vectors + 4)
                 valid(3, 13, 13, 7, 3, 3, 1),

@@ -1,0 +1,71 @@
+package dev.kiln.processor.generate;
+
+import com.palantir.javapoet.CodeBlock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the layers' steps of one pass in order, each under its describing comment. Consecutive
+ * per-example steps share one loop over the examples, so each example's activations go from one
+ * layer to the next while they are still in the core's cache: a whole chunk of a first conv
+ * layer's output (about 3 MB for 32 MNIST images) would go out to memory and come back.
+ */
+final class PassWriter {
+    /** A layer's step, with the layer's name and the comment that describes it. */
+    record Labelled(String layer, String comment, Step step) {}
+
+    private PassWriter() {}
+
+    static CodeBlock write(List<Labelled> steps) {
+        CodeBlock.Builder code = CodeBlock.builder();
+        List<Labelled> group = new ArrayList<>();
+        boolean first = true;
+        for (Labelled labelled : steps) {
+            if (labelled.step().isEmpty()) {
+                continue;
+            }
+            if (labelled.step().perExample()) {
+                group.add(labelled);
+                continue;
+            }
+            first = writeGroup(code, group, first);
+            first = separate(code, first);
+            code.add("// $L\n", labelled.comment()).add(labelled.step().code());
+        }
+        writeGroup(code, group, first);
+        return code.build();
+    }
+
+    /** Writes the pending per-example steps, if any, as one loop, and empties the group. */
+    private static boolean writeGroup(CodeBlock.Builder code, List<Labelled> group, boolean first) {
+        if (group.isEmpty()) {
+            return first;
+        }
+        separate(code, first);
+        if (group.size() > 1) {
+            code.add("// $L to $L, one example at a time: each layer reads the last one's output from cache\n",
+                    group.get(0).layer(), group.get(group.size() - 1).layer());
+        }
+        for (Labelled labelled : group) {
+            code.add(labelled.step().setup());
+        }
+        code.beginControlFlow("for (int r = 0; r < rows; r++)");
+        for (int i = 0; i < group.size(); i++) {
+            if (i > 0) {
+                code.add("\n");
+            }
+            code.add("// $L\n", group.get(i).comment()).add(group.get(i).step().code());
+        }
+        code.endControlFlow();
+        group.clear();
+        return false;
+    }
+
+    /** A blank line between steps; returns false, as nothing is first any more. */
+    private static boolean separate(CodeBlock.Builder code, boolean first) {
+        if (!first) {
+            code.add("\n");
+        }
+        return false;
+    }
+}

@@ -1,0 +1,35 @@
+package dev.kiln.processor.generate;
+
+import com.palantir.javapoet.CodeBlock;
+
+/**
+ * One layer's part of a forward or backward pass: statements over the whole chunk at once, or a
+ * body that handles example {@code r} alone and runs inside a loop over the chunk's examples.
+ *
+ * @param setup statements a per-example body needs once, before the loop (locals it reads)
+ */
+record Step(CodeBlock setup, CodeBlock code, boolean perExample) {
+
+    /** Statements that see the whole chunk ({@code rows} examples), e.g. a dense layer's GEMM. */
+    static Step wholeChunk(CodeBlock code) {
+        return new Step(CodeBlock.of(""), code, false);
+    }
+
+    /** Statements for example {@code r} only, e.g. a convolution of one image. */
+    static Step eachExample(CodeBlock body) {
+        return eachExample(CodeBlock.of(""), body);
+    }
+
+    /** As above, with statements to run once before the loop. */
+    static Step eachExample(CodeBlock setup, CodeBlock body) {
+        return new Step(setup, body, true);
+    }
+
+    static Step none() {
+        return wholeChunk(CodeBlock.of(""));
+    }
+
+    boolean isEmpty() {
+        return code.isEmpty();
+    }
+}
