@@ -18,4 +18,24 @@ public record PoolGeometry(
     public int outSize() {
         return outH * outW * channels;
     }
+
+    /** The first input row inside the window of output row oh. */
+    int firstRow(int oh) {
+        return Math.max(oh * stride - padTop, 0);
+    }
+
+    /** One past the last input row inside the window of output row oh (not above firstRow when all padding). */
+    int endRow(int oh) {
+        return Math.min(oh * stride - padTop + kh, inH);
+    }
+
+    /** The first input column inside the window of output column ow. */
+    int firstCol(int ow) {
+        return Math.max(ow * stride - padLeft, 0);
+    }
+
+    /** One past the last input column inside the window of output column ow. */
+    int endCol(int ow) {
+        return Math.min(ow * stride - padLeft + kw, inW);
+    }
 }

@@ -108,7 +108,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void maxPoolBackward(PoolGeometry g, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff) {
-        scalar.maxPoolBackward(g, dy, dyOff, argmax, argOff, dx, dxOff);
+        VectorPooling.maxBackward(g, dy, dyOff, argmax, argOff, dx, dxOff, scalar);
     }
 
     @Override

@@ -9,7 +9,11 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/** Max pooling forward on the Vector API: channels as lanes, the winner's index kept per lane. */
+/**
+ * Max pooling on the Vector API, channels as lanes. Forward keeps the winner's index per lane;
+ * backward, when windows do not overlap, writes each input cell once: the gradient where the
+ * cell won, zero elsewhere, instead of zeroing the input and adding output by output.
+ */
 final class VectorPooling {
 
     private static final VectorSpecies<Integer> I = S.withLanes(int.class).check(int.class);
@@ -23,11 +27,9 @@ final class VectorPooling {
     static void maxForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
         int c = g.channels();
         for (int oh = 0; oh < g.outH(); oh++) {
-            int top = oh * g.stride() - g.padTop();
-            int h0 = Math.max(top, 0), h1 = Math.min(top + g.kh(), g.inH());
+            int h0 = g.firstRow(oh), h1 = g.endRow(oh);
             for (int ow = 0; ow < g.outW(); ow++) {
-                int left = ow * g.stride() - g.padLeft();
-                int w0 = Math.max(left, 0), w1 = Math.min(left + g.kw(), g.inW());
+                int w0 = g.firstCol(ow), w1 = g.endCol(ow);
                 int out = (oh * g.outW() + ow) * c;
                 if (h0 >= h1 || w0 >= w1) {                        // a window of padding only
                     java.util.Arrays.fill(y, yOff + out, yOff + out + c, 0f);
@@ -41,6 +43,76 @@ final class VectorPooling {
                 for (; ch < c; ch++) {       // channels past the last whole vector (36 = 2 x 16 + 4)
                     channelMax(g, x, xOff, h0, h1, w0, w1, ch, y, yOff + out + ch, argmax, argOff + out + ch);
                 }
+            }
+        }
+    }
+
+    /**
+     * dx = 0, then dx[argmax[i]] += dy[i], as {@link ScalarKernels#maxPoolBackward}. Windows that
+     * overlap (stride smaller than the window) can send two gradients to one cell, so they are
+     * summed by the scalar loop.
+     */
+    static void maxBackward(PoolGeometry g, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff,
+                            ScalarKernels scalar) {
+        int c = g.channels();
+        if (g.stride() < g.kh() || g.stride() < g.kw() || c < L) {
+            scalar.maxPoolBackward(g, dy, dyOff, argmax, argOff, dx, dxOff);
+            return;
+        }
+        zeroUncovered(g, dx, dxOff);
+        int full = c - c % L;
+        for (int oh = 0; oh < g.outH(); oh++) {
+            int h0 = g.firstRow(oh), h1 = g.endRow(oh);
+            for (int ow = 0; ow < g.outW(); ow++) {
+                int w0 = g.firstCol(ow), w1 = g.endCol(ow);
+                int out = (oh * g.outW() + ow) * c;
+                for (int ch = 0; ch < full; ch += L) {
+                    windowGradient(g, dy, dyOff + out + ch, argmax, argOff + out + ch, h0, h1, w0, w1, ch, dx, dxOff);
+                }
+                for (int ch = full; ch < c; ch++) {     // channels past the last whole vector, as the lanes
+                    int won = argmax[argOff + out + ch];
+                    float grad = dy[dyOff + out + ch];
+                    for (int ih = h0; ih < h1; ih++) {
+                        for (int iw = w0; iw < w1; iw++) {
+                            int idx = (ih * g.inW() + iw) * c + ch;
+                            dx[dxOff + idx] = won == idx ? grad : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Zeroes the input cells no window covers: with windows as wide as their stride, the last rows
+     * and columns a VALID pool leaves out (keras-mnist's second pool keeps 10 of 11); all of dx
+     * when windows have gaps between them.
+     */
+    private static void zeroUncovered(PoolGeometry g, float[] dx, int dxOff) {
+        int c = g.channels(), rowFloats = g.inW() * c;
+        if (g.stride() != g.kh() || g.stride() != g.kw()) {
+            java.util.Arrays.fill(dx, dxOff, dxOff + g.inSize(), 0f);
+            return;
+        }
+        int coveredH = Math.min(g.outH() * g.stride() - g.padTop(), g.inH());
+        int coveredW = Math.min(g.outW() * g.stride() - g.padLeft(), g.inW());
+        for (int ih = 0; ih < coveredH; ih++) {
+            java.util.Arrays.fill(dx, dxOff + ih * rowFloats + coveredW * c, dxOff + (ih + 1) * rowFloats, 0f);
+        }
+        java.util.Arrays.fill(dx, dxOff + coveredH * rowFloats, dxOff + g.inSize(), 0f);
+    }
+
+    /** Channels [ch, ch + L) of one window: each cell gets dy in the lanes it won, else 0. */
+    private static void windowGradient(PoolGeometry g, float[] dy, int dyAt, int[] argmax, int argAt,
+                                       int h0, int h1, int w0, int w1, int ch, float[] dx, int dxOff) {
+        int c = g.channels();
+        FloatVector grad = FloatVector.fromArray(S, dy, dyAt);
+        FloatVector zero = FloatVector.zero(S);
+        IntVector won = IntVector.fromArray(I, argmax, argAt).sub(LANE_INDEX);   // the winning cell's base index
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                int idx = (ih * g.inW() + iw) * c + ch;
+                zero.blend(grad, won.compare(VectorOperators.EQ, idx).cast(S)).intoArray(dx, dxOff + idx);
             }
         }
     }

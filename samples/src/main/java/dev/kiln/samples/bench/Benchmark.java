@@ -19,8 +19,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Kiln against the PyTorch peer on the seed networks, in one run: for each network Kiln is measured
- * and then the peer, so both see the same machine state. Prints Markdown tables.
+ * Kiln against the PyTorch peer on the seed networks, in one run: for each network, rounds of Kiln
+ * and then the peer, so both see the same machine state, and each figure is the median of its
+ * rounds, so a slow minute of a shared machine moves neither side much. Prints Markdown tables.
  */
 public final class Benchmark {
     private final BenchmarkSettings settings;
@@ -90,45 +91,97 @@ public final class Benchmark {
                 - machine: %s, %d cores; JDK %s; kernels: %s
                 - PyTorch peer: %s
                 - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, 512-bit)
-                - figures are medians over %.0f s after a %.0f s warm-up; training on random data with Adam 1e-3
+                - each figure is the median of %d rounds (per network: Kiln, then PyTorch); in a round, the median \
+                step time over %.0f s after a %.0f s warm-up (1 s after the first round); training on random data \
+                with Adam 1e-3
                 """,
                 LocalDate.now(), settings.command(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 dev.kiln.runtime.kernels.KernelProvider.get().name(),
                 peer.map(p -> p.script().toString()).orElse("not run"), peak[1], peak[2],
-                settings.seconds(), settings.warmupSeconds());
+                settings.rounds(), settings.seconds(), settings.warmupSeconds());
     }
 
     private Table measure(SampleNetworks network, Optional<PyTorchPeer> peer, double[] peak) throws IOException {
-        KilnSpeed kiln = new KilnSpeed(settings.warmupSeconds(), settings.seconds());
-        List<String> alloc = new ArrayList<>();
+        List<List<Row>> kilnRounds = new ArrayList<>();
+        List<List<PyTorchPeer.Speed>> peerRounds = new ArrayList<>();
         Table table;
-        List<Row> rows = new ArrayList<>();
+        long flops;
         try (Model model = network.create(1)) {
             table = new Table(String.format(Locale.ROOT, "%s (%.1f forward MFLOP per image)", network.cliName(),
                     model.forwardFlops() / 1e6));
-            for (int threads : settings.threadCounts()) {
-                model.setThreads(threads);
-                for (int batch : settings.batchSizes()) {
-                    KilnSpeed.Training t = kiln.training(model, batch);
-                    rows.add(new Row(threads, batch, t.imagesPerSecond(), Double.NaN, Double.NaN));
-                    alloc.add(String.format(Locale.ROOT, "%.0f B (batch %d, %d thread%s)", t.bytesPerStep(), batch,
-                            threads, threads == 1 ? "" : "s"));
-                }
-                KilnSpeed.Inference inference = kiln.inference(model);
-                rows.add(new Row(threads, 0, inference.singleImageMicros(), inference.batch256ImagesPerSecond(),
-                        inference.bytesPerPrediction()));
+            flops = model.forwardFlops();
+            for (int round = 0; round < settings.rounds(); round++) {
+                // The kernels are compiled after the first round's warm-ups; later rounds only settle the caches.
+                double warmup = round == 0 ? settings.warmupSeconds() : Math.min(settings.warmupSeconds(), 1);
+                kilnRounds.add(measureKiln(model, new KilnSpeed(warmup, settings.seconds())));
+                peerRounds.add(peer.isPresent()
+                        ? peer.get().speed(network.cliName(), settings.threads(), settings.batches(), settings.seconds())
+                        : List.of());
             }
-            List<PyTorchPeer.Speed> theirs = peer.isPresent()
-                    ? peer.get().speed(network.cliName(), settings.threads(), settings.batches(), settings.seconds())
-                    : List.of();
-            fill(table, rows, theirs, model.forwardFlops(), peak);
+        }
+        List<Row> rows = Row.medians(kilnRounds);
+        fill(table, rows, medianSpeeds(peerRounds), flops, peak);
+        List<String> alloc = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.batch > 0) {
+                alloc.add(String.format(Locale.ROOT, "%.0f B (batch %d, %d thread%s)", row.third, row.batch,
+                        row.threads, row.threads == 1 ? "" : "s"));
+            }
         }
         table.kilnOnly("heap bytes allocated per training step", String.join("; ", alloc));
         return table;
     }
 
-    /** A Kiln figure set: training (batch > 0) or inference (batch 0: latency, batch-256 throughput, bytes). */
-    private record Row(int threads, int batch, double first, double second, double third) {}
+    /** One round of Kiln's figures: training at each thread count and batch, then inference. */
+    private List<Row> measureKiln(Model model, KilnSpeed kiln) {
+        List<Row> rows = new ArrayList<>();
+        for (int threads : settings.threadCounts()) {
+            model.setThreads(threads);
+            for (int batch : settings.batchSizes()) {
+                KilnSpeed.Training t = kiln.training(model, batch);
+                rows.add(new Row(threads, batch, t.imagesPerSecond(), Double.NaN, t.bytesPerStep()));
+            }
+            KilnSpeed.Inference inference = kiln.inference(model);
+            rows.add(new Row(threads, 0, inference.singleImageMicros(), inference.batch256ImagesPerSecond(),
+                    inference.bytesPerPrediction()));
+        }
+        return rows;
+    }
+
+    /**
+     * A Kiln figure set: training (batch > 0: images/s, -, bytes per step) or inference (batch 0:
+     * latency, batch-256 throughput, bytes per prediction).
+     */
+    private record Row(int threads, int batch, double first, double second, double third) {
+
+        /** Row by row, the median of each speed over the rounds and the most bytes any round allocated. */
+        static List<Row> medians(List<List<Row>> rounds) {
+            List<Row> combined = new ArrayList<>();
+            for (int i = 0; i < rounds.get(0).size(); i++) {
+                int index = i;
+                Row row = rounds.get(0).get(i);
+                combined.add(new Row(row.threads, row.batch,
+                        Timing.median(rounds.stream().mapToDouble(r -> r.get(index).first).toArray()),
+                        Timing.median(rounds.stream().mapToDouble(r -> r.get(index).second).toArray()),
+                        rounds.stream().mapToDouble(r -> r.get(index).third).max().orElse(Double.NaN)));
+            }
+            return combined;
+        }
+    }
+
+    /** The peer's figures, each the median over the rounds of the same thread count and batch. */
+    static List<PyTorchPeer.Speed> medianSpeeds(List<List<PyTorchPeer.Speed>> rounds) {
+        List<PyTorchPeer.Speed> combined = new ArrayList<>();
+        for (PyTorchPeer.Speed first : rounds.get(0)) {
+            List<PyTorchPeer.Speed> same = rounds.stream().flatMap(List::stream)
+                    .filter(s -> s.threads() == first.threads() && s.batch() == first.batch()).toList();
+            combined.add(new PyTorchPeer.Speed(first.net(), first.threads(), first.batch(),
+                    Timing.median(same.stream().mapToDouble(PyTorchPeer.Speed::trainImagesPerSecond).toArray()),
+                    Timing.median(same.stream().mapToDouble(PyTorchPeer.Speed::singleImageMicros).toArray()),
+                    Timing.median(same.stream().mapToDouble(PyTorchPeer.Speed::batch256ImagesPerSecond).toArray())));
+        }
+        return combined;
+    }
 
     private void fill(Table table, List<Row> rows, List<PyTorchPeer.Speed> theirs, long flops, double[] peak) {
         for (Row row : rows) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 /**
  * What the benchmark measures.
  *
+ * @param rounds          rounds per network (Kiln, then the peer); each figure is the median of its rounds
  * @param repositoryRoot  the repository, to find the peers beside it; null: no PyTorch peer
  * @param peerScript      an explicit pytorch_peer.py, or null to look beside the repository
  * @param timeToAccuracy  test accuracy to train tf-mnist to, in both, or null to skip
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * @param command         the command line that asked for this run, for the report
  */
 public record BenchmarkSettings(String nets, String threads, String batches, double warmupSeconds, double seconds,
-                                Path repositoryRoot, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
+                                int rounds, Path repositoryRoot, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
                                 int startupRepeats, Path markdown, String command) {
 
     int[] threadCounts() {

@@ -50,6 +50,8 @@ public final class KernelBenchmark {
         addConv(cases, k, "keras conv1 1->32 28x28 3x3 VALID", new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 0, 0, 26, 26));
         addConv(cases, k, "keras conv2 32->64 13x13 3x3 VALID", new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11));
         addDense(cases, k, "keras dense 1600->10", DENSE_ROWS, 1600, 10);
+        addPool(cases, k, "keras pool1 32ch 26->13", new PoolGeometry(32, 26, 26, 2, 2, 2, 0, 0, 13, 13));
+        addPool(cases, k, "keras pool2 64ch 11->5", new PoolGeometry(64, 11, 11, 2, 2, 2, 0, 0, 5, 5));
         addPool(cases, k, "tf-mnist pool1 32ch 28->14", new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14));
         // tf-16-36
         addConv(cases, k, "tf-16-36 conv1 1->16 28x28 5x5 SAME", new ConvGeometry(1, 28, 28, 16, 5, 5, 1, 2, 2, 28, 28));

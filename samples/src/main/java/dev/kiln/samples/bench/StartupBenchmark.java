@@ -109,6 +109,6 @@ public final class StartupBenchmark {
     }
 
     private static double median(List<StartupRun> runs, ToDoubleFunction<StartupRun> figure) {
-        return StartupRun.median(runs.stream().mapToDouble(figure).toArray());
+        return Timing.median(runs.stream().mapToDouble(figure).toArray());
     }
 }

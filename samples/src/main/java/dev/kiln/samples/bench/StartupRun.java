@@ -41,7 +41,7 @@ public record StartupRun(double readyMillis, double[] stepMillis, double[] stepB
     }
 
     public double steadyStepMillis() {
-        return median(Arrays.copyOfRange(stepMillis, stepMillis.length - STEADY_STEPS, stepMillis.length));
+        return Timing.median(Arrays.copyOfRange(stepMillis, stepMillis.length - STEADY_STEPS, stepMillis.length));
     }
 
     public double openingMillis() {
@@ -69,12 +69,5 @@ public record StartupRun(double readyMillis, double[] stepMillis, double[] stepB
             if (stepBytes[i] >= COMPILED_BYTES) last = i + 1;
         }
         return last;
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -29,8 +29,14 @@ final class Timing {
             }
             samples[count++] = (t1 - t0) / 1e9;
         }
-        double[] sorted = Arrays.copyOf(samples, count);
+        return median(Arrays.copyOf(samples, count));
+    }
+
+    /** The middle value, or the mean of the two middle values of an even count. */
+    static double median(double[] values) {
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return sorted[count / 2];
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measures Kiln and the PyTorch peer on the seed networks in one run, interleaved, "
@@ -28,6 +29,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", defaultValue = "3", description = "Untimed warm-up seconds per figure (default: ${DEFAULT-VALUE}).")
     double warmup;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Rounds per network, Kiln then PyTorch in each; every figure is the median of its rounds. "
+                    + "Speeds on a shared machine drift for seconds at a time (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--peer", paramLabel = "FILE", description = "pytorch_peer.py (default: ../shared/peers/ beside the repository).")
     Path peer;
@@ -59,7 +65,10 @@ final class BenchCommand implements Callable<Integer> {
         // The top-level parse result holds every argument, the subcommand's name included.
         String command = "./kiln " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
         Path root = Repository.root();
-        BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds,
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
+        }
+        BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds, rounds,
                 noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, startupRepeats, markdown, command.trim());
         new Benchmark(settings).run();
         return 0;

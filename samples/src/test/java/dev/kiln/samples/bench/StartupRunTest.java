@@ -39,10 +39,4 @@ class StartupRunTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> StartupRun.parse(lines));
         assertEquals(true, e.getMessage().contains("step 9"), e.getMessage());
     }
-
-    @Test
-    void medianOfEvenAndOddCounts() {
-        assertEquals(2, StartupRun.median(new double[] {3, 1, 2}));
-        assertEquals(2.5, StartupRun.median(new double[] {4, 1, 3, 2}));
-    }
 }
