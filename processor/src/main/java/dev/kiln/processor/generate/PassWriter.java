@@ -19,7 +19,6 @@ final class PassWriter {
     static CodeBlock write(List<Labelled> steps) {
         CodeBlock.Builder code = CodeBlock.builder();
         List<Labelled> group = new ArrayList<>();
-        boolean first = true;
         for (Labelled labelled : steps) {
             if (labelled.step().isEmpty()) {
                 continue;
@@ -28,20 +27,20 @@ final class PassWriter {
                 group.add(labelled);
                 continue;
             }
-            first = writeGroup(code, group, first);
-            first = separate(code, first);
+            writeGroup(code, group);
+            separate(code);
             code.add("// $L\n", labelled.comment()).add(labelled.step().code());
         }
-        writeGroup(code, group, first);
+        writeGroup(code, group);
         return code.build();
     }
 
     /** Writes the pending per-example steps, if any, as one loop, and empties the group. */
-    private static boolean writeGroup(CodeBlock.Builder code, List<Labelled> group, boolean first) {
+    private static void writeGroup(CodeBlock.Builder code, List<Labelled> group) {
         if (group.isEmpty()) {
-            return first;
+            return;
         }
-        separate(code, first);
+        separate(code);
         if (group.size() > 1) {
             code.add("// $L to $L, one example at a time: each layer reads the last one's output from cache\n",
                     group.get(0).layer(), group.get(group.size() - 1).layer());
@@ -58,14 +57,12 @@ final class PassWriter {
         }
         code.endControlFlow();
         group.clear();
-        return false;
     }
 
-    /** A blank line between steps; returns false, as nothing is first any more. */
-    private static boolean separate(CodeBlock.Builder code, boolean first) {
-        if (!first) {
+    /** A blank line before a step that follows another. */
+    private static void separate(CodeBlock.Builder code) {
+        if (!code.isEmpty()) {
             code.add("\n");
         }
-        return false;
     }
 }

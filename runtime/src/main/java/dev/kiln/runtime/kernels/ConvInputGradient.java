@@ -23,12 +23,7 @@ final class ConvInputGradient {
 
     /** packed[oc][tap][ic] = w[tap][ic][oc]: the weight as the GEMM's [outC x kh*kw*inC] operand. */
     static void pack(ConvGeometry g, float[] w, float[] packed) {
-        int outC = g.outC(), n = g.kh() * g.kw() * g.inC();
-        for (int k = 0; k < n; k++) {
-            for (int oc = 0; oc < outC; oc++) {
-                packed[oc * n + k] = w[k * outC + oc];
-            }
-        }
+        TileLoops.transpose(w, g.kh() * g.kw() * g.inC(), g.outC(), packed);
     }
 
     /** dx = the input gradient of dz (overwritten), from weights packed by {@link #pack}. */

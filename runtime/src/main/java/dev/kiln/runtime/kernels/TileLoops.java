@@ -187,6 +187,15 @@ final class TileLoops {
         }
     }
 
+    /** dst[c*rows + r] = m[r*cols + c]: the transpose of a row-major [rows][cols] matrix. */
+    static void transpose(float[] m, int rows, int cols, float[] dst) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[c * rows + r] = m[r * cols + c];
+            }
+        }
+    }
+
     /** dst[dstOff + r*stride + c] = src[r*width + c] for c < lanes, r < n: the inverse of packColumns. */
     static void unpackColumns(float[] src, int width, int n, int lanes, float[] dst, int dstOff, int stride) {
         for (int r = 0; r < n; r++) {

@@ -105,11 +105,7 @@ final class VectorDense {
             // transpose w (in*out floats, cheap when out is small) and run the forward tiles with
             // the inputs as lanes: dx[r][i] = sum over o of dz[r][o] * wT[o][i].
             float[] wT = Scratch.floats(Scratch.WEIGHTS, in * out);
-            for (int i = 0; i < in; i++) {
-                for (int o = 0; o < out; o++) {
-                    wT[o * in + i] = w[i * out + o];
-                }
-            }
+            TileLoops.transpose(w, in, out, wT);
             TileLoops.forward(dz, dzOff, Integer.MAX_VALUE, 0, out, 1, 0, out, wT, 0, in, Scratch.zeros(in), false, false,
                     dx, dxOff, rows);
         } else {
