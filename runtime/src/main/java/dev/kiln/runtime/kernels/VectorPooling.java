@@ -55,7 +55,7 @@ final class VectorPooling {
     static void maxBackward(PoolGeometry g, float[] dy, int dyOff, int[] argmax, int argOff, float[] dx, int dxOff,
                             ScalarKernels scalar) {
         int c = g.channels();
-        if (g.stride() < g.kh() || g.stride() < g.kw() || c < L) {
+        if (g.stride() < g.kh() || g.stride() < g.kw()) {
             scalar.maxPoolBackward(g, dy, dyOff, argmax, argOff, dx, dxOff);
             return;
         }
@@ -71,7 +71,7 @@ final class VectorPooling {
                 }
                 for (int ch = full; ch < c; ch++) {     // channels past the last whole vector, as the lanes
                     int won = argmax[argOff + out + ch];
-                    float grad = dy[dyOff + out + ch];
+                    float grad = dy[dyOff + out + ch] + 0f;       // as the reference's 0 + dy: -0 becomes +0
                     for (int ih = h0; ih < h1; ih++) {
                         for (int iw = w0; iw < w1; iw++) {
                             int idx = (ih * g.inW() + iw) * c + ch;
@@ -106,7 +106,7 @@ final class VectorPooling {
     private static void windowGradient(PoolGeometry g, float[] dy, int dyAt, int[] argmax, int argAt,
                                        int h0, int h1, int w0, int w1, int ch, float[] dx, int dxOff) {
         int c = g.channels();
-        FloatVector grad = FloatVector.fromArray(S, dy, dyAt);
+        FloatVector grad = FloatVector.fromArray(S, dy, dyAt).add(0f);   // as the reference's 0 + dy: -0 becomes +0
         FloatVector zero = FloatVector.zero(S);
         IntVector won = IntVector.fromArray(I, argmax, argAt).sub(LANE_INDEX);   // the winning cell's base index
         for (int ih = h0; ih < h1; ih++) {
