@@ -142,24 +142,25 @@ final class TileLoops {
     }
 
     /**
-     * db[c] += sum over n pixels of dz[dzOff + p*channels + c]. Channels past the last whole
-     * vector are summed in scalar code rather than with a mask that would read past the array.
+     * db[c] += (sum over n pixels of dz[dzOff + p*channels + c]), the call's sum from zero and
+     * then added once, as the weight tiles do. Channels past the last whole vector are summed in
+     * scalar code rather than with a mask that would read past the array.
      */
     static void sumPixels(float[] dz, int dzOff, int n, int channels, float[] db) {
         int full = S.loopBound(channels);
         for (int c = 0; c < full; c += L) {
-            FloatVector acc = FloatVector.fromArray(S, db, c);
+            FloatVector acc = FloatVector.zero(S);
             for (int p = 0, i = dzOff + c; p < n; p++, i += channels) {
                 acc = acc.add(FloatVector.fromArray(S, dz, i));
             }
-            acc.intoArray(db, c);
+            acc.add(FloatVector.fromArray(S, db, c)).intoArray(db, c);
         }
         for (int c = full; c < channels; c++) {
-            float sum = db[c];
+            float sum = 0f;
             for (int p = 0, i = dzOff + c; p < n; p++, i += channels) {
                 sum += dz[i];
             }
-            db[c] = sum;
+            db[c] += sum;
         }
     }
 

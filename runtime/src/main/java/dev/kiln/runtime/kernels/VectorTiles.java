@@ -178,8 +178,11 @@ final class VectorTiles {
      * Weight-gradient block: 7 weight rows x 2 vectors of output channels, summed over every pixel.
      * dw[j][c] += sum over pixels p (nRows rows of rowPix) of x[base(p) + off(j)] * dz[p*dzStride + c], where weight row j
      * (kernel row, kernel column, input channel flattened) reads off(j) = (j / tapLen)*tapJump + j % tapLen.
-     * Rows past the last repeat it; the accumulators start from dw and are all stored at the end,
-     * so a repeated row is written twice with the same value rather than added twice.
+     * The call's sum starts from zero and is added to dw once, at the end: a per-example sum
+     * (a call is one example of a convolution) then a sum over examples, instead of one long
+     * chain through every pixel of every example, whose rounding error grew with the batch.
+     * Rows past the last repeat it; every row is added to dw before any is stored, so a
+     * repeated row is written twice with the same value rather than added twice.
      */
     static void weights7x2(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
                            int tapLen, int tapJump, int j0, int nJ,
@@ -195,13 +198,8 @@ final class VectorTiles {
         int d0 = dwOff + j0 * dwStride, d1 = dwOff + j1 * dwStride, d2 = dwOff + j2 * dwStride,
                 d3 = dwOff + j3 * dwStride, d4 = dwOff + j4 * dwStride, d5 = dwOff + j5 * dwStride,
                 d6 = dwOff + j6 * dwStride;
-        FloatVector a00 = FloatVector.fromArray(S, dw, d0), a01 = FloatVector.fromArray(S, dw, d0 + L);
-        FloatVector a10 = FloatVector.fromArray(S, dw, d1), a11 = FloatVector.fromArray(S, dw, d1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, dw, d2), a21 = FloatVector.fromArray(S, dw, d2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, dw, d3), a31 = FloatVector.fromArray(S, dw, d3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, dw, d4), a41 = FloatVector.fromArray(S, dw, d4 + L);
-        FloatVector a50 = FloatVector.fromArray(S, dw, d5), a51 = FloatVector.fromArray(S, dw, d5 + L);
-        FloatVector a60 = FloatVector.fromArray(S, dw, d6), a61 = FloatVector.fromArray(S, dw, d6 + L);
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
+                a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00;
         // Two loops rather than pixelBase per pixel: a division per pixel would cost more than its FMAs.
         for (int r = 0, zb = dzOff; r < nRows; r++) {
           for (int c = 0, xb = xOff + r * rowJump; c < rowPix; c++, xb += pixJump, zb += dzStride) {
@@ -223,6 +221,14 @@ final class VectorTiles {
             a60 = v.fma(z0, a60); a61 = v.fma(z1, a61);
           }
         }
+        // Every row is added to dw before any is stored: a repeated row must not add twice.
+        a00 = a00.add(FloatVector.fromArray(S, dw, d0)); a01 = a01.add(FloatVector.fromArray(S, dw, d0 + L));
+        a10 = a10.add(FloatVector.fromArray(S, dw, d1)); a11 = a11.add(FloatVector.fromArray(S, dw, d1 + L));
+        a20 = a20.add(FloatVector.fromArray(S, dw, d2)); a21 = a21.add(FloatVector.fromArray(S, dw, d2 + L));
+        a30 = a30.add(FloatVector.fromArray(S, dw, d3)); a31 = a31.add(FloatVector.fromArray(S, dw, d3 + L));
+        a40 = a40.add(FloatVector.fromArray(S, dw, d4)); a41 = a41.add(FloatVector.fromArray(S, dw, d4 + L));
+        a50 = a50.add(FloatVector.fromArray(S, dw, d5)); a51 = a51.add(FloatVector.fromArray(S, dw, d5 + L));
+        a60 = a60.add(FloatVector.fromArray(S, dw, d6)); a61 = a61.add(FloatVector.fromArray(S, dw, d6 + L));
         a00.intoArray(dw, d0); a01.intoArray(dw, d0 + L);
         a10.intoArray(dw, d1); a11.intoArray(dw, d1 + L);
         a20.intoArray(dw, d2); a21.intoArray(dw, d2 + L);
@@ -250,10 +256,7 @@ final class VectorTiles {
         int d0 = dwOff + j0 * dwStride, d1 = dwOff + j1 * dwStride, d2 = dwOff + j2 * dwStride,
                 d3 = dwOff + j3 * dwStride, d4 = dwOff + j4 * dwStride, d5 = dwOff + j5 * dwStride,
                 d6 = dwOff + j6 * dwStride;
-        FloatVector a0 = FloatVector.fromArray(S, dw, d0), a1 = FloatVector.fromArray(S, dw, d1),
-                a2 = FloatVector.fromArray(S, dw, d2), a3 = FloatVector.fromArray(S, dw, d3),
-                a4 = FloatVector.fromArray(S, dw, d4), a5 = FloatVector.fromArray(S, dw, d5),
-                a6 = FloatVector.fromArray(S, dw, d6);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
         for (int r = 0, zb = dzOff; r < nRows; r++) {
           for (int c = 0, xb = xOff + r * rowJump; c < rowPix; c++, xb += pixJump, zb += dzStride) {
             FloatVector z = FloatVector.fromArray(S, dz, zb);
@@ -266,6 +269,10 @@ final class VectorTiles {
             a6 = FloatVector.broadcast(S, x[xb + o6]).fma(z, a6);
           }
         }
+        a0 = a0.add(FloatVector.fromArray(S, dw, d0)); a1 = a1.add(FloatVector.fromArray(S, dw, d1));
+        a2 = a2.add(FloatVector.fromArray(S, dw, d2)); a3 = a3.add(FloatVector.fromArray(S, dw, d3));
+        a4 = a4.add(FloatVector.fromArray(S, dw, d4)); a5 = a5.add(FloatVector.fromArray(S, dw, d5));
+        a6 = a6.add(FloatVector.fromArray(S, dw, d6));
         a0.intoArray(dw, d0); a1.intoArray(dw, d1); a2.intoArray(dw, d2); a3.intoArray(dw, d3);
         a4.intoArray(dw, d4); a5.intoArray(dw, d5); a6.intoArray(dw, d6);
     }
