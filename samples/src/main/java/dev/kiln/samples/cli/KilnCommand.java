@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             KernelsCommand.class,
             StartupCommand.class,
+            GradientsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KilnCommand {
