@@ -138,11 +138,11 @@ def main(folder):
             params[name] = value.requires_grad_(trainable)
         logits = forward(layers, params, images.to(dtype), masks)
         loss = F.cross_entropy(logits, labels)
-        for name, pshape, trainable, l2 in parameters:
-            if l2:
-                loss = loss + l2 * (params[name] ** 2).sum() / 2
+        # Kiln's gradients are those of the data loss: the optimizer adds l2 * w itself. The L2
+        # term joins the loss that is printed, as in Kiln's reported loss.
         loss.backward()
-        return loss.item(), {n: params[n].grad for n, _, t, _ in parameters if t}
+        penalty = sum(l2 * (params[name].detach() ** 2).sum().item() / 2 for name, _, _, l2 in parameters if l2)
+        return loss.item() + penalty, {n: params[n].grad for n, _, t, _ in parameters if t}
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     loss64, g64 = gradients(torch.float64)

@@ -220,25 +220,39 @@ final class PackedDense {
         }
     }
 
-    /** y[0, 2L) = bias + sum over k of x[k] * panel row k: the order of the tiles, one row. */
+    /**
+     * y[0, 2L) = bias + sum over k of x[k] * panel row k: the order of the tiles, one row, the
+     * depth in blocks of {@link VectorDense#K_BLOCK} (the first from the bias, each later one from
+     * zero and then added).
+     */
     private static void streamRow2(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
                                    float[] y, int yAt) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, bOff), a1 = FloatVector.fromArray(S, bias, bOff + L);
-        for (int k = 0, at = pAt; k < depth; k++, at += 2 * L) {
-            FloatVector v = FloatVector.broadcast(S, x[xAt + k]);
-            a0 = v.fma(FloatVector.fromArray(S, panel, at), a0);
-            a1 = v.fma(FloatVector.fromArray(S, panel, at + L), a1);
+        FloatVector y0 = FloatVector.fromArray(S, bias, bOff), y1 = FloatVector.fromArray(S, bias, bOff + L);
+        for (int k0 = 0; k0 < depth; k0 += VectorDense.K_BLOCK) {
+            FloatVector a0 = k0 == 0 ? y0 : FloatVector.zero(S), a1 = k0 == 0 ? y1 : FloatVector.zero(S);
+            for (int k = k0, end = Math.min(k0 + VectorDense.K_BLOCK, depth), at = pAt + k0 * 2 * L; k < end;
+                 k++, at += 2 * L) {
+                FloatVector v = FloatVector.broadcast(S, x[xAt + k]);
+                a0 = v.fma(FloatVector.fromArray(S, panel, at), a0);
+                a1 = v.fma(FloatVector.fromArray(S, panel, at + L), a1);
+            }
+            y0 = k0 == 0 ? a0 : a0.add(y0);
+            y1 = k0 == 0 ? a1 : a1.add(y1);
         }
-        a0.intoArray(y, yAt);
-        a1.intoArray(y, yAt + L);
+        y0.intoArray(y, yAt);
+        y1.intoArray(y, yAt + L);
     }
 
     private static void streamRow1(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
                                    float[] y, int yAt) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, bOff);
-        for (int k = 0, at = pAt; k < depth; k++, at += L) {
-            a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
+        FloatVector y0 = FloatVector.fromArray(S, bias, bOff);
+        for (int k0 = 0; k0 < depth; k0 += VectorDense.K_BLOCK) {
+            FloatVector a0 = k0 == 0 ? y0 : FloatVector.zero(S);
+            for (int k = k0, end = Math.min(k0 + VectorDense.K_BLOCK, depth), at = pAt + k0 * L; k < end; k++, at += L) {
+                a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
+            }
+            y0 = k0 == 0 ? a0 : a0.add(y0);
         }
-        a0.intoArray(y, yAt);
+        y0.intoArray(y, yAt);
     }
 }
