@@ -149,11 +149,19 @@ final class TileLoops {
     static void sumPixels(float[] dz, int dzOff, int n, int channels, float[] db) {
         int full = S.loopBound(channels);
         for (int c = 0; c < full; c += L) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int p = 0, i = dzOff + c; p < n; p++, i += channels) {
-                acc = acc.add(FloatVector.fromArray(S, dz, i));
+            // Four interleaved sums, added pairwise at the end: shorter chains round less.
+            FloatVector acc0 = FloatVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            int p = 0, i = dzOff + c;
+            for (; p + 4 <= n; p += 4, i += 4 * channels) {
+                acc0 = acc0.add(FloatVector.fromArray(S, dz, i));
+                acc1 = acc1.add(FloatVector.fromArray(S, dz, i + channels));
+                acc2 = acc2.add(FloatVector.fromArray(S, dz, i + 2 * channels));
+                acc3 = acc3.add(FloatVector.fromArray(S, dz, i + 3 * channels));
             }
-            acc.add(FloatVector.fromArray(S, db, c)).intoArray(db, c);
+            for (; p < n; p++, i += channels) {
+                acc0 = acc0.add(FloatVector.fromArray(S, dz, i));
+            }
+            acc0.add(acc1).add(acc2.add(acc3)).add(FloatVector.fromArray(S, db, c)).intoArray(db, c);
         }
         for (int c = full; c < channels; c++) {
             float sum = 0f;
