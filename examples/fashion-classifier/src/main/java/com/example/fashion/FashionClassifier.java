@@ -28,6 +28,10 @@ public final class FashionClassifier {
     private FashionClassifier() {}
 
     public static void main(String[] args) {
+        if (List.of(args).contains("--help")) {
+            System.out.println(Options.USAGE);
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);
