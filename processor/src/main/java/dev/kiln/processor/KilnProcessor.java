@@ -28,8 +28,9 @@ import javax.tools.Diagnostic.Kind;
 /**
  * Checks every {@code @Network} class and generates its model: read the class into plain values,
  * check them (all problems reported, with the arithmetic and a repair), and only if nothing is
- * wrong, write the model. Nothing thrown inside reaches javac: an unexpected exception becomes
- * one {@code [Kiln/InternalError]} on the class.
+ * wrong, write the model. Nothing thrown inside reaches javac but a broken JVM: anything
+ * unexpected, an exception or an error such as {@link OutOfMemoryError}, becomes one
+ * {@code [Kiln/InternalError]} on the class.
  *
  * <p>Options: {@code -Akiln.summary=true} prints each valid network's summary table as a note;
  * {@code -Akiln.generate=false} checks without writing models (quick checks, and the processor's
@@ -66,7 +67,10 @@ public final class KilnProcessor extends AbstractProcessor {
             if (element instanceof TypeElement type) {
                 try {
                     process(type);
-                } catch (RuntimeException | LinkageError e) {
+                } catch (Throwable e) {
+                    if (!reportable(e)) {
+                        throw e;
+                    }
                     internalError(type, e);
                 }
             }
@@ -122,6 +126,16 @@ public final class KilnProcessor extends AbstractProcessor {
         String value = options.get(name);
         // "-Akiln.summary" with no value means true, as a flag reads.
         return value == null || value.isEmpty() || Boolean.parseBoolean(value);
+    }
+
+    /**
+     * Everything thrown while processing one class is reported on it, and javac goes on with the
+     * next: exceptions, linkage errors, and running out of memory or stack (what the failed
+     * attempt held is garbage once it unwound, so printing the message has room). Only a broken
+     * virtual machine (InternalError, UnknownError) is left to end the compilation.
+     */
+    static boolean reportable(Throwable e) {
+        return !(e instanceof VirtualMachineError) || e instanceof OutOfMemoryError || e instanceof StackOverflowError;
     }
 
     private void internalError(TypeElement type, Throwable e) {
