@@ -213,9 +213,7 @@ final class WindowCheck {
      */
     private Optional<String> floorOrSameRepair() {
         List<String> repairs = new ArrayList<>();
-        boolean floorFits = !rows.tooLarge() && !cols.tooLarge()
-                && paddedSize(rows, cols).fits() && outputSize(rows, cols).fits();
-        if (floorFits) {
+        if (buildable(rows, cols)) {
             repairs.add("floor = true gives output " + outputShape(rows, cols)
                     + ", rounding down as PyTorch does (the last " + droppedPhrase() + " unread)");
         }
@@ -262,14 +260,15 @@ final class WindowCheck {
         return Optional.of(change + " gives output " + outputShape(sameRows, sameCols));
     }
 
-    /** Windows that fit on both axes, an output of at least one value, and arrays Java can hold. */
+    /** Windows that fit exactly on both axes, and a layer that can be built. */
     private boolean acceptable(AxisArithmetic newRows, AxisArithmetic newCols) {
-        return fits(newRows) && fits(newCols)
-                && paddedSize(newRows, newCols).fits() && outputSize(newRows, newCols).fits();
+        return !newRows.fractional() && !newCols.fractional() && buildable(newRows, newCols);
     }
 
-    private static boolean fits(AxisArithmetic axis) {
-        return !axis.tooLarge() && !axis.fractional() && axis.out() >= 1;
+    /** What a layer needs once any fraction is floored: a window on each axis, and arrays Java can hold. */
+    private boolean buildable(AxisArithmetic newRows, AxisArithmetic newCols) {
+        return !newRows.tooLarge() && !newCols.tooLarge() && newRows.out() >= 1 && newCols.out() >= 1
+                && paddedSize(newRows, newCols).fits() && outputSize(newRows, newCols).fits();
     }
 
     /** "padding = 1 gives (32 + 2*1 - 4)/3 + 1 = 11, output 16x11x11"; the formula only for a square case. */
