@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -42,6 +43,17 @@ public final class KilnProcessor extends AbstractProcessor {
     static final String SUMMARY_OPTION = "kiln.summary";
     static final String GENERATE_OPTION = "kiln.generate";
 
+    /** Runs first on each class: nothing, except in the tests of how a failure inside is reported. */
+    private final Consumer<TypeElement> beforeEachClass;
+
+    public KilnProcessor() {
+        this(type -> { });
+    }
+
+    KilnProcessor(Consumer<TypeElement> beforeEachClass) {
+        this.beforeEachClass = beforeEachClass;
+    }
+
     @Override
     public Set<String> getSupportedAnnotationTypes() {
         return Set.of("dev.kiln.dsl.Network");
@@ -66,6 +78,7 @@ public final class KilnProcessor extends AbstractProcessor {
         for (Element element : round.getElementsAnnotatedWith(network)) {
             if (element instanceof TypeElement type) {
                 try {
+                    beforeEachClass.accept(type);
                     process(type);
                 } catch (Throwable e) {
                     if (!reportable(e)) {

@@ -4,10 +4,12 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.kiln.processor.ProcessorCompiler.compile;
 import static dev.kiln.processor.ProcessorCompiler.source;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -198,6 +200,49 @@ class AdversarialDeclarationsTest {
         } finally {
             Locale.setDefault(before);
         }
+    }
+
+    @Test
+    void runningOutOfMemoryOnOneClassIsAnInternalErrorOnItAndTheNextClassIsStillChecked() {
+        JavaFileObject first = source("First", """
+                @Network(input = {1, 28, 28})
+                class First {
+                    @Dense(units = 10) Layer logits;
+                }
+                """);
+        JavaFileObject second = source("Second", """
+                @Network(input = {1, 32, 32})
+                class Second {
+                    @Conv(filters = 16, kernel = 4, stride = 3) Layer conv1;
+                    @Dense(units = 10) Layer logits;
+                }
+                """);
+        KilnProcessor failing = new KilnProcessor(type -> {
+            if (type.getSimpleName().contentEquals("First")) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        });
+        Compilation c = Compiler.javac().withProcessors(failing)
+                .withOptions("-Akiln.generate=false", "-proc:only").compile(first, second);
+        assertThat(c).hadErrorCount(2);
+        assertThat(c).hadErrorContaining("[Kiln/InternalError] the Kiln processor failed on test.First:"
+                + " java.lang.OutOfMemoryError: Java heap space at ").inFile(first).onLineContaining("class First");
+        assertThat(c).hadErrorContaining("[Kiln/FractionalOutput] conv1").inFile(second).onLineContaining("stride = 3");
+    }
+
+    @Test
+    void aBrokenVirtualMachineEndsTheCompilation() {
+        KilnProcessor broken = new KilnProcessor(type -> {
+            throw new InternalError("broken JVM");
+        });
+        RuntimeException thrown = assertThrows(RuntimeException.class, () -> Compiler.javac().withProcessors(broken)
+                .withOptions("-Akiln.generate=false", "-proc:only").compile(source("B", """
+                        @Network(input = {1, 28, 28})
+                        class B {
+                            @Dense(units = 10) Layer logits;
+                        }
+                        """)));
+        assertTrue(thrown.getCause() instanceof InternalError, thrown::toString);
     }
 
     @Test
