@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         name = "kiln",
         mixinStandardHelpOptions = true,
         version = "kiln 0.1.0",
-        description = "Trains, evaluates and benchmarks the Kiln sample networks.",
+        description = "Trains, evaluates and benchmarks the Kiln sample networks, and exchanges their weights as safetensors.",
         subcommands = {
             NetworksCommand.class,
             SummaryCommand.class,
@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             KernelsCommand.class,
             StartupCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KilnCommand {
