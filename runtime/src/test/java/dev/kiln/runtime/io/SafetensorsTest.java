@@ -134,6 +134,20 @@ class SafetensorsTest {
         assertArrayEquals(new float[] {0.1f, Float.POSITIVE_INFINITY}, values);
     }
 
+    @Test
+    void namesAndMetadataWithEscapesRoundTrip() throws IOException {
+        String name = "odd \"name\" \\ \n\t\u0001 é 漢 😀";
+        Path file = dir.resolve("escapes.safetensors");
+        SafetensorsWriter.write(file, Map.of(name, new SafetensorsWriter.Tensor(new int[] {1}, new float[] {2f})),
+                Map.of("k\"ey", "va\\lue\u001f"));
+        SafetensorsFile read = SafetensorsFile.open(file);
+        assertEquals(List.of(name), read.tensors().stream().map(SafetensorsFile.Entry::name).toList());
+        assertEquals(Map.of("k\"ey", "va\\lue\u001f"), read.metadata());
+        assertArrayEquals(new float[] {2f}, read.floats(name));
+        assertEquals(Map.of("a/b", "\u00e9\ud83d\ude00"), SafetensorsFile.open(write(
+                "{\"__metadata__\":{\"a\\/b\":\"\\u00e9\\ud83d\\ude00\"}}", new byte[0])).metadata());
+    }
+
     // ---- names ----
 
     @Test
