@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "import", mixinStandardHelpOptions = true,
         description = "Reads safetensors weights (e.g. a PyTorch state_dict saved with safetensors.torch.save_file) "
                 + "into a network and saves them as a Kiln checkpoint, without optimizer state. Every tensor's "
-                + "name, dtype and shape is checked first; F16, BF16 and F64 are converted to float32.")
+                + "name, dtype and shape is checked first; F16, BF16 and F64 are converted to float32. "
+                + "To train from such weights, use kiln train NETWORK --weights FILE.")
 final class ImportCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class, description = "The network the weights are for.")
     SampleNetworks network;
