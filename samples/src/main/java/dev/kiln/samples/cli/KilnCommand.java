@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         name = "kiln",
         mixinStandardHelpOptions = true,
         version = "kiln 0.1.0",
-        description = "Trains, evaluates and benchmarks the Kiln sample networks.",
+        description = "Trains, evaluates and benchmarks the Kiln sample networks, and exchanges their weights as safetensors.",
         subcommands = {
             NetworksCommand.class,
             SummaryCommand.class,
@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             KernelsCommand.class,
             StartupCommand.class,
             GradientsCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KilnCommand {

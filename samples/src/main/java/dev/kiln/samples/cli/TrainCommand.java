@@ -2,6 +2,8 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.runtime.data.TrainAndTest;
 import dev.kiln.runtime.io.FileCheckpointStore;
+import dev.kiln.runtime.io.ParameterNames;
+import dev.kiln.runtime.io.Safetensors;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.train.EpochReport;
@@ -45,6 +47,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Also save every STEPS steps inside an epoch (default: only after each epoch).")
     int checkpointEvery;
 
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Start from the weights of a .safetensors file (e.g. trained in PyTorch) instead of random ones; "
+                    + "the optimizer starts fresh. When the checkpoint exists, add --fresh (otherwise training resumes from it).")
+    Path weights;
+
+    @Option(names = "--names", paramLabel = "MAPPING", converter = NamesOption.class,
+            description = "With --weights: " + NamesOption.DESCRIPTION)
+    ParameterNames names = ParameterNames.identity();
+
     @Mixin DataOptions data = new DataOptions();
     @Mixin OptimizerOptions optimizerOptions = new OptimizerOptions();
 
@@ -73,6 +84,13 @@ final class TrainCommand implements Callable<Integer> {
         try (Model model = network.create(seed)) {
             if (threads != null) {
                 model.setThreads(threads);
+            }
+            if (weights != null) {
+                if (!fresh && Files.exists(file)) {
+                    throw new IllegalArgumentException("training would resume from " + file + ", not start from " + weights
+                            + "; add --fresh to start over from " + weights + " (the checkpoint is then overwritten)");
+                }
+                Safetensors.load(weights, model, names);
             }
             System.out.printf("kiln: training %s on %s (%,d examples; test %,d), %s, batch %d, %d thread%s%n",
                     network.cliName(), sets.train().name(), sets.train().size(), sets.test().size(),
