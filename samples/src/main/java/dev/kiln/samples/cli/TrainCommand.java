@@ -10,6 +10,7 @@ import dev.kiln.runtime.train.EpochReport;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingConfig;
 import dev.kiln.samples.SampleNetworks;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,16 +81,16 @@ final class TrainCommand implements Callable<Integer> {
         Optimizer optimizer = optimizerOptions.create(network);
         FileCheckpointStore store = new FileCheckpointStore(file);
         store.checkWritable();
+        if (weights != null && !fresh && Files.exists(file)) {
+            throw new IllegalArgumentException("training would resume from " + file + ", not start from " + weights
+                    + "; add --fresh to start over from " + weights + " (the checkpoint is then overwritten)");
+        }
         TrainAndTest sets = data.load(network);
         try (Model model = network.create(seed)) {
             if (threads != null) {
                 model.setThreads(threads);
             }
             if (weights != null) {
-                if (!fresh && Files.exists(file)) {
-                    throw new IllegalArgumentException("training would resume from " + file + ", not start from " + weights
-                            + "; add --fresh to start over from " + weights + " (the checkpoint is then overwritten)");
-                }
                 Safetensors.load(weights, model, names);
             }
             System.out.printf("kiln: training %s on %s (%,d examples; test %,d), %s, batch %d, %d thread%s%n",
