@@ -132,6 +132,7 @@ class ConcurrentInferenceTest {
         List<Expected> allowed = trainer == null ? List.of(expected) : trainer.versions();
         AtomicInteger wrong = new AtomicInteger();
         AtomicBoolean trainingDone = new AtomicBoolean(trainer == null);
+        AtomicBoolean stop = new AtomicBoolean();              // set when the test ends, failed or not
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
@@ -155,7 +156,7 @@ class ConcurrentInferenceTest {
                     float[] many = new float[BATCH * 10];
                     start.await();
                     // While training runs keep predicting; otherwise a fixed number of rounds.
-                    for (int round = 0; round < ROUNDS || !trainingDone.get(); round++) {
+                    for (int round = 0; !stop.get() && (round < ROUNDS || !trainingDone.get()); round++) {
                         int i = (thread * 7 + round * 5) % IMAGES;
                         model.predict(Arrays.copyOfRange(images, i * SIZE, (i + 1) * SIZE), one);
                         if (allowed.stream().noneMatch(v -> Arrays.equals(v.single()[i], one))) {
@@ -175,6 +176,7 @@ class ConcurrentInferenceTest {
                 future.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);   // a hang ends in TimeoutException
             }
         } finally {
+            stop.set(true);
             pool.shutdownNow();
         }
         assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS), "a model call did not return after the test");

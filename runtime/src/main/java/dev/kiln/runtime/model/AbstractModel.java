@@ -328,6 +328,19 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         }
     }
 
+    /**
+     * Makes the workspaces of {@code threads} concurrent single-image predictions now (at most
+     * 64 are kept): otherwise each is made the first time that many run at once, which under
+     * load can be long after warm-up.
+     */
+    @Override
+    public void reserveForConcurrentPredictions(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        callerWorkspaces.reserve(threads, 1);
+    }
+
     /** Waits for predictions and training to finish reading the weights, runs {@code change}, repacks, lets them in again. */
     @Override
     public void changeWeights(Runnable change) {

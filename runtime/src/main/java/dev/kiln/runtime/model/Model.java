@@ -81,6 +81,13 @@ public interface Model extends AutoCloseable {
     void predictBatch(float[] images, int count, float[] probabilities);
 
     /**
+     * Prepares now what {@code threads} threads calling {@link #predict(float[], float[])} at the
+     * same time need, so that a server allocates nothing once warm even the first time its load
+     * peaks. Optional: without it the same buffers are made on first need. This default does nothing.
+     */
+    default void reserveForConcurrentPredictions(int threads) {}
+
+    /**
      * Runs {@code change}, which writes weights (a checkpoint load, {@link Parameter#fromPytorch}),
      * while no prediction or training step reads them, and brings what the model derives from them
      * up to date before any does again. A model that is not shared between threads may run it

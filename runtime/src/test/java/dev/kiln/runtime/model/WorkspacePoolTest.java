@@ -75,4 +75,21 @@ class WorkspacePoolTest {
         assertEquals(WorkspacePool.SLOTS, pool.idleCount());
         assertTrue(held.stream().distinct().count() == held.size());
     }
+
+    @Test
+    void reservedWorkspacesServeThatManyHoldersWithoutMakingMore() {
+        AtomicInteger created = new AtomicInteger();
+        WorkspacePool<Buffers> pool = new WorkspacePool<>(capacity -> {
+            created.incrementAndGet();
+            return new Buffers(capacity);
+        });
+        pool.reserve(5, 1);
+        assertEquals(5, created.get());
+        List<Buffers> held = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            held.add(pool.acquire(1));
+        }
+        assertEquals(5, created.get(), "five holders at once found reserved workspaces");
+        held.forEach(pool::release);
+    }
 }
