@@ -32,13 +32,18 @@ class WorkspacePoolTest {
         }
     }
 
-    @Test
-    void eachHolderHasItsOwnWorkspaceAndReturnedOnesAreReused() {
-        AtomicInteger created = new AtomicInteger();
-        WorkspacePool<Buffers> pool = new WorkspacePool<>(capacity -> {
+    /** A pool whose every new workspace is counted in {@code created}. */
+    private static WorkspacePool<Buffers> countingPool(AtomicInteger created) {
+        return new WorkspacePool<>(capacity -> {
             created.incrementAndGet();
             return new Buffers(capacity);
         });
+    }
+
+    @Test
+    void eachHolderHasItsOwnWorkspaceAndReturnedOnesAreReused() {
+        AtomicInteger created = new AtomicInteger();
+        WorkspacePool<Buffers> pool = countingPool(created);
         Buffers a = pool.acquire(1), b = pool.acquire(1);
         assertNotSame(a, b);
         pool.release(a);
@@ -79,10 +84,7 @@ class WorkspacePoolTest {
     @Test
     void reservedWorkspacesServeThatManyHoldersWithoutMakingMore() {
         AtomicInteger created = new AtomicInteger();
-        WorkspacePool<Buffers> pool = new WorkspacePool<>(capacity -> {
-            created.incrementAndGet();
-            return new Buffers(capacity);
-        });
+        WorkspacePool<Buffers> pool = countingPool(created);
         pool.reserve(5, 1);
         assertEquals(5, created.get());
         List<Buffers> held = new ArrayList<>();
