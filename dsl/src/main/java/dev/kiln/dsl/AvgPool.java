@@ -17,7 +17,10 @@ public @interface AvgPool {
     /** Window size (square). */
     int size();
 
-    /** Step between windows; 0 means the window size. */
+    /**
+     * Step between windows; left out, the window size (the default 0 stands for that). Written
+     * out, it must be at least 1: {@code stride = 0} is an error, not the default.
+     */
     int stride() default 0;
 
     /** Zeros added on each side, PyTorch style. Not allowed together with a SAME or VALID {@link #mode()}. */

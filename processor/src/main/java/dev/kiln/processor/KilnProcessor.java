@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
@@ -28,8 +29,9 @@ import javax.tools.Diagnostic.Kind;
 /**
  * Checks every {@code @Network} class and generates its model: read the class into plain values,
  * check them (all problems reported, with the arithmetic and a repair), and only if nothing is
- * wrong, write the model. Nothing thrown inside reaches javac: an unexpected exception becomes
- * one {@code [Kiln/InternalError]} on the class.
+ * wrong, write the model. Nothing thrown inside reaches javac but a broken JVM: anything
+ * unexpected, an exception or an error such as {@link OutOfMemoryError}, becomes one
+ * {@code [Kiln/InternalError]} on the class.
  *
  * <p>Options: {@code -Akiln.summary=true} prints each valid network's summary table as a note;
  * {@code -Akiln.generate=false} checks without writing models (quick checks, and the processor's
@@ -40,6 +42,17 @@ public final class KilnProcessor extends AbstractProcessor {
 
     static final String SUMMARY_OPTION = "kiln.summary";
     static final String GENERATE_OPTION = "kiln.generate";
+
+    /** Runs first on each class: nothing, except in the tests of how a failure inside is reported. */
+    private final Consumer<TypeElement> beforeEachClass;
+
+    public KilnProcessor() {
+        this(type -> { });
+    }
+
+    KilnProcessor(Consumer<TypeElement> beforeEachClass) {
+        this.beforeEachClass = beforeEachClass;
+    }
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
@@ -65,8 +78,12 @@ public final class KilnProcessor extends AbstractProcessor {
         for (Element element : round.getElementsAnnotatedWith(network)) {
             if (element instanceof TypeElement type) {
                 try {
+                    beforeEachClass.accept(type);
                     process(type);
-                } catch (RuntimeException | LinkageError e) {
+                } catch (Throwable e) {
+                    if (!reportable(e)) {
+                        throw e;
+                    }
                     internalError(type, e);
                 }
             }
@@ -122,6 +139,16 @@ public final class KilnProcessor extends AbstractProcessor {
         String value = options.get(name);
         // "-Akiln.summary" with no value means true, as a flag reads.
         return value == null || value.isEmpty() || Boolean.parseBoolean(value);
+    }
+
+    /**
+     * Everything thrown while processing one class is reported on it, and javac goes on with the
+     * next: exceptions, linkage errors, and running out of memory or stack (what the failed
+     * attempt held is garbage once it unwound, so printing the message has room). Only a broken
+     * virtual machine (InternalError, UnknownError) is left to end the compilation.
+     */
+    static boolean reportable(Throwable e) {
+        return !(e instanceof VirtualMachineError) || e instanceof OutOfMemoryError || e instanceof StackOverflowError;
     }
 
     private void internalError(TypeElement type, Throwable e) {

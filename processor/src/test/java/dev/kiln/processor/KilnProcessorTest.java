@@ -143,7 +143,7 @@ class KilnProcessorTest {
                 .inFile(src).onLineContaining("filters = 0");
         assertThat(c).hadErrorContaining("[Kiln/Negative] b: padding = -1 must not be negative")
                 .inFile(src).onLineContaining("padding = -1");
-        assertThat(c).hadErrorContaining("[Kiln/Negative] c: stride = -2 must not be negative")
+        assertThat(c).hadErrorContaining("[Kiln/NotPositive] c: stride = -2 must be at least 1")
                 .inFile(src).onLineContaining("stride = -2");
         assertThat(c).hadErrorContaining("[Kiln/NotPositive] d: stride = 0 must be at least 1")
                 .inFile(src).onLineContaining("stride = 0");

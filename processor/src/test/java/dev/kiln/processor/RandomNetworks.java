@@ -186,7 +186,7 @@ final class RandomNetworks {
         String text = lines.get(at).text.replace("@SuppressWarnings(\"kiln-floor\") ", "");
         // The last layer is the dense logits layer: replacing it would add LastLayerNotDense.
         boolean last = at == lines.size() - 1;
-        int kind = last ? 6 + random.nextInt(3) : random.nextInt(9);
+        int kind = last ? 6 + random.nextInt(3) : random.nextInt(12);
         if (kind == 0 && text.startsWith("@Conv")) {
             set(lines, at, text.replaceFirst("filters = \\d+", "filters = " + -random.nextInt(3)));
             return new String[] {"NotPositive", "" + at};
@@ -217,6 +217,20 @@ final class RandomNetworks {
         if (kind == 5 && text.startsWith("@Conv")) {
             set(lines, at, text + " @MaxPool(size = 1)");
             return new String[] {"TwoLayerAnnotations", "" + at};
+        }
+        if (kind == 9) {
+            // Written out, stride 0 is not the default's "window size" but a stride of nothing.
+            set(lines, at, (random.nextBoolean() ? "@MaxPool" : "@AvgPool") + "(size = 2, stride = 0)");
+            return new String[] {"NotPositive", "" + at};
+        }
+        if (kind == 10 && !in.flat()) {
+            // The padded input needs more than an int's worth of rows and columns.
+            set(lines, at, "@Conv(filters = 2, kernel = 3, padding = " + (1073741811 + random.nextInt(1000)) + ")");
+            return new String[] {"ConvPaddingTooLarge", "" + at};
+        }
+        if (kind == 11 && !in.flat()) {
+            set(lines, at, "@Conv(filters = 2, kernel = Integer.MAX_VALUE, mode = Padding.SAME)");
+            return new String[] {"PaddedInputTooLarge", "" + at};
         }
         if (kind == 6) {
             lines.add(new Line("@Dropout(0.1)", null, 0, false));

@@ -7,7 +7,10 @@ import dev.kiln.processor.model.Axis;
 /**
  * How a window of size {@code kernel} moving by {@code stride} covers one axis of {@code in}
  * pixels, under each padding mode (TensorFlow's SAME and VALID, PyTorch's explicit pixels).
- * Sizes are longs so that huge paddings cannot overflow before they are rejected.
+ * Sizes are longs, and every sum and product is exact ({@link Math#addExact}, {@link Math#multiplyExact}):
+ * from int attributes none can reach a long's range, and should one ever do, the processor reports
+ * an internal error rather than a wrong size. {@link #axis()} converts to int only what the checks
+ * found to fit.
  *
  * @param in      input size along the axis
  * @param kernel  window size
@@ -20,8 +23,8 @@ record AxisArithmetic(long in, long kernel, long stride, long padding, Padding m
     /** The padded length minus the window: windows fit exactly when it is a multiple of the stride. */
     long span() {
         return switch (mode) {
-            case EXPLICIT -> in + 2 * padding - kernel;
-            case VALID -> in - kernel;
+            case EXPLICIT -> Math.subtractExact(Math.addExact(in, Math.multiplyExact(2, padding)), kernel);
+            case VALID -> Math.subtractExact(in, kernel);
             case SAME -> 0;
         };
     }
@@ -38,7 +41,24 @@ record AxisArithmetic(long in, long kernel, long stride, long padding, Padding m
 
     /** Output size, flooring where the windows do not fit exactly. */
     long out() {
-        return mode == Padding.SAME ? ceilDiv(in, stride) : span() / stride + 1;
+        return mode == Padding.SAME ? ceilDiv(in, stride) : Math.addExact(span() / stride, 1);
+    }
+
+    /** Padding before and after the input together; SAME's is what its windows need. */
+    long totalPadding() {
+        return switch (mode) {
+            case EXPLICIT -> Math.multiplyExact(2, padding);
+            case VALID -> 0;
+            case SAME -> Math.max(Math.subtractExact(Math.addExact(Math.multiplyExact(out() - 1, stride), kernel), in), 0);
+        };
+    }
+
+    /**
+     * The input with its padding: every window lies inside it, so it bounds each index the kernels
+     * compute, and its length is that of the padded copy a convolution makes.
+     */
+    long paddedLength() {
+        return Math.addExact(in, totalPadding());
     }
 
     /** Trailing input pixels (or padding) that no window reads: VALID's and floored EXPLICIT's remainder. */
@@ -49,14 +69,15 @@ record AxisArithmetic(long in, long kernel, long stride, long padding, Padding m
     /** The resolved axis; SAME pads evenly with the odd pixel after, as TensorFlow does. */
     Axis axis() {
         return switch (mode) {
-            case EXPLICIT -> new Axis((int) in, (int) kernel, (int) stride, (int) padding, (int) padding, (int) out());
-            case VALID -> new Axis((int) in, (int) kernel, (int) stride, 0, 0, (int) out());
-            case SAME -> {
-                long total = Math.max((out() - 1) * stride + kernel - in, 0);
-                yield new Axis((int) in, (int) kernel, (int) stride, (int) (total / 2), (int) (total - total / 2),
-                        (int) out());
-            }
+            case EXPLICIT -> axis(padding, padding);
+            case VALID -> axis(0, 0);
+            case SAME -> axis(totalPadding() / 2, totalPadding() - totalPadding() / 2);
         };
+    }
+
+    private Axis axis(long before, long after) {
+        return new Axis(Math.toIntExact(in), Math.toIntExact(kernel), Math.toIntExact(stride), Math.toIntExact(before),
+                Math.toIntExact(after), Math.toIntExact(out()));
     }
 
     AxisArithmetic withPadding(long newPadding) {
@@ -83,7 +104,7 @@ record AxisArithmetic(long in, long kernel, long stride, long padding, Padding m
     /** The formula and its value, exact: "(32 + 2*0 - 4)/3 + 1 = 10.33". */
     String formulaWithValue() {
         String value = mode == Padding.EXPLICIT
-                ? Numbers.quotient(span() + stride, stride)
+                ? Numbers.quotient(Math.addExact(span(), stride), stride)
                 : Long.toString(out());
         return formula() + " = " + value;
     }
@@ -98,6 +119,6 @@ record AxisArithmetic(long in, long kernel, long stride, long padding, Padding m
     }
 
     private static long ceilDiv(long a, long b) {
-        return (a + b - 1) / b;
+        return Math.ceilDiv(a, b);
     }
 }

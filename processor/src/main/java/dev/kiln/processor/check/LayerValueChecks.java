@@ -63,15 +63,20 @@ final class LayerValueChecks {
             report(Message.MISSING_KERNEL, attribute, List.of(), spec.name());
         }
         atLeastOne("stride", conv.stride());
-        padding(conv.padding(), conv.mode(), conv.floor(), Integer.MAX_VALUE);
+        // A convolution's padding has no bound of its own: shape inference reports one too large
+        // for the padded input to fit an array (ConvPaddingTooLarge).
+        padding(conv.padding(), conv.mode(), conv.floor(), 0);
         init(conv.init(), conv.activation().name());
         l2(conv.l2());
     }
 
     private void pool(PoolSpec pool) {
         atLeastOne("size", pool.size());
-        if (pool.stride() < 0) {
-            report(Message.NEGATIVE, "stride", List.of("stride = 0 (the default) means the window size"),
+        // The default 0 stands for "the window size"; written out, 0 (or less) is a stride of
+        // nothing, which the default's meaning would silently replace.
+        if (pool.explicit().contains("stride") && pool.stride() < 1) {
+            report(Message.NOT_POSITIVE, "stride",
+                    List.of("help: leave stride out for windows side by side (stride = size = " + pool.size() + ")"),
                     spec.name(), "stride", pool.stride());
         }
         padding(pool.padding(), pool.mode(), pool.floor(), pool.size());
@@ -94,7 +99,7 @@ final class LayerValueChecks {
 
     /**
      * {@code windowSize} bounds a pool's padding (a window wholly in the padding has no input);
-     * a convolution passes {@link Integer#MAX_VALUE}.
+     * a convolution passes 0, no bound.
      */
     private void padding(int padding, Padding mode, boolean floor, int windowSize) {
         Set<String> written = spec.explicit();

@@ -2,6 +2,7 @@ package dev.kiln.processor.check;
 
 import dev.kiln.processor.diag.Diagnostic;
 import dev.kiln.processor.diag.Message;
+import dev.kiln.processor.diag.Numbers;
 import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.NetworkModel;
 import dev.kiln.processor.model.NetworkSpec;
@@ -40,6 +41,7 @@ public final class NetworkChecker {
         }
         List<ResolvedLayer> resolved = new ArrayList<>();
         Shape shape = input.get();
+        long flops = 0;
         for (int i = 0; i < layers.size() && !layerHasError[i]; i++) {
             String previous = i == 0 ? "the input" : layers.get(i - 1).name();
             ShapeInference.Step step = ShapeInference.infer(i, layers.get(i), shape, previous);
@@ -47,6 +49,12 @@ public final class NetworkChecker {
             if (step.layer() == null) {
                 break;
             }
+            if (flops > Long.MAX_VALUE - step.layer().flops()) {
+                found.add(Diagnostic.of(Message.TOO_MANY_FLOPS, i, null, List.of(), layers.get(i).name(),
+                        Numbers.grouped(Long.MAX_VALUE)));
+                break;
+            }
+            flops += step.layer().flops();
             resolved.add(step.layer());
             shape = step.layer().output();
         }
@@ -60,10 +68,10 @@ public final class NetworkChecker {
 
     private static Optional<Shape> input(List<Integer> input, List<Diagnostic> found) {
         boolean valid = input.size() == 3 && input.stream().allMatch(n -> n > 0);
-        if (valid && (long) input.get(0) * input.get(1) * input.get(2) > Integer.MAX_VALUE) {
-            long values = (long) input.get(0) * input.get(1) * input.get(2);
+        ArraySize values = valid ? ArraySize.product(input.get(0), input.get(1), input.get(2)) : null;
+        if (valid && !values.fits()) {
             found.add(Diagnostic.of(Message.INPUT_TOO_LARGE, Diagnostic.NETWORK, "input", List.of(),
-                    input.get(0) + "x" + input.get(1) + "x" + input.get(2), String.format("%,d", values)));
+                    input.get(0) + "x" + input.get(1) + "x" + input.get(2), values.grouped(), ArraySize.limit()));
             return Optional.empty();
         }
         if (!valid) {

@@ -12,7 +12,6 @@ import dev.kiln.processor.model.LayerSpec.PoolSpec;
 import dev.kiln.processor.model.ResolvedLayer;
 import dev.kiln.processor.model.Shape;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One layer's shape step: from its input shape to its output shape, parameter count and forward
@@ -57,25 +56,49 @@ final class ShapeInference {
         Axis cols = outcome.cols();
         if (spec instanceof ConvSpec conv) {
             Shape output = Shape.spatial(conv.filters(), rows.out(), cols.out());
-            long weights = (long) rows.kernel() * cols.kernel() * input.channels() * conv.filters();
-            if (weights > Integer.MAX_VALUE) {
-                return tooManyWeights(index, spec, weights);
+            ArraySize weights = ArraySize.product(conv.filters(), input.channels(), rows.kernel(), cols.kernel());
+            if (!weights.fits()) {
+                return tooManyWeights(index, spec, weights, conv.filters(), input.channels(), rows.kernel(), cols.kernel());
             }
-            long flops = saturatingProduct(2, rows.out(), cols.out(), weights);
-            return new Step(new ResolvedLayer(spec, input, output, rows, cols, weights + conv.filters(), flops),
-                    outcome.diagnostics());
+            // Below 2 * 2^31 * 2^31 / filters, since the output and the weight each fit an array.
+            long flops = Math.multiplyExact(Math.multiplyExact(2L, (long) rows.out() * cols.out()), weights.asLong());
+            return new Step(new ResolvedLayer(spec, input, output, rows, cols,
+                    Math.addExact(weights.asLong(), conv.filters()), flops), outcome.diagnostics());
         }
         Shape output = Shape.spatial(input.channels(), rows.out(), cols.out());
         return new Step(new ResolvedLayer(spec, input, output, rows, cols, 0, 0), outcome.diagnostics());
     }
 
     private static Step dense(int index, DenseSpec dense, Shape input) {
-        long weights = input.size() * dense.units();
-        if (weights > Integer.MAX_VALUE) {
-            return tooManyWeights(index, dense, weights);
+        long in = input.size();
+        ArraySize weights = ArraySize.product(dense.units(), in);
+        if (!weights.fits()) {
+            return tooManyWeights(index, dense, weights, dense.units(), in);
         }
-        return ok(new ResolvedLayer(dense, input, Shape.vector(dense.units()), null, null, weights + dense.units(),
-                2 * weights));
+        ArraySize packed = packedDenseSize(in, dense.units());
+        if (!packed.fits()) {
+            return new Step(null, List.of(Diagnostic.of(Message.PACKED_WEIGHTS_TOO_LARGE, index, "units", List.of(),
+                    dense.name(), pytorchShape(dense.units(), in), weights.grouped(), packed.grouped(),
+                    ArraySize.limit())));
+        }
+        return ok(new ResolvedLayer(dense, input, Shape.vector(dense.units()), null, null,
+                Math.addExact(weights.asLong(), dense.units()), Math.multiplyExact(2, weights.asLong())));
+    }
+
+    /**
+     * The widest vector the Vector API may choose, in floats: 2048 bits, SVE's largest. Bounds the
+     * rounding of {@link #packedDenseSize}, whatever machine the model later runs on.
+     */
+    private static final long WIDEST_VECTOR_FLOATS = 64;
+
+    /**
+     * The most values of the one array the kernels read a dense weight from, packed: the weight
+     * and its transpose, each row rounded up to a whole vector (the runtime's PackedDense).
+     */
+    private static ArraySize packedDenseSize(long in, long out) {
+        long outRounded = Math.ceilDiv(out, WIDEST_VECTOR_FLOATS) * WIDEST_VECTOR_FLOATS;
+        long inRounded = Math.ceilDiv(in, WIDEST_VECTOR_FLOATS) * WIDEST_VECTOR_FLOATS;
+        return ArraySize.product(in, outRounded).plus(ArraySize.product(out, inRounded));
     }
 
     private static Step spatialAfterFlat(int index, LayerSpec spec, Shape input, String previous) {
@@ -84,23 +107,18 @@ final class ShapeInference {
                 spec.name(), spec.kind(), previous, input.channels())));
     }
 
-    private static Step tooManyWeights(int index, LayerSpec spec, long weights) {
-        return new Step(null, List.of(Diagnostic.of(Message.TENSOR_TOO_LARGE, index, null, List.of(),
-                spec.name(), "weights", String.format(Locale.ROOT, "%,d", weights))));
+    /** {@code shape} is the weight's PyTorch shape: [filters, in channels, kh, kw] or [units, inputs]. */
+    private static Step tooManyWeights(int index, LayerSpec spec, ArraySize weights, long... shape) {
+        return new Step(null, List.of(Diagnostic.of(Message.WEIGHTS_TOO_LARGE, index, null, List.of(),
+                spec.name(), pytorchShape(shape), weights.grouped(), ArraySize.limit())));
+    }
+
+    /** "[64, 3, 7, 7]". */
+    private static String pytorchShape(long... shape) {
+        return java.util.Arrays.toString(shape);
     }
 
     private static Step ok(ResolvedLayer layer) {
         return new Step(layer, List.of());
-    }
-
-    private static long saturatingProduct(long... factors) {
-        long product = 1;
-        for (long factor : factors) {
-            if (factor != 0 && product > Long.MAX_VALUE / factor) {
-                return Long.MAX_VALUE;
-            }
-            product *= factor;
-        }
-        return product;
     }
 }

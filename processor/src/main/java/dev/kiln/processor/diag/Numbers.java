@@ -1,9 +1,11 @@
 package dev.kiln.processor.diag;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.Locale;
 
-/** Numbers as messages show them. */
+/** Numbers as messages show them, the same under every default locale (javac's may be German's "4.800.000.000"). */
 public final class Numbers {
 
     private Numbers() {}
@@ -24,6 +26,16 @@ public final class Numbers {
                 return rounded.toPlainString();
             }
         }
+    }
+
+    /** 4800000000 as "4,800,000,000". */
+    public static String grouped(long value) {
+        return String.format(Locale.ROOT, "%,d", value);
+    }
+
+    /** As {@link #grouped(long)}, for products beyond a long. */
+    public static String grouped(BigInteger value) {
+        return String.format(Locale.ROOT, "%,d", value);
     }
 
     /** A double as the user would write it: 0.5, 1.0E-4, NaN. */

@@ -89,12 +89,12 @@ final class ConvEmitter extends WeightedEmitter {
 
     @Override
     int fanIn() {
-        return layer.input().channels() * spec.kernelHeight() * spec.kernelWidth();
+        return Math.multiplyExact(Math.multiplyExact(layer.input().channels(), spec.kernelHeight()), spec.kernelWidth());
     }
 
     @Override
     int fanOut() {
-        return spec.filters() * spec.kernelHeight() * spec.kernelWidth();
+        return Math.multiplyExact(Math.multiplyExact(spec.filters(), spec.kernelHeight()), spec.kernelWidth());
     }
 
     @Override

@@ -90,7 +90,7 @@ final class DenseEmitter extends WeightedEmitter {
 
     @Override
     int fanIn() {
-        return (int) layer.input().size();
+        return Math.toIntExact(layer.input().size());
     }
 
     @Override
@@ -100,7 +100,7 @@ final class DenseEmitter extends WeightedEmitter {
 
     @Override
     int[] weightShape() {
-        return new int[] {spec.units(), (int) layer.input().size()};
+        return new int[] {spec.units(), Math.toIntExact(layer.input().size())};
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.kiln.processor.diag.Numbers;
 import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.NetworkModel;
 import dev.kiln.processor.model.ResolvedLayer;
@@ -110,6 +111,10 @@ final class ModelClassGenerator {
                 .addModifiers(Modifier.PROTECTED)
                 .returns(workspaceType)
                 .addParameter(TypeName.INT, "capacity")
+                .beginControlFlow("if (capacity > MAX_CHUNK)")
+                .addStatement("throw new $T(\"a chunk of \" + capacity + \" examples is more than one workspace holds (\"\n"
+                        + "+ MAX_CHUNK + \"): use smaller batches or more threads\")", IllegalArgumentException.class)
+                .endControlFlow()
                 .addStatement("return new $T(capacity)", workspaceType)
                 .build());
         type.addMethod(forward());
@@ -154,11 +159,33 @@ final class ModelClassGenerator {
         for (LayerEmitter layer : layers) {
             layer.addConstants(type);
         }
+        addMaxChunk(type);
         type.addField(FieldSpec.builder(RuntimeTypes.MODEL_INFO, "INFO", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                 .addJavadoc("The network's name, fingerprint, summary, shapes, forward FLOPs and parameter count, without creating a model.\n")
                 .initializer("new $T($S, ARCHITECTURE, SUMMARY, $L, $L, $L, $L, $LL, $LL)", RuntimeTypes.MODEL_INFO,
                         model.className(), model.input().channels(), model.input().height(), model.input().width(),
                         model.classes(), model.forwardFlops(), model.totalParameters())
+                .build());
+    }
+
+    /**
+     * Each workspace array holds a whole chunk of examples, so a chunk may have only as many as
+     * the largest array's values per example fit in a Java array; the generated newWorkspace
+     * refuses more, where {@code capacity * size} would overflow an int.
+     */
+    private void addMaxChunk(TypeSpec.Builder type) {
+        long largest = model.input().size();
+        String which = "the input";
+        for (ResolvedLayer layer : model.layers()) {
+            if (layer.output().size() > largest) {
+                largest = layer.output().size();
+                which = layer.name() + "'s output";
+            }
+        }
+        type.addField(FieldSpec.builder(TypeName.INT, "MAX_CHUNK", Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The most examples one workspace holds: its largest array, $L, has $L values per example,\n"
+                        + "and a Java array at most $L.\n", which, Numbers.grouped(largest), Numbers.grouped(Integer.MAX_VALUE))
+                .initializer("$L", Integer.MAX_VALUE / largest)
                 .build());
     }
 

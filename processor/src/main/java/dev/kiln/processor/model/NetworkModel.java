@@ -18,8 +18,9 @@ public record NetworkModel(
         layers = List.copyOf(layers);
     }
 
+    /** Sums are exact: the checker refused any network whose counts a long cannot hold. */
     public long totalParameters() {
-        return layers.stream().mapToLong(ResolvedLayer::parameters).sum();
+        return layers.stream().mapToLong(ResolvedLayer::parameters).reduce(0, Math::addExact);
     }
 
     public long trainableParameters() {
@@ -30,11 +31,11 @@ public record NetworkModel(
                     default -> true;
                 })
                 .mapToLong(ResolvedLayer::parameters)
-                .sum();
+                .reduce(0, Math::addExact);
     }
 
     public long forwardFlops() {
-        return layers.stream().mapToLong(ResolvedLayer::flops).sum();
+        return layers.stream().mapToLong(ResolvedLayer::flops).reduce(0, Math::addExact);
     }
 
     /** Number of classes: the units of the last (dense) layer. */

@@ -16,7 +16,7 @@ public record Shape(int channels, int height, int width, boolean flat) {
 
     /** Number of values per example. */
     public long size() {
-        return (long) channels * height * width;
+        return Math.multiplyExact(Math.multiplyExact((long) channels, height), width);
     }
 
     /** "32x28x28" (C x H x W) or "1024" for a vector. */

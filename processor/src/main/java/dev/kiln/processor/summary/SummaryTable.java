@@ -1,11 +1,11 @@
 package dev.kiln.processor.summary;
 
+import dev.kiln.processor.diag.Numbers;
 import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.NetworkModel;
 import dev.kiln.processor.model.ResolvedLayer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A network's summary as a plain-text table, like Keras's {@code model.summary()}: one row per
@@ -30,8 +30,8 @@ public final class SummaryTable {
                 layer.name(),
                 kindOf(layer),
                 layer.output().toString(),
-                grouped(layer.parameters()),
-                grouped(layer.flops())
+                Numbers.grouped(layer.parameters()),
+                Numbers.grouped(layer.flops())
             });
         }
         int[] widths = columnWidths(rows);
@@ -48,10 +48,10 @@ public final class SummaryTable {
         out.append("=".repeat(lineWidth)).append('\n');
         long total = model.totalParameters();
         long trainable = model.trainableParameters();
-        out.append("Total params: ").append(grouped(total)).append('\n');
-        out.append("Trainable params: ").append(grouped(trainable)).append('\n');
-        out.append("Non-trainable params: ").append(grouped(total - trainable)).append('\n');
-        out.append("Forward FLOPs per example: ").append(grouped(model.forwardFlops()));
+        out.append("Total params: ").append(Numbers.grouped(total)).append('\n');
+        out.append("Trainable params: ").append(Numbers.grouped(trainable)).append('\n');
+        out.append("Non-trainable params: ").append(Numbers.grouped(total - trainable)).append('\n');
+        out.append("Forward FLOPs per example: ").append(Numbers.grouped(model.forwardFlops()));
         return out.toString();
     }
 
@@ -63,11 +63,6 @@ public final class SummaryTable {
             default -> false;
         };
         return frozen ? layer.spec().kind() + " (frozen)" : layer.spec().kind();
-    }
-
-    /** 3274634 as "3,274,634", independent of the default locale. */
-    static String grouped(long value) {
-        return String.format(Locale.ROOT, "%,d", value);
     }
 
     private static int[] columnWidths(List<String[]> rows) {

@@ -183,8 +183,9 @@ class NetworkCheckerTest {
         Diagnostic error = single(NetworkChecker.check(network(1, 9, 9, wide, dense("out", 2))));
         assertEquals("c: output width (9 + 2*0 - 4)/2 + 1 = 3.5 is not an integer", error.lines().get(0));
         assertNull(error.lines().stream().filter(l -> l.contains("either")).findFirst().orElse(null));
-        // Padding 1 makes the width (9+2-4)/2+1 = 4.5; stride 1 fits both axes: 7x6.
-        assertEquals("help: stride = 1 gives output 4x7x6", error.lines().get(2));
+        // Padding 1 makes the width (9+2-4)/2+1 = 4.5, so no padding fits; floor and SAME keep the stride.
+        assertEquals("help: floor = true gives output 4x4x3, rounding down as PyTorch does (the last column unread);"
+                + " or mode = Padding.SAME gives output 4x5x5", error.lines().get(2));
     }
 
     private static Diagnostic single(CheckResult result) {

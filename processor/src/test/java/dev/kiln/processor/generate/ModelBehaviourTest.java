@@ -311,6 +311,28 @@ class ModelBehaviourTest {
         }
     }
 
+    @Test
+    void aWorkspaceRefusesAChunkWhoseArraysWouldOverflowAnInt() throws ReflectiveOperationException {
+        NetworkModel net = TestNetworks.CONV_DENSE;
+        Class<?> type = GeneratedModelTest.compiled(net);
+        long largest = Math.max(net.input().size(),
+                net.layers().stream().mapToLong(l -> l.output().size()).max().orElseThrow());
+        java.lang.reflect.Field field = type.getDeclaredField("MAX_CHUNK");
+        field.setAccessible(true);
+        int maxChunk = field.getInt(null);
+        assertEquals(Integer.MAX_VALUE / largest, maxChunk);
+        java.lang.reflect.Method newWorkspace = type.getDeclaredMethod("newWorkspace", int.class);
+        newWorkspace.setAccessible(true);
+        AbstractModel<?> model = model(net, 1, 1);
+        // One more example and capacity * size passes Integer.MAX_VALUE: refused before any allocation.
+        java.lang.reflect.InvocationTargetException refused = assertThrows(
+                java.lang.reflect.InvocationTargetException.class, () -> newWorkspace.invoke(model, maxChunk + 1));
+        assertTrue(refused.getCause() instanceof IllegalArgumentException, refused.getCause()::toString);
+        assertEquals("a chunk of " + (maxChunk + 1) + " examples is more than one workspace holds (" + maxChunk
+                + "): use smaller batches or more threads", refused.getCause().getMessage());
+        assertTrue(newWorkspace.invoke(model, 3) != null);
+    }
+
     private static long allocated(com.sun.management.ThreadMXBean threads, long[] ids) {
         long total = 0;
         for (long id : ids) {

@@ -69,6 +69,7 @@ public final class Dataset implements Examples {
         }
     }
 
+    @Override
     public String name() {
         return name;
     }

@@ -52,7 +52,12 @@ public final class DatasetLocator {
 
     /** Finds (or downloads) the dataset and loads its training and test sets. */
     public TrainAndTest load(DatasetSpec spec, Path given) throws IOException {
-        return MnistFormat.load(locate(spec, given), spec);
+        return load(spec, given, Limits.NONE);
+    }
+
+    /** Finds (or downloads) the dataset and loads the first examples of its sets, as many as {@code limits} allow. */
+    public TrainAndTest load(DatasetSpec spec, Path given, Limits limits) throws IOException {
+        return MnistFormat.load(locate(spec, given), spec, limits);
     }
 
     /** The directory holding every file of {@code spec}; {@code given} (may be null) is the command line's. */

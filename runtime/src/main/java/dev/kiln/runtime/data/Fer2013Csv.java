@@ -29,7 +29,16 @@ public final class Fer2013Csv {
     }
 
     public static Sets read(Path csv) throws IOException {
-        Part[] parts = {new Part(), new Part(), new Part()};
+        return read(csv, Limits.NONE);
+    }
+
+    /**
+     * Keeps the first {@code limits.train()} Training rows and the first {@code limits.test()} rows
+     * of each test part. The rows past a limit are still checked for their field count and Usage,
+     * but their pixels are neither parsed nor kept.
+     */
+    public static Sets read(Path csv, Limits limits) throws IOException {
+        Part[] parts = {new Part(limits.train()), new Part(limits.test()), new Part(limits.test())};
         byte[] row = new byte[PIXELS];
         try (BufferedReader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
             int lineNumber = 0;
@@ -43,13 +52,16 @@ public final class Fer2013Csv {
                 if (fields.length != 3) {
                     throw new MalformedDataException(where + ": expected 3 fields (emotion,pixels,Usage), found " + fields.length);
                 }
-                int emotion = parseEmotion(unquote(fields[0]), where);
-                parsePixels(unquote(fields[1]), row, where);
                 String usage = unquote(fields[2]);
                 int part = USAGES.indexOf(usage);
                 if (part < 0) {
                     throw new MalformedDataException(where + ": Usage '" + usage + "' is not one of " + USAGES);
                 }
+                if (parts[part].full()) {
+                    continue;
+                }
+                int emotion = parseEmotion(unquote(fields[0]), where);
+                parsePixels(unquote(fields[1]), row, where);
                 parts[part].add(emotion, row);
             }
         }
@@ -120,8 +132,17 @@ public final class Fer2013Csv {
     /** The rows of one Usage, growing as they are read. */
     private static final class Part {
         private final ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+        private final int limit;
         private int[] labels = new int[64];
         private int count;
+
+        Part(int limit) {
+            this.limit = limit;
+        }
+
+        boolean full() {
+            return count == limit;
+        }
 
         void add(int emotion, byte[] row) {
             if (count == labels.length) {

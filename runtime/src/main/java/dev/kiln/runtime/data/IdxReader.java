@@ -34,16 +34,34 @@ public final class IdxReader {
 
     /** An IDX file of images: magic 0x00000803, dimensions count x height x width. */
     public static IdxArray readImages(Path path) throws IOException {
-        return read(path, 3, "images");
+        return readImages(path, Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} images of an IDX file of images (all when it holds fewer). */
+    public static IdxArray readImages(Path path, int limit) throws IOException {
+        return read(path, 3, "images", limit);
     }
 
     /** An IDX file of labels: magic 0x00000801, one dimension, the count. */
     public static IdxArray readLabels(Path path) throws IOException {
-        return read(path, 1, "labels");
+        return readLabels(path, Integer.MAX_VALUE);
     }
 
-    /** An IDX file of unsigned bytes with {@code dimensionCount} dimensions, whose items are called {@code noun}. */
-    public static IdxArray read(Path path, int dimensionCount, String noun) throws IOException {
+    /** The first {@code limit} labels of an IDX file of labels (all when it holds fewer). */
+    public static IdxArray readLabels(Path path, int limit) throws IOException {
+        return read(path, 1, "labels", limit);
+    }
+
+    /**
+     * The first {@code limit} items of an IDX file of unsigned bytes with {@code dimensionCount}
+     * dimensions, whose items are called {@code noun}. Only those items are read (and held): a
+     * compressed file is decompressed no further, so its trailing checksum is checked only when
+     * every item is read. The header is checked against the whole file either way.
+     */
+    public static IdxArray read(Path path, int dimensionCount, String noun, int limit) throws IOException {
+        if (limit < 0) {
+            throw new IllegalArgumentException("cannot read " + limit + " " + noun + " of " + path);
+        }
         long fileSize = Files.size(path);
         try (InputStream file = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
             file.mark(2);
@@ -51,15 +69,15 @@ public final class IdxReader {
             file.reset();
             InputStream in = gzip ? new GZIPInputStream(file, 1 << 16) : file;
             try {
-                return read(path, in, gzip, fileSize, dimensionCount, noun);
+                return read(path, in, gzip, fileSize, dimensionCount, noun, limit);
             } catch (EOFException | ZipException e) {
                 throw new MalformedDataException(path + (gzip ? ": the gzip data" : ": the data") + " is damaged or truncated (" + e.getMessage() + ")", e);
             }
         }
     }
 
-    private static IdxArray read(Path path, InputStream in, boolean gzip, long fileSize, int dimensionCount, String noun)
-            throws IOException {
+    private static IdxArray read(Path path, InputStream in, boolean gzip, long fileSize, int dimensionCount, String noun,
+            int limit) throws IOException {
         DataInputStream data = new DataInputStream(in);
         int headerSize = 4 + 4 * dimensionCount;
         byte[] header = new byte[headerSize];
@@ -95,24 +113,31 @@ public final class IdxReader {
             throw new MalformedDataException(path + ": " + claim + ", more than one array can hold");
         }
         long total = claimed.longValueExact();
+        int kept = Math.min(limit, dimensions[0]);
+        int wanted = (int) (total / Math.max(1, dimensions[0]) * kept);
+        int[] keptDimensions = dimensions.clone();
+        keptDimensions[0] = kept;
         if (!gzip) {
             long remaining = fileSize - headerSize;
             if (total != remaining) {
                 throw new MalformedDataException(path + ": " + claim + " but the file holds " + remaining
                         + " bytes after the header");
             }
-            byte[] bytes = new byte[(int) total];
+            byte[] bytes = new byte[wanted];
             data.readFully(bytes);
-            return new IdxArray(dimensions, bytes);
+            return new IdxArray(keptDimensions, bytes);
         }
         if (total > fileSize * MAX_DEFLATE_RATIO) {
             throw new MalformedDataException(path + ": " + claim + " but a gzip file of " + fileSize
                     + " bytes cannot hold more than " + fileSize * MAX_DEFLATE_RATIO);
         }
-        byte[] bytes = readGrowing(in, (int) total);
-        if (bytes.length < total) {
+        byte[] bytes = readGrowing(in, wanted);
+        if (bytes.length < wanted) {
             throw new MalformedDataException(path + ": " + claim + " but the file holds " + bytes.length
                     + " bytes after the header");
+        }
+        if (kept < dimensions[0]) {
+            return new IdxArray(keptDimensions, bytes);
         }
         // Reading to the end also makes GZIPInputStream check the trailer's CRC and length.
         long extra = in.skip(Long.MAX_VALUE);

@@ -48,18 +48,33 @@ public final class MnistFormat {
 
     /** Loads the training and test sets from {@code directory}. */
     public static TrainAndTest load(Path directory, DatasetSpec spec) throws IOException {
-        Dataset train = load(find(directory, TRAIN_IMAGES), find(directory, TRAIN_LABELS), spec.title() + " train", spec.classes());
-        Dataset test = load(find(directory, TEST_IMAGES), find(directory, TEST_LABELS), spec.title() + " test", spec.classes());
+        return load(directory, spec, Limits.NONE);
+    }
+
+    /** Loads the first examples of the training and test sets from {@code directory}, no more than {@code limits} allow. */
+    public static TrainAndTest load(Path directory, DatasetSpec spec, Limits limits) throws IOException {
+        Dataset train = load(find(directory, TRAIN_IMAGES), find(directory, TRAIN_LABELS), spec.title() + " train",
+                spec.classes(), limits.train());
+        Dataset test = load(find(directory, TEST_IMAGES), find(directory, TEST_LABELS), spec.title() + " test",
+                spec.classes(), limits.test());
         return new TrainAndTest(train, test);
     }
 
     /** One set from an images file and a labels file, checking that they agree. */
     public static Dataset load(Path imagesFile, Path labelsFile, String name, int classes) throws IOException {
-        IdxArray images = IdxReader.readImages(imagesFile);
-        IdxArray labels = IdxReader.readLabels(labelsFile);
+        return load(imagesFile, labelsFile, name, classes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The first {@code limit} examples of a set (all when it has fewer), reading no more of the
+     * files than those; the files must still agree on the count.
+     */
+    public static Dataset load(Path imagesFile, Path labelsFile, String name, int classes, int limit) throws IOException {
+        IdxArray images = IdxReader.readImages(imagesFile, limit);
+        IdxArray labels = IdxReader.readLabels(labelsFile, limit);
         if (images.count() != labels.count()) {
             throw new MalformedDataException(imagesFile + " holds " + images.count() + " images but " + labelsFile
-                    + " holds " + labels.count() + " labels");
+                    + " holds " + labels.count() + " labels" + (limit < Integer.MAX_VALUE ? " (of the first " + limit + ")" : ""));
         }
         int[] classOf = new int[labels.count()];
         byte[] bytes = labels.bytes();

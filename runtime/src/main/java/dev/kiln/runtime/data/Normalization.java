@@ -1,5 +1,6 @@
 package dev.kiln.runtime.data;
 
+import dev.kiln.runtime.train.Examples;
 import java.util.Arrays;
 
 /**
@@ -38,6 +39,7 @@ public final class Normalization {
      * {@code data}, scaled to [0, 1] and not normalized; sums in double.
      */
     public static Normalization computeFrom(Dataset data) {
+        Examples.requireNonEmpty(data, "training");
         Dataset raw = data.withNormalization(null);
         int channels = raw.channels();
         int plane = raw.height() * raw.width();

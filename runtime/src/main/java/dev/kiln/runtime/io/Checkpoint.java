@@ -3,9 +3,11 @@ package dev.kiln.runtime.io;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.NonFiniteValues;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +16,14 @@ import java.util.Map;
  * layout, its step and seed, the optimizer's state and the training loop's metadata.
  */
 public final class Checkpoint {
+    /** Whether {@link #restoreInto} accepts weights (and optimizer state) that are NaN or infinite. */
+    public enum NonFinite {
+        /** Refuse them, naming the parameter: a model restored from them answers NaN. */
+        REFUSE,
+        /** Restore them anyway, e.g. to inspect a run that diverged. */
+        ACCEPT
+    }
+
     /** One parameter in PyTorch's layout. */
     record Tensor(int[] shape, float[] values) {
     }
@@ -102,11 +112,19 @@ public final class Checkpoint {
     /**
      * Puts the saved parameters, step and seed into {@code model} and the saved state into
      * {@code optimizer} (null: inference only). Everything is checked before anything changes:
-     * the architecture fingerprint, every parameter's name and shape, the optimizer's kind and state.
-     * Safe while other threads predict with {@code model}: the weights change inside
-     * {@link Model#changeWeights}.
+     * the architecture fingerprint, every parameter's name and shape, the optimizer's kind and
+     * state, and that every value is finite. Safe while other threads predict with {@code model}:
+     * the weights change inside {@link Model#changeWeights}.
      */
     public void restoreInto(Model model, Optimizer optimizer) throws CheckpointException {
+        restoreInto(model, optimizer, NonFinite.REFUSE);
+    }
+
+    /** As {@link #restoreInto(Model, Optimizer)}, accepting NaN and infinite values when {@code nonFinite} is ACCEPT. */
+    public void restoreInto(Model model, Optimizer optimizer, NonFinite nonFinite) throws CheckpointException {
+        if (nonFinite == NonFinite.REFUSE) {
+            requireFinite(optimizer != null);
+        }
         List<Parameter> modelParameters = model.parameters();
         if (!architecture.equals(model.architecture())) {
             String difference = firstDifference(modelParameters);
@@ -142,6 +160,20 @@ public final class Checkpoint {
             model.setStep(step);
             model.setSeed(seed);
         });
+    }
+
+    private void requireFinite(boolean withOptimizerState) throws CheckpointException {
+        Map<String, float[]> values = new LinkedHashMap<>();
+        parameters.forEach((name, tensor) -> values.put(name, tensor.values()));
+        if (withOptimizerState && optimizerState != null) {
+            values.putAll(optimizerState);
+        }
+        var bad = NonFiniteValues.in(values);
+        if (bad.isPresent()) {
+            throw new CheckpointException("checkpoint " + path + " holds values that are not finite: " + bad.get().describe()
+                    + " (training had probably diverged when it was saved); restore an earlier checkpoint, or pass"
+                    + " Checkpoint.NonFinite.ACCEPT to load it anyway");
+        }
     }
 
     /** The first parameter whose name or shape differs, or null when all agree. */

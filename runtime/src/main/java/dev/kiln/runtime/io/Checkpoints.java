@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Saves and loads checkpoints: one file with everything needed to use a model or to resume
@@ -31,7 +32,7 @@ import java.util.Map;
  *             int[] shape (PyTorch's), float[] values (PyTorch's layout, row-major)
  *   byte      1 if optimizer state follows, else 0; then string describe(), int entry count,
  *             per entry: string key, float[] values
- *   int       metadata count; per entry: string key, string value
+ *   int       metadata count; per entry: string key, string value (sorted by key)
  *   32 bytes  SHA-256 of all the bytes above
  * </pre>
  *
@@ -48,7 +49,9 @@ public final class Checkpoints {
 
     /**
      * Writes a checkpoint of {@code model} (and {@code optimizer}, which may be null) to {@code path},
-     * replacing any previous file only once the new one is completely on disk.
+     * replacing any previous file only once the new one is completely on disk. The same model,
+     * optimizer and metadata always give the same bytes: the metadata is written sorted by key.
+     * The values are written as they are, NaN included; {@link Checkpoint#restoreInto} refuses those.
      */
     public static void save(Path path, Model model, Optimizer optimizer, Map<String, String> metadata) throws IOException {
         List<Parameter> parameters = model.parameters();
@@ -77,7 +80,7 @@ public final class Checkpoints {
                 }
             }
             out.int32(metadata.size());
-            for (Map.Entry<String, String> entry : metadata.entrySet()) {
+            for (Map.Entry<String, String> entry : new TreeMap<>(metadata).entrySet()) {
                 out.string(entry.getKey());
                 out.string(entry.getValue());
             }

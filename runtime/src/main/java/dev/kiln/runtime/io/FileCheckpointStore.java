@@ -27,6 +27,16 @@ public final class FileCheckpointStore implements CheckpointStore {
         }
     }
 
+    /** Fails now, rather than after the first epoch, when the checkpoint could not be written. */
+    @Override
+    public void checkWritable() {
+        try {
+            AtomicFile.checkWritable(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save checkpoint " + path + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public Optional<Map<String, String>> restore(Model model, Optimizer optimizer) {
         if (!Files.exists(path)) {

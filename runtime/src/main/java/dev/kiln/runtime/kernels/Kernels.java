@@ -91,7 +91,7 @@ public interface Kernels {
     }
 
     /**
-     * Share part (0 <= part < parts) of {@link #packDenseWeights}, so several threads can pack one
+     * Share part ({@code 0 <= part < parts}) of {@link #packDenseWeights}, so several threads can pack one
      * layer at once: the shares write disjoint parts of packed, and running every part, in any
      * order or concurrently, leaves packed exactly as one packDenseWeights call would.
      */
@@ -135,7 +135,7 @@ public interface Kernels {
 
     /**
      * Turns dL/dy into dL/dz in place, where y = act(z) is the stored forward output:
-     * ReLU: dz = y <= 0 ? 0 : dy (PyTorch's rule: a NaN y passes dy on); sigmoid: dy * y * (1 - y);
+     * ReLU: {@code dz = y <= 0 ? 0 : dy} (PyTorch's rule: a NaN y passes dy on); sigmoid: dy * y * (1 - y);
      * tanh: dy * (1 - y^2); none: unchanged.
      */
     void activationBackward(Activation act, float[] y, float[] dy, int off, int len);

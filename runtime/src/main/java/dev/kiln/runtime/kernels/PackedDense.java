@@ -115,30 +115,62 @@ final class PackedDense {
     }
 
     /**
+     * Whether a vector may be scattered down a column in one store. AVX-512 has a scatter
+     * instruction; AVX2 and narrower do not, and there the Vector API falls back to Java code that
+     * boxes every lane: packing fc1 of tf-mnist allocated 64 MB per update that way.
+     */
+    static final boolean NATIVE_SCATTER = S.vectorBitSize() >= 512;
+
+    /**
      * As {@link #packRows} for the transpose of m, a row-major [width][depth] matrix: element
-     * (k, c) is m[c*depth + k]. Row c of m becomes column c of its block: each vector of L
-     * consecutive k is scattered down the column, blockW floats apart. Stored one float at a
-     * time, the copy took 4-5 ms for 3136 x 1024, most of a forward pass.
+     * (k, c) is m[c*depth + k]. Row c of m becomes column c of its block.
      */
     private static void packTransposed(int depth, int width, float[] m, float[] dst, int at, int blockFrom, int blockTo) {
-        int wholeK = S.loopBound(depth), cTo = Math.min(blockTo * 2 * L, width);
+        int cTo = Math.min(blockTo * 2 * L, width);
         for (int c0 = blockFrom * 2 * L; c0 < cTo; c0 += 2 * L) {
             int lanes = Math.min(2 * L, width - c0), blockW = roundUp(lanes);
             int base = at + c0 * depth;
             if (lanes < blockW) {
                 java.util.Arrays.fill(dst, base, base + depth * blockW, 0f);
             }
-            int[] down = blockW == 2 * L ? DOWN_2L : DOWN_L;
-            for (int c = 0; c < lanes; c++) {
-                int src = (c0 + c) * depth, col = base + c;
-                int k = 0;
-                for (; k < wholeK; k += L) {
-                    FloatVector.fromArray(S, m, src + k).intoArray(dst, col + k * blockW, down, 0);
-                }
-                for (; k < depth; k++) {
-                    dst[col + k * blockW] = m[src + k];
+            if (NATIVE_SCATTER) {
+                scatterColumns(depth, m, c0 * depth, lanes, blockW, dst, base);
+            } else {
+                for (int k = 0; k < depth; k++) {
+                    transposeRow(m, c0 * depth + k, depth, lanes, dst, base + k * blockW);
                 }
             }
+        }
+    }
+
+    /**
+     * The block's columns from m's rows, each vector of L consecutive k scattered down its
+     * column, blockW floats apart. Stored one float at a time in this order, the copy took 4-5 ms
+     * for 3136 x 1024, most of a forward pass.
+     */
+    private static void scatterColumns(int depth, float[] m, int src0, int lanes, int blockW, float[] dst, int base) {
+        int wholeK = S.loopBound(depth);
+        int[] down = blockW == 2 * L ? DOWN_2L : DOWN_L;
+        for (int c = 0; c < lanes; c++) {
+            int src = src0 + c * depth, col = base + c;
+            int k = 0;
+            for (; k < wholeK; k += L) {
+                FloatVector.fromArray(S, m, src + k).intoArray(dst, col + k * blockW, down, 0);
+            }
+            for (; k < depth; k++) {
+                dst[col + k * blockW] = m[src + k];
+            }
+        }
+    }
+
+    /**
+     * Row k of the block without a scatter: the block's lanes read m[src + c*depth] for each c,
+     * which keeps the 2L source rows streaming while every store is contiguous. A method of its
+     * own, called once per row, for the reason {@link #packWholeBlocks} gives.
+     */
+    private static void transposeRow(float[] m, int src, int depth, int lanes, float[] dst, int to) {
+        for (int c = 0; c < lanes; c++, src += depth) {
+            dst[to + c] = m[src];
         }
     }
 
@@ -188,25 +220,39 @@ final class PackedDense {
         }
     }
 
-    /** y[0, 2L) = bias + sum over k of x[k] * panel row k: the order of the tiles, one row. */
+    /**
+     * y[0, 2L) = bias + sum over k of x[k] * panel row k: the order of the tiles, one row, the
+     * depth in blocks of {@link VectorDense#K_BLOCK} (the first from the bias, each later one from
+     * zero and then added).
+     */
     private static void streamRow2(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
                                    float[] y, int yAt) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, bOff), a1 = FloatVector.fromArray(S, bias, bOff + L);
-        for (int k = 0, at = pAt; k < depth; k++, at += 2 * L) {
-            FloatVector v = FloatVector.broadcast(S, x[xAt + k]);
-            a0 = v.fma(FloatVector.fromArray(S, panel, at), a0);
-            a1 = v.fma(FloatVector.fromArray(S, panel, at + L), a1);
+        FloatVector y0 = FloatVector.fromArray(S, bias, bOff), y1 = FloatVector.fromArray(S, bias, bOff + L);
+        for (int k0 = 0; k0 < depth; k0 += VectorDense.K_BLOCK) {
+            FloatVector a0 = k0 == 0 ? y0 : FloatVector.zero(S), a1 = k0 == 0 ? y1 : FloatVector.zero(S);
+            for (int k = k0, end = Math.min(k0 + VectorDense.K_BLOCK, depth), at = pAt + k0 * 2 * L; k < end;
+                 k++, at += 2 * L) {
+                FloatVector v = FloatVector.broadcast(S, x[xAt + k]);
+                a0 = v.fma(FloatVector.fromArray(S, panel, at), a0);
+                a1 = v.fma(FloatVector.fromArray(S, panel, at + L), a1);
+            }
+            y0 = k0 == 0 ? a0 : a0.add(y0);
+            y1 = k0 == 0 ? a1 : a1.add(y1);
         }
-        a0.intoArray(y, yAt);
-        a1.intoArray(y, yAt + L);
+        y0.intoArray(y, yAt);
+        y1.intoArray(y, yAt + L);
     }
 
     private static void streamRow1(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
                                    float[] y, int yAt) {
-        FloatVector a0 = FloatVector.fromArray(S, bias, bOff);
-        for (int k = 0, at = pAt; k < depth; k++, at += L) {
-            a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
+        FloatVector y0 = FloatVector.fromArray(S, bias, bOff);
+        for (int k0 = 0; k0 < depth; k0 += VectorDense.K_BLOCK) {
+            FloatVector a0 = k0 == 0 ? y0 : FloatVector.zero(S);
+            for (int k = k0, end = Math.min(k0 + VectorDense.K_BLOCK, depth), at = pAt + k0 * L; k < end; k++, at += L) {
+                a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
+            }
+            y0 = k0 == 0 ? a0 : a0.add(y0);
         }
-        a0.intoArray(y, yAt);
+        y0.intoArray(y, yAt);
     }
 }

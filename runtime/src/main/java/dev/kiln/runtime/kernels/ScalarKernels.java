@@ -107,6 +107,15 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void convBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff,
                                     float[] dw, float[] db) {
+        // The call's sums start from zero and are added to dw and db once, as the SIMD tiles do.
+        float[] callDw = Scratch.zeros(g.weightSize()), callDb = Scratch.zeroed(Scratch.BIAS, g.outC());
+        accumulateConvWeights(g, x, xOff, dz, dzOff, callDw, callDb);
+        addInto(callDw, dw, g.weightSize());
+        addInto(callDb, db, g.outC());
+    }
+
+    private static void accumulateConvWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff,
+                                              float[] dw, float[] db) {
         int outC = g.outC(), inC = g.inC();
         for (int oh = 0; oh < g.outH(); oh++) {
             for (int ow = 0; ow < g.outW(); ow++) {
@@ -173,6 +182,21 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                      float[] dw, float[] db) {
+        float[] callDw = Scratch.zeros(in * out), callDb = Scratch.zeroed(Scratch.BIAS, out);
+        accumulateDenseWeights(rows, in, out, x, xOff, dz, dzOff, callDw, callDb);
+        addInto(callDw, dw, in * out);
+        addInto(callDb, db, out);
+    }
+
+    /** into[i] += sum[i] for i < n. */
+    private static void addInto(float[] sum, float[] into, int n) {
+        for (int i = 0; i < n; i++) {
+            into[i] += sum[i];
+        }
+    }
+
+    private static void accumulateDenseWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                               float[] dw, float[] db) {
         for (int r = 0; r < rows; r++) {
             int dzRow = dzOff + r * out;
             for (int o = 0; o < out; o++) {

@@ -34,7 +34,12 @@ final class Scratch {
 
     /** This thread's buffer of at least n zeros (a bias of zero). */
     static float[] zeros(int n) {
-        float[] z = floats(ZEROS, n);
+        return zeroed(ZEROS, n);
+    }
+
+    /** This thread's buffer in the given slot with its first n floats zero. */
+    static float[] zeroed(int slot, int n) {
+        float[] z = floats(slot, n);
         Arrays.fill(z, 0, n, 0f);
         return z;
     }

@@ -142,24 +142,33 @@ final class TileLoops {
     }
 
     /**
-     * db[c] += sum over n pixels of dz[dzOff + p*channels + c]. Channels past the last whole
-     * vector are summed in scalar code rather than with a mask that would read past the array.
+     * db[c] += (sum over n pixels of dz[dzOff + p*channels + c]), the call's sum from zero and
+     * then added once, as the weight tiles do. Channels past the last whole vector are summed in
+     * scalar code rather than with a mask that would read past the array.
      */
     static void sumPixels(float[] dz, int dzOff, int n, int channels, float[] db) {
         int full = S.loopBound(channels);
         for (int c = 0; c < full; c += L) {
-            FloatVector acc = FloatVector.fromArray(S, db, c);
-            for (int p = 0, i = dzOff + c; p < n; p++, i += channels) {
-                acc = acc.add(FloatVector.fromArray(S, dz, i));
+            // Four interleaved sums, added pairwise at the end: shorter chains round less.
+            FloatVector acc0 = FloatVector.zero(S), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+            int p = 0, i = dzOff + c;
+            for (; p + 4 <= n; p += 4, i += 4 * channels) {
+                acc0 = acc0.add(FloatVector.fromArray(S, dz, i));
+                acc1 = acc1.add(FloatVector.fromArray(S, dz, i + channels));
+                acc2 = acc2.add(FloatVector.fromArray(S, dz, i + 2 * channels));
+                acc3 = acc3.add(FloatVector.fromArray(S, dz, i + 3 * channels));
             }
-            acc.intoArray(db, c);
+            for (; p < n; p++, i += channels) {
+                acc0 = acc0.add(FloatVector.fromArray(S, dz, i));
+            }
+            acc0.add(acc1).add(acc2.add(acc3)).add(FloatVector.fromArray(S, db, c)).intoArray(db, c);
         }
         for (int c = full; c < channels; c++) {
-            float sum = db[c];
+            float sum = 0f;
             for (int p = 0, i = dzOff + c; p < n; p++, i += channels) {
                 sum += dz[i];
             }
-            db[c] = sum;
+            db[c] += sum;
         }
     }
 

@@ -4,6 +4,7 @@ import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
 
 import dev.kiln.dsl.Activation;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -80,21 +81,39 @@ final class VectorDense {
 
     /**
      * One row: y = b + sum over k of x[k] * w[k][:], walking w once in memory order. With so few
-     * rows the layer is bound by reading w, so the order that streams it wins over tiling.
+     * rows the layer is bound by reading w, so the order that streams it wins over tiling. The
+     * depth is summed in blocks of {@link #K_BLOCK} as the tiles sum it (the first from the bias,
+     * each later one from zero, then added), so a row gives the same bits on either path.
      */
     private static void streamRow(int in, int out, float[] x, int xAt, float[] w, float[] b, float[] y, int yAt) {
-        System.arraycopy(b, 0, y, yAt, out);
+        float[] block = Scratch.floats(Scratch.OUT, out);
+        for (int k0 = 0; k0 < in; k0 += K_BLOCK) {
+            if (k0 == 0) {
+                System.arraycopy(b, 0, y, yAt, out);
+                streamBlock(0, Math.min(K_BLOCK, in), out, x, xAt, w, y, yAt);
+            } else {
+                Arrays.fill(block, 0, out, 0f);
+                streamBlock(k0, Math.min(k0 + K_BLOCK, in), out, x, xAt, w, block, 0);
+                for (int o = 0; o < out; o++) {
+                    y[yAt + o] = block[o] + y[yAt + o];
+                }
+            }
+        }
+    }
+
+    /** acc[at..at+out) += x[k] * w[k][:] for k in [from, to), fused as the tiles do. */
+    private static void streamBlock(int from, int to, int out, float[] x, int xAt, float[] w, float[] acc, int at) {
         int full = S.loopBound(out);
-        for (int k = 0; k < in; k++) {
+        for (int k = from; k < to; k++) {
             float xv = x[xAt + k];
             FloatVector xb = FloatVector.broadcast(S, xv);
             int wRow = k * out;
             int o = 0;
             for (; o < full; o += L) {
-                xb.fma(FloatVector.fromArray(S, w, wRow + o), FloatVector.fromArray(S, y, yAt + o)).intoArray(y, yAt + o);
+                xb.fma(FloatVector.fromArray(S, w, wRow + o), FloatVector.fromArray(S, acc, at + o)).intoArray(acc, at + o);
             }
             for (; o < out; o++) {
-                y[yAt + o] = Math.fma(xv, w[wRow + o], y[yAt + o]);   // fused like the lanes, and the tiles
+                acc[at + o] = Math.fma(xv, w[wRow + o], acc[at + o]);   // fused like the lanes, and the tiles
             }
         }
     }

@@ -71,20 +71,12 @@ final class VectorTiles {
                 x6 = xOff + pixelAfter(Math.min(6, more), r0, c0, rowPix, rowJump, pixJump);
         int y0 = yOff + q0 * yStride, y1 = yOff + q1 * yStride, y2 = yOff + q2 * yStride, y3 = yOff + q3 * yStride,
                 y4 = yOff + q4 * yStride, y5 = yOff + q5 * yStride, y6 = yOff + q6 * yStride;
-        FloatVector a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61;
-        if (accumulate) {
-            a00 = FloatVector.fromArray(S, y, y0); a01 = FloatVector.fromArray(S, y, y0 + L);
-            a10 = FloatVector.fromArray(S, y, y1); a11 = FloatVector.fromArray(S, y, y1 + L);
-            a20 = FloatVector.fromArray(S, y, y2); a21 = FloatVector.fromArray(S, y, y2 + L);
-            a30 = FloatVector.fromArray(S, y, y3); a31 = FloatVector.fromArray(S, y, y3 + L);
-            a40 = FloatVector.fromArray(S, y, y4); a41 = FloatVector.fromArray(S, y, y4 + L);
-            a50 = FloatVector.fromArray(S, y, y5); a51 = FloatVector.fromArray(S, y, y5 + L);
-            a60 = FloatVector.fromArray(S, y, y6); a61 = FloatVector.fromArray(S, y, y6 + L);
-        } else {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff), b1 = FloatVector.fromArray(S, b, bOff + L);
-            a00 = b0; a10 = b0; a20 = b0; a30 = b0; a40 = b0; a50 = b0; a60 = b0;
-            a01 = b1; a11 = b1; a21 = b1; a31 = b1; a41 = b1; a51 = b1; a61 = b1;
-        }
+        // An accumulating call sums its own taps from zero and adds them to y at the end: a long
+        // dense product runs as blocks added up, not one chain through the whole depth.
+        FloatVector b0 = accumulate ? FloatVector.zero(S) : FloatVector.fromArray(S, b, bOff);
+        FloatVector b1 = accumulate ? b0 : FloatVector.fromArray(S, b, bOff + L);
+        FloatVector a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0;
+        FloatVector a01 = b1, a11 = b1, a21 = b1, a31 = b1, a41 = b1, a51 = b1, a61 = b1;
         for (int tap = 0; tap < taps; tap++) {
             int wi = wOff + tap * tapLen * wStride;
             for (int t = tap * tapJump, end = t + tapLen; t < end; t++, wi += wStride) {
@@ -105,6 +97,15 @@ final class VectorTiles {
                 v = FloatVector.broadcast(S, x[x6 + t]);
                 a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
             }
+        }
+        if (accumulate) {       // every row read before any is stored: a repeated pixel must not add twice
+            a00 = a00.add(FloatVector.fromArray(S, y, y0)); a01 = a01.add(FloatVector.fromArray(S, y, y0 + L));
+            a10 = a10.add(FloatVector.fromArray(S, y, y1)); a11 = a11.add(FloatVector.fromArray(S, y, y1 + L));
+            a20 = a20.add(FloatVector.fromArray(S, y, y2)); a21 = a21.add(FloatVector.fromArray(S, y, y2 + L));
+            a30 = a30.add(FloatVector.fromArray(S, y, y3)); a31 = a31.add(FloatVector.fromArray(S, y, y3 + L));
+            a40 = a40.add(FloatVector.fromArray(S, y, y4)); a41 = a41.add(FloatVector.fromArray(S, y, y4 + L));
+            a50 = a50.add(FloatVector.fromArray(S, y, y5)); a51 = a51.add(FloatVector.fromArray(S, y, y5 + L));
+            a60 = a60.add(FloatVector.fromArray(S, y, y6)); a61 = a61.add(FloatVector.fromArray(S, y, y6 + L));
         }
         if (relu) {
             a00 = a00.max(0f); a01 = a01.max(0f); a10 = a10.max(0f); a11 = a11.max(0f);
@@ -143,16 +144,8 @@ final class VectorTiles {
                 x6 = xOff + pixelAfter(Math.min(6, more), r0, c0, rowPix, rowJump, pixJump);
         int y0 = yOff + q0 * yStride, y1 = yOff + q1 * yStride, y2 = yOff + q2 * yStride, y3 = yOff + q3 * yStride,
                 y4 = yOff + q4 * yStride, y5 = yOff + q5 * yStride, y6 = yOff + q6 * yStride;
-        FloatVector a0, a1, a2, a3, a4, a5, a6;
-        if (accumulate) {
-            a0 = FloatVector.fromArray(S, y, y0); a1 = FloatVector.fromArray(S, y, y1);
-            a2 = FloatVector.fromArray(S, y, y2); a3 = FloatVector.fromArray(S, y, y3);
-            a4 = FloatVector.fromArray(S, y, y4); a5 = FloatVector.fromArray(S, y, y5);
-            a6 = FloatVector.fromArray(S, y, y6);
-        } else {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff);
-            a0 = b0; a1 = b0; a2 = b0; a3 = b0; a4 = b0; a5 = b0; a6 = b0;
-        }
+        FloatVector b0 = accumulate ? FloatVector.zero(S) : FloatVector.fromArray(S, b, bOff);
+        FloatVector a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0, a6 = b0;
         for (int tap = 0; tap < taps; tap++) {
             int wi = wOff + tap * tapLen * wStride;
             for (int t = tap * tapJump, end = t + tapLen; t < end; t++, wi += wStride) {
@@ -166,6 +159,12 @@ final class VectorTiles {
                 a6 = FloatVector.broadcast(S, x[x6 + t]).fma(w0, a6);
             }
         }
+        if (accumulate) {
+            a0 = a0.add(FloatVector.fromArray(S, y, y0)); a1 = a1.add(FloatVector.fromArray(S, y, y1));
+            a2 = a2.add(FloatVector.fromArray(S, y, y2)); a3 = a3.add(FloatVector.fromArray(S, y, y3));
+            a4 = a4.add(FloatVector.fromArray(S, y, y4)); a5 = a5.add(FloatVector.fromArray(S, y, y5));
+            a6 = a6.add(FloatVector.fromArray(S, y, y6));
+        }
         if (relu) {
             a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
             a4 = a4.max(0f); a5 = a5.max(0f); a6 = a6.max(0f);
@@ -178,8 +177,11 @@ final class VectorTiles {
      * Weight-gradient block: 7 weight rows x 2 vectors of output channels, summed over every pixel.
      * dw[j][c] += sum over pixels p (nRows rows of rowPix) of x[base(p) + off(j)] * dz[p*dzStride + c], where weight row j
      * (kernel row, kernel column, input channel flattened) reads off(j) = (j / tapLen)*tapJump + j % tapLen.
-     * Rows past the last repeat it; the accumulators start from dw and are all stored at the end,
-     * so a repeated row is written twice with the same value rather than added twice.
+     * The call's sum starts from zero and is added to dw once, at the end: a per-example sum
+     * (a call is one example of a convolution) then a sum over examples, instead of one long
+     * chain through every pixel of every example, whose rounding error grew with the batch.
+     * Rows past the last repeat it; every row is added to dw before any is stored, so a
+     * repeated row is written twice with the same value rather than added twice.
      */
     static void weights7x2(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
                            int tapLen, int tapJump, int j0, int nJ,
@@ -195,13 +197,8 @@ final class VectorTiles {
         int d0 = dwOff + j0 * dwStride, d1 = dwOff + j1 * dwStride, d2 = dwOff + j2 * dwStride,
                 d3 = dwOff + j3 * dwStride, d4 = dwOff + j4 * dwStride, d5 = dwOff + j5 * dwStride,
                 d6 = dwOff + j6 * dwStride;
-        FloatVector a00 = FloatVector.fromArray(S, dw, d0), a01 = FloatVector.fromArray(S, dw, d0 + L);
-        FloatVector a10 = FloatVector.fromArray(S, dw, d1), a11 = FloatVector.fromArray(S, dw, d1 + L);
-        FloatVector a20 = FloatVector.fromArray(S, dw, d2), a21 = FloatVector.fromArray(S, dw, d2 + L);
-        FloatVector a30 = FloatVector.fromArray(S, dw, d3), a31 = FloatVector.fromArray(S, dw, d3 + L);
-        FloatVector a40 = FloatVector.fromArray(S, dw, d4), a41 = FloatVector.fromArray(S, dw, d4 + L);
-        FloatVector a50 = FloatVector.fromArray(S, dw, d5), a51 = FloatVector.fromArray(S, dw, d5 + L);
-        FloatVector a60 = FloatVector.fromArray(S, dw, d6), a61 = FloatVector.fromArray(S, dw, d6 + L);
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
+                a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00;
         // Two loops rather than pixelBase per pixel: a division per pixel would cost more than its FMAs.
         for (int r = 0, zb = dzOff; r < nRows; r++) {
           for (int c = 0, xb = xOff + r * rowJump; c < rowPix; c++, xb += pixJump, zb += dzStride) {
@@ -223,6 +220,14 @@ final class VectorTiles {
             a60 = v.fma(z0, a60); a61 = v.fma(z1, a61);
           }
         }
+        // Every row is added to dw before any is stored: a repeated row must not add twice.
+        a00 = a00.add(FloatVector.fromArray(S, dw, d0)); a01 = a01.add(FloatVector.fromArray(S, dw, d0 + L));
+        a10 = a10.add(FloatVector.fromArray(S, dw, d1)); a11 = a11.add(FloatVector.fromArray(S, dw, d1 + L));
+        a20 = a20.add(FloatVector.fromArray(S, dw, d2)); a21 = a21.add(FloatVector.fromArray(S, dw, d2 + L));
+        a30 = a30.add(FloatVector.fromArray(S, dw, d3)); a31 = a31.add(FloatVector.fromArray(S, dw, d3 + L));
+        a40 = a40.add(FloatVector.fromArray(S, dw, d4)); a41 = a41.add(FloatVector.fromArray(S, dw, d4 + L));
+        a50 = a50.add(FloatVector.fromArray(S, dw, d5)); a51 = a51.add(FloatVector.fromArray(S, dw, d5 + L));
+        a60 = a60.add(FloatVector.fromArray(S, dw, d6)); a61 = a61.add(FloatVector.fromArray(S, dw, d6 + L));
         a00.intoArray(dw, d0); a01.intoArray(dw, d0 + L);
         a10.intoArray(dw, d1); a11.intoArray(dw, d1 + L);
         a20.intoArray(dw, d2); a21.intoArray(dw, d2 + L);
@@ -250,10 +255,7 @@ final class VectorTiles {
         int d0 = dwOff + j0 * dwStride, d1 = dwOff + j1 * dwStride, d2 = dwOff + j2 * dwStride,
                 d3 = dwOff + j3 * dwStride, d4 = dwOff + j4 * dwStride, d5 = dwOff + j5 * dwStride,
                 d6 = dwOff + j6 * dwStride;
-        FloatVector a0 = FloatVector.fromArray(S, dw, d0), a1 = FloatVector.fromArray(S, dw, d1),
-                a2 = FloatVector.fromArray(S, dw, d2), a3 = FloatVector.fromArray(S, dw, d3),
-                a4 = FloatVector.fromArray(S, dw, d4), a5 = FloatVector.fromArray(S, dw, d5),
-                a6 = FloatVector.fromArray(S, dw, d6);
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
         for (int r = 0, zb = dzOff; r < nRows; r++) {
           for (int c = 0, xb = xOff + r * rowJump; c < rowPix; c++, xb += pixJump, zb += dzStride) {
             FloatVector z = FloatVector.fromArray(S, dz, zb);
@@ -266,6 +268,10 @@ final class VectorTiles {
             a6 = FloatVector.broadcast(S, x[xb + o6]).fma(z, a6);
           }
         }
+        a0 = a0.add(FloatVector.fromArray(S, dw, d0)); a1 = a1.add(FloatVector.fromArray(S, dw, d1));
+        a2 = a2.add(FloatVector.fromArray(S, dw, d2)); a3 = a3.add(FloatVector.fromArray(S, dw, d3));
+        a4 = a4.add(FloatVector.fromArray(S, dw, d4)); a5 = a5.add(FloatVector.fromArray(S, dw, d5));
+        a6 = a6.add(FloatVector.fromArray(S, dw, d6));
         a0.intoArray(dw, d0); a1.intoArray(dw, d1); a2.intoArray(dw, d2); a3.intoArray(dw, d3);
         a4.intoArray(dw, d4); a5.intoArray(dw, d5); a6.intoArray(dw, d6);
     }

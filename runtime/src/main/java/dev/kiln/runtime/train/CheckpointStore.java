@@ -14,6 +14,12 @@ public interface CheckpointStore {
     /** Restores model and optimizer from the checkpoint and returns its metadata; empty when there is none. */
     Optional<Map<String, String>> restore(Model model, Optimizer optimizer);
 
+    /**
+     * Fails, naming why, when a save would fail for a reason known now (e.g. a folder that cannot be
+     * written), so that training does not run for nothing; called before the first step.
+     */
+    default void checkWritable() {}
+
     /** Names the checkpoint for messages, e.g. its path. */
     String describe();
 }

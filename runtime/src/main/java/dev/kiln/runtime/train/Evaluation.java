@@ -7,12 +7,14 @@ import dev.kiln.runtime.model.Predictions;
 public final class Evaluation {
     private Evaluation() {}
 
-    /** Share of {@code examples} whose most probable class is the label. */
+    /**
+     * Share of {@code examples} whose most probable class is the label.
+     *
+     * @throws IllegalArgumentException when {@code examples} is empty
+     */
     public static double accuracy(Model model, Examples examples, int batchSize) {
+        Examples.requireNonEmpty(examples, "test");
         int n = examples.size();
-        if (n == 0) {
-            return Double.NaN;
-        }
         int classes = model.classes();
         float[] images = new float[batchSize * model.inputSize()];
         int[] labels = new int[batchSize];

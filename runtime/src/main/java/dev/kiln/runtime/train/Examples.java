@@ -9,6 +9,23 @@ public interface Examples {
     int size();
 
     /**
+     * Fails when {@code examples} is empty: a mean over no examples is NaN, which would pass for a
+     * result. {@code role} names the set in the message, e.g. "training" or "test".
+     */
+    static void requireNonEmpty(Examples examples, String role) {
+        if (examples.size() == 0) {
+            String name = examples.name();
+            throw new IllegalArgumentException("the " + role + " set" + (name.isBlank() ? "" : " (" + name + ")")
+                    + " is empty: there is nothing to " + (role.equals("training") ? "train" : "evaluate") + " on");
+        }
+    }
+
+    /** What the examples are called in messages, e.g. "Fashion-MNIST train"; blank when they have no name. */
+    default String name() {
+        return "";
+    }
+
+    /**
      * Copies examples {@code order[from] .. order[from + count - 1]} into {@code images} and
      * {@code labels}, which are reused from batch to batch.
      */

@@ -23,6 +23,9 @@ public record TrainingConfig(
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
+        if (evalBatchSize < 1) {
+            throw new IllegalArgumentException("the evaluation batch size must be at least 1, got " + evalBatchSize);
+        }
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("checkpointEvery must be 0 or more, got " + checkpointEvery);
         }
@@ -30,6 +33,11 @@ public record TrainingConfig(
 
     public static TrainingConfig of(int epochs, int batchSize, long seed) {
         return new TrainingConfig(epochs, batchSize, seed, null, 0, false, 500);
+    }
+
+    /** The same, computing test accuracy in batches of {@code size}. */
+    public TrainingConfig withEvalBatchSize(int size) {
+        return new TrainingConfig(epochs, batchSize, seed, checkpoint, checkpointEvery, resume, size);
     }
 
     public TrainingConfig withCheckpoint(Path path, int every, boolean resumeIfPresent) {

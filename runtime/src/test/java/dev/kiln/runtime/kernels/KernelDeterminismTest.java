@@ -30,7 +30,7 @@ class KernelDeterminismTest {
     /** The SIMD methods whose C2 code must have produced the hot results. */
     private static final List<String> MUST_REACH_C2 = List.of(
             "VectorTiles::forward7x2", "VectorTiles::forward7x1", "VectorTiles::weights7x2",
-            "VectorTiles::weights7x1", "VectorTiles::dot4x3", "VectorDense::streamRow",
+            "VectorTiles::weights7x1", "VectorTiles::dot4x3", "VectorDense::streamBlock",
             "VectorPooling::windowMax", "VectorActivations::relu", "VectorActivations::reluBackward",
             "PackedDense::streamRow2", "PackedDense::streamRow1", "ConvInputGradient::scatter");
     /** A PrintCompilation line of a tier-4 (C2) compile of a kernel method. */

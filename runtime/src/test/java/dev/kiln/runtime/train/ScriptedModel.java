@@ -15,6 +15,9 @@ import java.util.function.LongToDoubleFunction;
 final class ScriptedModel implements Model {
     private final LongToDoubleFunction lossAtStep;
     final List<Integer> seen = new ArrayList<>();
+    /** A weight for checkpoints to hold; {@link #poisonWeightAtStep} makes it diverge. */
+    private final Parameter weight = new Parameter("fc.weight", new int[] {3}, null, true, 0f);
+    private long poisonStep = -1;
     private long step;
     private long seed;
     private int correct;
@@ -23,9 +26,19 @@ final class ScriptedModel implements Model {
         this.lossAtStep = lossAtStep;
     }
 
+    /** From step {@code at} on, one of the three weight values is NaN (as if the update had diverged), the loss still finite. */
+    ScriptedModel poisonWeightAtStep(long at) {
+        poisonStep = at;
+        return this;
+    }
+
     @Override
     public float trainStep(float[] images, int[] labels, int count, Optimizer optimizer) {
         step++;
+        weight.value()[0] = step;
+        if (step == poisonStep) {
+            weight.value()[1] = Float.NaN;
+        }
         correct = 0;
         for (int i = 0; i < count; i++) {
             seen.add((int) images[i]);
@@ -49,7 +62,7 @@ final class ScriptedModel implements Model {
         }
     }
     @Override public float loss(float[] images, int[] labels, int count) { return 0; }
-    @Override public List<Parameter> parameters() { return List.of(); }
+    @Override public List<Parameter> parameters() { return List.of(weight); }
     @Override public long step() { return step; }
     @Override public void setStep(long step) { this.step = step; }
     @Override public long seed() { return seed; }

@@ -3,6 +3,7 @@ package dev.kiln.samples.cli;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.DatasetLocator;
 import dev.kiln.runtime.data.Fer2013Csv;
+import dev.kiln.runtime.data.Limits;
 import dev.kiln.runtime.data.MnistFormat;
 import dev.kiln.runtime.data.Normalization;
 import dev.kiln.runtime.data.TrainAndTest;
@@ -23,7 +24,8 @@ final class DataOptions {
             description = "fashion-mnist or mnist, for the 28x28 networks (default: ${DEFAULT-VALUE}).")
     String dataset;
 
-    @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training examples only.")
+    @Option(names = "--limit", paramLabel = "N",
+            description = "Train on the first N training examples only (only those are read from the files).")
     Integer limit;
 
     @Option(names = "--test-limit", paramLabel = "N", description = "Evaluate on the first N test examples only.")
@@ -34,8 +36,26 @@ final class DataOptions {
                     + "from the training set. Default: pixels in [0,1].")
     String normalize;
 
-    /** Loads the training and test sets for {@code network}, limited and normalised as asked. */
+    /**
+     * Fails on limits that would leave nothing to train or evaluate on; called before anything is
+     * loaded or created.
+     */
+    void check() {
+        if (limit != null && limit < 1) {
+            throw new IllegalArgumentException("--limit " + limit + " leaves no training examples; give 1 or more");
+        }
+        if (testLimit != null && testLimit < 1) {
+            throw new IllegalArgumentException("--test-limit " + testLimit + " leaves no test examples; give 1 or more");
+        }
+    }
+
+    /**
+     * Loads the training and test sets for {@code network}, limited and normalised as asked. Only
+     * the examples within the limits are read, so a small limit needs little memory.
+     */
     TrainAndTest load(SampleNetworks network) throws IOException {
+        check();
+        Limits limits = new Limits(limit == null ? Integer.MAX_VALUE : limit, testLimit == null ? Integer.MAX_VALUE : testLimit);
         TrainAndTest sets = switch (network.data()) {
             case FASHION_MNIST -> DatasetLocator.standard().load(
                     switch (dataset.toLowerCase()) {
@@ -44,13 +64,13 @@ final class DataOptions {
                         default -> throw new IllegalArgumentException(
                                 "--dataset " + dataset + " is not known; use fashion-mnist or mnist");
                     },
-                    data);
-            case FER2013 -> loadFer(network);
+                    data, limits);
+            case FER2013 -> loadFer(network, limits);
             case NONE -> throw new IllegalArgumentException(network.cliName()
                     + " is compiled and summarised only: it has no training data set (see seed-networks.md, section 8)");
         };
-        Dataset train = limit == null ? sets.train() : sets.train().first(Math.min(limit, sets.train().size()));
-        Dataset test = testLimit == null ? sets.test() : sets.test().first(Math.min(testLimit, sets.test().size()));
+        Dataset train = sets.train();
+        Dataset test = sets.test();
         if (normalize != null) {
             Normalization n = normalize.equalsIgnoreCase("auto") ? Normalization.computeFrom(train) : parse(normalize);
             train = train.withNormalization(n);
@@ -59,12 +79,12 @@ final class DataOptions {
         return new TrainAndTest(train, test);
     }
 
-    private TrainAndTest loadFer(SampleNetworks network) throws IOException {
+    private TrainAndTest loadFer(SampleNetworks network, Limits limits) throws IOException {
         if (data == null || !Files.isRegularFile(data)) {
             throw new IllegalArgumentException(network.cliName() + " trains on 48x48 faces: pass the FER-2013 CSV "
                     + "(rows 'emotion,pixels,Usage') with --data FILE.csv" + (data == null ? "" : "; " + data + " is not a file"));
         }
-        Fer2013Csv.Sets sets = Fer2013Csv.read(data);
+        Fer2013Csv.Sets sets = Fer2013Csv.read(data, limits);
         Dataset test = sets.publicTest().size() > 0 ? sets.publicTest() : sets.privateTest();
         return new TrainAndTest(sets.training(), test);
     }

@@ -4,6 +4,7 @@ import dev.kiln.runtime.data.TrainAndTest;
 import dev.kiln.runtime.io.Checkpoints;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.train.Evaluation;
+import dev.kiln.runtime.train.Examples;
 import dev.kiln.samples.SampleNetworks;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,6 +27,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = checkpoint == null ? network.defaultCheckpoint() : checkpoint;
         TrainAndTest sets = data.load(network);
+        Examples.requireNonEmpty(sets.test(), "test");
         try (Model model = network.create(0)) {
             Checkpoints.load(file).restoreInto(model, null);
             double accuracy = Evaluation.accuracy(model, sets.test(), 500);

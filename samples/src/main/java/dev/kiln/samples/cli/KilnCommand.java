@@ -1,5 +1,6 @@
 package dev.kiln.samples.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             KernelsCommand.class,
             StartupCommand.class,
+            GradientsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class KilnCommand {
@@ -26,9 +28,22 @@ public final class KilnCommand {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with Kiln's error handling: a user's mistake is one clear line, not a stack trace. */
+    /**
+     * The command line with Kiln's error handling: a user's mistake, or running out of memory, is one
+     * clear line, not a stack trace.
+     */
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new KilnCommand());
+        // picocli hands only Exceptions to the handler below and lets Errors through; out of memory
+        // is the one Error a user causes (and can fix), so it goes to the handler too.
+        cli.setExecutionStrategy(parsed -> {
+            try {
+                return new CommandLine.RunLast().execute(parsed);
+            } catch (OutOfMemoryError e) {
+                List<CommandLine> chain = parsed.asCommandLineList();
+                throw new CommandLine.ExecutionException(chain.get(chain.size() - 1), "out of memory", e);
+            }
+        });
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             command.getErr().println("kiln: " + UserErrors.describe(e));
             if (Boolean.getBoolean("kiln.debug")) {

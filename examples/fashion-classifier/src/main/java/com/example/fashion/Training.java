@@ -1,0 +1,31 @@
+package com.example.fashion;
+
+import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.io.FileCheckpointStore;
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.optim.Adam;
+import dev.kiln.runtime.train.EpochReport;
+import dev.kiln.runtime.train.Trainer;
+import dev.kiln.runtime.train.TrainingConfig;
+import dev.kiln.runtime.train.TrainingListener;
+import java.util.List;
+
+/** Trains a model with Kiln's training loop: Adam, shuffled batches, the checkpoint saved after every epoch. */
+final class Training {
+    static final float LEARNING_RATE = 1e-3f;
+
+    private Training() {}
+
+    /**
+     * Trains {@code model} on {@code train} for the options' epochs, measuring accuracy on
+     * {@code test} after each, and leaves the trained model in the options' checkpoint (written
+     * afresh: an existing file there is replaced, not resumed from).
+     */
+    static List<EpochReport> run(Model model, Dataset train, Dataset test, Options options, TrainingListener listener) {
+        TrainingConfig config = TrainingConfig.of(options.epochs(), options.batchSize(), options.seed())
+                .withCheckpoint(options.checkpoint(), 0, false);
+        Trainer trainer = new Trainer(model, Adam.withLearningRate(LEARNING_RATE), config,
+                new FileCheckpointStore(options.checkpoint()), listener);
+        return trainer.fit(train, test);
+    }
+}
