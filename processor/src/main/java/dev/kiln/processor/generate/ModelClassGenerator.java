@@ -135,7 +135,16 @@ final class ModelClassGenerator {
                 .add("<p>Create it with {@link #create(long)}; images are (C, H, W) arrays of $L values, labels\n",
                         model.input().size())
                 .add("class indices in [0, $L). Internally activations are NHWC and each layer's forward and\n", model.classes())
-                .add("backward steps below call the runtime's kernels with this network's constant shapes.\n")
+                .add("backward steps below call the runtime's kernels with this network's constant shapes.\n\n")
+                .add("<p>Threads: one model can serve any number of threads. {@code predict} and {@code predictBatch}\n")
+                .add("may be called from many threads at once and each answers bit for bit as it would alone;\n")
+                .add("{@code predict} runs on its caller's thread in a workspace lent to that call only, and\n")
+                .add("allocates nothing once warm. {@code predictBatch} runs on the model's worker threads, or,\n")
+                .add("while they are busy, runs the same chunks on its caller's thread (same answer, no waiting).\n")
+                .add("{@code trainStep} may run while other threads predict: its optimizer update holds the\n")
+                .add("weights alone for a moment, so a prediction sees the weights before or after a step, never\n")
+                .add("a mix. Training calls run one at a time. Load weights while serving with\n")
+                .add("{@code Checkpoint.restoreInto}, or write them inside {@link #changeWeights(Runnable)}.\n")
                 .build();
     }
 

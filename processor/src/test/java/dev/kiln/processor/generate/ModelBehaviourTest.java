@@ -253,6 +253,64 @@ class ModelBehaviourTest {
         }
     }
 
+    /**
+     * Four threads predicting at once on one model (single images and batches, the batches then
+     * partly on their callers' threads while another holds the pool): after warm-up no thread
+     * allocates, and every answer has the bits of the same call made alone.
+     */
+    @Test
+    void concurrentPredictionsAllocateNothingAndAnswerAsAlone() throws Exception {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        NetworkModel net = TestNetworks.CONV_DENSE;
+        int callers = 4, classes = net.classes();
+        try (AbstractModel<?> model = CompiledModels.create(GeneratedModelTest.compiled(net), 1, 2, KernelProvider.get())) {
+            float[] images = GeneratedModelTest.images(net, 6, 3);
+            float[] image = Arrays.copyOf(images, model.inputSize());
+            float[] aloneOne = model.predict(image);
+            float[] aloneBatch = new float[6 * classes];
+            model.predictBatch(images, 6, aloneBatch);
+            long[] allocatedInLastWindow = new long[callers];
+            boolean[] wrong = new boolean[callers];
+            java.util.concurrent.CyclicBarrier rounds = new java.util.concurrent.CyclicBarrier(callers);
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
+            try {
+                List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+                for (int c = 0; c < callers; c++) {
+                    int caller = c;
+                    futures.add(pool.submit(() -> {
+                        float[] one = new float[classes];
+                        float[] batch = new float[6 * classes];
+                        for (int round = 0; round < MAX_WARM_UP_ROUNDS; round++) {
+                            rounds.await();                   // every caller measures the same window
+                            long before = threads.getCurrentThreadAllocatedBytes();
+                            for (int i = 0; i < WARM_UP; i++) {
+                                model.predict(image, one);
+                                model.predictBatch(images, 6, batch);
+                                wrong[caller] |= !Arrays.equals(one, aloneOne) || !Arrays.equals(batch, aloneBatch);
+                            }
+                            allocatedInLastWindow[caller] = threads.getCurrentThreadAllocatedBytes() - before;
+                            rounds.await();
+                            if (Arrays.stream(allocatedInLastWindow).allMatch(bytes -> bytes == 0)) {
+                                return null;
+                            }
+                            rounds.await();                   // all have read the window before the next one starts
+                        }
+                        return null;
+                    }));
+                }
+                for (var future : futures) {
+                    future.get(300, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            for (int c = 0; c < callers; c++) {
+                assertEquals(false, wrong[c], "caller " + c + " got an answer that differs from the same call alone");
+                assertEquals(0, allocatedInLastWindow[c], "bytes caller " + c + " allocated in " + WARM_UP + " rounds after warm-up");
+            }
+        }
+    }
+
     @Test
     void aWorkspaceRefusesAChunkWhoseArraysWouldOverflowAnInt() throws ReflectiveOperationException {
         NetworkModel net = TestNetworks.CONV_DENSE;

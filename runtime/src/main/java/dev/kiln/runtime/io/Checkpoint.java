@@ -113,7 +113,8 @@ public final class Checkpoint {
      * Puts the saved parameters, step and seed into {@code model} and the saved state into
      * {@code optimizer} (null: inference only). Everything is checked before anything changes:
      * the architecture fingerprint, every parameter's name and shape, the optimizer's kind and
-     * state, and that every value is finite.
+     * state, and that every value is finite. Safe while other threads predict with {@code model}:
+     * the weights change inside {@link Model#changeWeights}.
      */
     public void restoreInto(Model model, Optimizer optimizer) throws CheckpointException {
         restoreInto(model, optimizer, NonFinite.REFUSE);
@@ -152,11 +153,13 @@ public final class Checkpoint {
                 throw new CheckpointException("checkpoint " + path + ": " + e.getMessage(), e);
             }
         }
-        for (Parameter p : modelParameters) {
-            p.fromPytorch(parameters.get(p.name()).values());
-        }
-        model.setStep(step);
-        model.setSeed(seed);
+        model.changeWeights(() -> {               // predictions on other threads see the old weights or the new, never a mix
+            for (Parameter p : modelParameters) {
+                p.fromPytorch(parameters.get(p.name()).values());
+            }
+            model.setStep(step);
+            model.setSeed(seed);
+        });
     }
 
     private void requireFinite(boolean withOptimizerState) throws CheckpointException {

@@ -2,16 +2,18 @@ package dev.kiln.runtime.model;
 
 import dev.kiln.runtime.kernels.Kernels;
 import dev.kiln.runtime.optim.Optimizer;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Everything a generated model does that does not depend on its layers: worker threads and the
- * split of a batch into per-thread chunks, per-thread workspaces and gradient buffers, the
- * reduction of gradients in a fixed order, softmax cross-entropy, the L2 terms of the loss, the
- * optimizer call, and the conversion of images from the public (C, H, W) layout to NHWC.
+ * Everything a generated model does that does not depend on its layers: the public API, the
+ * split of a batch into per-thread chunks, workspaces, softmax cross-entropy, the L2 terms of the
+ * loss, the optimizer call, and the conversion of images from the public (C, H, W) layout to NHWC.
+ * The concurrency lives in small classes of its own: {@link WorkerPool} (the model's threads),
+ * {@link ThreadGradients} (per-thread gradients: clear, reduce in thread order, update),
+ * {@link PackedWeights} (which packed copies are stale), {@link WeightGuard} (who may read or
+ * change the weights) and {@link WorkspacePool} (buffers for predictions on callers' threads).
  *
  * <p>A generated subclass supplies its constants, its parameters ({@link #registerParameters}),
  * a {@link Workspace} with one buffer per layer output, and the forward and backward passes of
@@ -22,16 +24,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * sums are added in thread order, so a seed and a thread count give bit-identical results.
  * Dropout masks depend on the example's index in the batch, not on its thread.
  *
- * <p>Element-wise work on the gradients is split by index range among the workers: each clears
- * its slice of every gradient buffer before the step, and after the chunks each sums its slice
- * over the threads and hands it to the optimizer ({@link Optimizer#updateRange}) while it is
- * still in cache. Every value gets the same operations in the same order as on one thread, so
- * this changes no result; it only keeps the second core busy and reads the buffers once.
- *
- * <p>Packed weights ({@link #registerPackedWeights}): each worker packs its share of every
- * updated weight at the end of the update phase, once all workers have finished updating; weights
- * changed from outside (a checkpoint load, {@link Parameter#markChanged()}) are repacked at the
- * start of the next predict, loss or training step, found by comparing a few version counters.
+ * <p>Threads. Every inference call ({@link #predict}, {@link #predictBatch}, {@link #accuracy})
+ * may come from any number of threads at once and gives bit for bit the answer it gives alone:
+ * <ul>
+ *   <li>{@code predict} runs on its caller's thread in a workspace lent to it alone by a
+ *       {@link WorkspacePool}; once warm it allocates nothing and waits for no other prediction.
+ *   <li>{@code predictBatch} runs on the model's worker pool when the pool is free. When it is
+ *       busy (another batch, a training step) the same chunks run one after another on the
+ *       caller's thread instead of waiting: the answer is the same bits (the chunks, not the
+ *       threads, decide the arithmetic), a batch never waits behind a training step, and no
+ *       caller can be stuck on a pool another caller holds.
+ *   <li>The weights are read under a shared hold and changed under an exclusive one
+ *       ({@link WeightGuard}): a training step's forward and backward passes run alongside
+ *       predictions, its optimizer update waits until they are done and keeps new ones out until
+ *       the weights are updated and repacked. So a prediction during training answers with the
+ *       weights before or after a step, never a mix. Weights written from outside (a checkpoint
+ *       load) go through {@link #changeWeights} for the same guarantee.
+ *   <li>Training-side calls ({@link #trainStep}, {@link #loss}, {@link #setThreads},
+ *       {@link #close}) hold the worker pool and so run one at a time.
+ * </ul>
  *
  * @param <W> the generated workspace type
  */
@@ -71,28 +82,23 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     protected final Kernels kernels;
     private final ModelInfo info;
     private List<Parameter> parameters = List.of();
-    private PackedWeight[] packedWeights = new PackedWeight[0];
     private long seed;
     private long step;
     private int lastCorrect;
 
-    private WorkerPool pool;
-    private Workspace[] workspaces = new Workspace[0];
-    private W single;
-    /** [thread][parameter]; thread 0's buffers are the parameters' own gradients. Null until training. */
-    private float[][][] threadGrads;
-    /** Whether the buffers of threads 1.. are all zero: the reduction clears them; a failed step may not have. */
-    private boolean workerGradsZero = true;
-    /** This step clears the buffers of every thread, not only thread 0's (set when {@link #workerGradsZero} was false). */
-    private boolean clearEveryThread;
-    /** Workers that have cleared their slice of the gradient buffers in this step; backward waits for all. */
-    private final AtomicInteger clearedSlices = new AtomicInteger();
-    /** Workers that have finished their slice of the optimizer update; packing waits for all. */
-    private final AtomicInteger updatedSlices = new AtomicInteger();
+    private final WeightGuard weights = new WeightGuard(this::repackStale);
+    private final WorkspacePool<W> callerWorkspaces = new WorkspacePool<>(this::newWorkspace);
+    /** Held by whoever runs tasks on {@link #pool} (and so owns the fields of the call in progress below). */
+    private final ReentrantLock poolLock = new ReentrantLock();
+    private volatile WorkerPool pool;
+    /** One per worker of {@link #pool}, used only while holding {@link #poolLock}. */
+    private Workspace[] poolWorkspaces = new Workspace[0];
+    /** Null until the first training step: a model used only for inference never holds the extra copies. */
+    private ThreadGradients gradients;
     private double[] chunkLoss;
     private int[] chunkCorrect;
 
-    // The call in progress, read by the tasks below (fields, so the tasks are allocated once).
+    // The pool call in progress, read by the tasks below (fields, so the tasks are allocated once).
     private float[] batchImages;
     private int[] batchLabels;
     private int batchCount;
@@ -101,15 +107,10 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private final WorkerPool.Task trainTask = this::trainChunk;
     private final WorkerPool.Task lossTask = this::lossChunk;
     private final WorkerPool.Task predictTask = this::predictChunk;
-    private final WorkerPool.Task reduceTask = this::reduceSlice;
-    private final WorkerPool.Task reduceAndUpdateTask = this::reduceAndUpdateSlice;
-    private final WorkerPool.Task packTask = this::packStaleShare;
-
-    /**
-     * Values per piece of the fused reduction and update: the gradient, weight and optimizer
-     * slots of one piece (5 x 16 KB for Adam on 2 threads) stay in L2 between the two passes.
-     */
-    private static final int UPDATE_BLOCK = 4096;
+    private final WorkerPool.Task reduceTask = worker -> gradients.reduceSlice(worker);
+    private final WorkerPool.Task reduceAndUpdateTask =
+            worker -> gradients.reduceAndUpdateSlice(worker, batchOptimizer, weights.packed());
+    private final WorkerPool.Task packTask = worker -> weights.packed().packStale(worker, pool.size());
 
     protected AbstractModel(ModelInfo info, long seed, int threads, Kernels kernels) {
         this.info = Objects.requireNonNull(info);
@@ -140,7 +141,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     /** Called once by the subclass's constructor, in layer order. */
     protected final void registerParameters(Parameter... parameters) {
         this.parameters = List.of(parameters);
-        threadGrads = null;
+        gradients = null;
     }
 
     /**
@@ -149,8 +150,8 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
      * the model keeps them current.
      */
     protected final void registerPackedWeights(PackedWeight... packed) {
-        this.packedWeights = packed.clone();
-        refreshPackedWeights();
+        weights.setPacked(new PackedWeights(packed));
+        weights.endWrite(weights.beginWrite());       // ending a write packs whatever is stale: all of them
     }
 
     /** A workspace for chunks of up to {@code capacity} examples. */
@@ -159,6 +160,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     /**
      * Forward pass of {@code rows} examples read from {@code x} at {@code xOff} (NHWC), writing
      * {@code ws.logits()}. {@code first} is the index of the first row in the batch (for dropout).
+     * Reads the weights and writes only {@code ws}, so calls on different workspaces may run at once.
      */
     protected abstract void forward(W ws, float[] x, int xOff, int rows, int first, boolean training);
 
@@ -241,22 +243,28 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         return pool.size();
     }
 
+    /** Waits for a training call or batch running on the pool to finish, then replaces the pool. */
     @Override
     public void setThreads(int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        if (pool != null && pool.size() == threads) {
-            return;
+        poolLock.lock();
+        try {
+            if (pool != null && pool.size() == threads) {
+                return;
+            }
+            if (pool != null) {
+                pool.close();
+            }
+            poolWorkspaces = new Workspace[0];
+            chunkLoss = new double[threads];
+            chunkCorrect = new int[threads];
+            gradients = null;
+            pool = new WorkerPool(threads);
+        } finally {
+            poolLock.unlock();
         }
-        if (pool != null) {
-            pool.close();
-        }
-        pool = new WorkerPool(threads);
-        workspaces = new Workspace[0];
-        chunkLoss = new double[threads];
-        chunkCorrect = new int[threads];
-        threadGrads = null;
     }
 
     /** The kernels in use: "scalar" or "vector(...)". */
@@ -287,17 +295,14 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         if (probabilities.length < classes()) {
             throw new IllegalArgumentException("probabilities has " + probabilities.length + " values for " + classes() + " classes");
         }
-        if (single == null) {
-            single = newWorkspace(1);
+        W ws = callerWorkspaces.acquire(1);
+        long hold = weights.beginRead();
+        try {
+            predictRows(ws, image, 0, 1, probabilities);
+        } finally {
+            weights.endRead(hold);
+            callerWorkspaces.release(ws);
         }
-        refreshPackedWeights();
-        float[] x = image;
-        if (info.inputChannels() != 1) {
-            Layouts.chwToHwc(image, 0, single.nhwcInput(), 0, 1, inputChannels(), inputHeight(), inputWidth());
-            x = single.nhwcInput();
-        }
-        forward(single, x, 0, 1, 0, false);
-        SoftmaxCrossEntropy.probabilities(single.logits(), 1, classes(), probabilities, 0);
     }
 
     @Override
@@ -307,13 +312,43 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             throw new IllegalArgumentException("probabilities has " + probabilities.length + " values for "
                     + count + " x " + classes() + " classes");
         }
-        refreshPackedWeights();
-        begin(images, null, count);
-        batchOut = probabilities;
+        long hold = weights.beginRead();
         try {
-            pool.run(predictTask);
+            if (poolLock.tryLock()) {
+                try {
+                    predictOnPool(images, count, probabilities);
+                } finally {
+                    poolLock.unlock();
+                }
+            } else {
+                predictOnCaller(images, count, probabilities);
+            }
         } finally {
-            end();
+            weights.endRead(hold);
+        }
+    }
+
+    /**
+     * Makes the workspaces of {@code threads} concurrent single-image predictions now (at most
+     * 64 are kept): otherwise each is made the first time that many run at once, which under
+     * load can be long after warm-up.
+     */
+    @Override
+    public void reserveForConcurrentPredictions(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        callerWorkspaces.reserve(threads, 1);
+    }
+
+    /** Waits for predictions and training to finish reading the weights, runs {@code change}, repacks, lets them in again. */
+    @Override
+    public void changeWeights(Runnable change) {
+        long hold = weights.beginWrite();
+        try {
+            change.run();
+        } finally {
+            weights.endWrite(hold);
         }
     }
 
@@ -321,52 +356,53 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     public float trainStep(float[] images, int[] labels, int count, Optimizer optimizer) {
         checkImages(images, count);
         checkLabels(labels, count);
-        if (threadGrads == null) {
-            allocateThreadGradients();
-        }
-        refreshPackedWeights();
-        begin(images, labels, count);
-        double loss;
+        poolLock.lock();
         try {
-            clearEveryThread = !workerGradsZero;
-            workerGradsZero = false;
-            clearedSlices.set(0);
-            pool.run(trainTask);
-            loss = finishLoss(count);            // before the update: the L2 term reads the weights the loss saw
-            markTrainableChanged();              // from here on their packed copies are stale
-            if (pool.size() == 1) {
-                optimizer.step(parameters);
-                packStale(0, 1);
-            } else if (optimizer.beginStep(parameters)) {
-                batchOptimizer = optimizer;
-                updatedSlices.set(0);
-                pool.run(reduceAndUpdateTask);   // packs too, after the update
-            } else {
-                pool.run(reduceTask);
-                optimizer.step(parameters);
-                pool.run(packTask);
+            if (gradients == null) {
+                gradients = new ThreadGradients(parameters, pool.size());
             }
-            markPacked();
-            workerGradsZero = true;
+            begin(images, labels, count);
+            double loss;
+            long read = weights.beginRead();
+            try {
+                gradients.beginStep();
+                pool.run(trainTask);
+                loss = finishLoss(count);        // before the update: the L2 term reads the weights the loss saw
+            } finally {
+                weights.endRead(read);
+            }
+            long write = weights.beginWrite();
+            try {
+                update(optimizer);
+            } finally {
+                weights.endWrite(write);         // repacks anything a failed update left stale
+            }
+            step++;
+            return (float) loss;
         } finally {
             end();
+            poolLock.unlock();
         }
-        step++;
-        return (float) loss;
     }
 
     @Override
     public float loss(float[] images, int[] labels, int count) {
         checkImages(images, count);
         checkLabels(labels, count);
-        refreshPackedWeights();
-        begin(images, labels, count);
+        poolLock.lock();
         try {
-            pool.run(lossTask);
+            begin(images, labels, count);
+            long read = weights.beginRead();
+            try {
+                pool.run(lossTask);
+                return (float) finishLoss(count);
+            } finally {
+                weights.endRead(read);
+            }
         } finally {
             end();
+            poolLock.unlock();
         }
-        return (float) finishLoss(count);
     }
 
     /** Sum of l2 * sum(w^2) / 2 over the parameters, in double, in parameter order. */
@@ -386,9 +422,15 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         return total;
     }
 
+    /** Stops the worker threads once a training call or batch running on them is done. */
     @Override
     public void close() {
-        pool.close();
+        poolLock.lock();
+        try {
+            pool.close();
+        } finally {
+            poolLock.unlock();
+        }
     }
 
     @Override
@@ -396,30 +438,61 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         return name() + " (" + kernels.name() + ", " + threads() + " threads)";
     }
 
-    // ---- the per-thread work ----
+    // ---- inference ----
+
+    private void predictOnPool(float[] images, int count, float[] probabilities) {
+        begin(images, null, count);
+        batchOut = probabilities;
+        try {
+            pool.run(predictTask);
+        } finally {
+            end();
+        }
+    }
+
+    /** The chunks the pool would run, one after another in one lent workspace: the same bits. */
+    private void predictOnCaller(float[] images, int count, float[] probabilities) {
+        int threads = pool.size();
+        W ws = callerWorkspaces.acquire(largestChunk(count, threads));
+        try {
+            for (int t = 0; t < threads; t++) {
+                int from = ThreadGradients.sliceStart(count, t, threads);
+                int rows = ThreadGradients.sliceStart(count, t + 1, threads) - from;
+                if (rows > 0) {
+                    predictRows(ws, images, from, rows, probabilities);
+                }
+            }
+        } finally {
+            callerWorkspaces.release(ws);
+        }
+    }
+
+    /** Probabilities of images {@code [from, from + rows)} into their rows of {@code out}. */
+    private void predictRows(W ws, float[] images, int from, int rows, float[] out) {
+        float[] x = chunkInput(ws, images, from, rows);
+        forward(ws, x, x == images ? from * info.inputSize() : 0, rows, from, false);
+        SoftmaxCrossEntropy.probabilities(ws.logits(), rows, classes(), out, from * classes());
+    }
+
+    // ---- the per-thread work on the pool ----
 
     private void trainChunk(int worker) {
-        float[][] grads = threadGrads[worker];
-        try {
-            clearGradientSlice(worker);
-        } finally {
-            clearedSlices.incrementAndGet();
-        }
+        gradients.clearSlice(worker);
         int from = chunkStart(worker), rows = chunkStart(worker + 1) - from;
         chunkLoss[worker] = 0;
         chunkCorrect[worker] = 0;
         if (rows == 0) {
             return;
         }
-        W ws = workspace(worker);
-        float[] x = chunkInput(ws, from, rows);
+        W ws = poolWorkspace(worker);
+        float[] x = chunkInput(ws, batchImages, from, rows);
         int xOff = x == batchImages ? from * info.inputSize() : 0;
         forward(ws, x, xOff, rows, from, true);
         chunkCorrect[worker] = Predictions.correct(ws.logits(), rows, classes(), batchLabels, from);
         chunkLoss[worker] = SoftmaxCrossEntropy.lossAndGradient(
                 ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
-        awaitClearedGradients();
-        backward(ws, x, xOff, rows, from, grads);
+        gradients.awaitCleared();
+        backward(ws, x, xOff, rows, from, gradients.of(worker));
     }
 
     private void lossChunk(int worker) {
@@ -429,8 +502,8 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         if (rows == 0) {
             return;
         }
-        W ws = workspace(worker);
-        float[] x = chunkInput(ws, from, rows);
+        W ws = poolWorkspace(worker);
+        float[] x = chunkInput(ws, batchImages, from, rows);
         forward(ws, x, x == batchImages ? from * info.inputSize() : 0, rows, from, false);
         chunkCorrect[worker] = Predictions.correct(ws.logits(), rows, classes(), batchLabels, from);
         chunkLoss[worker] = SoftmaxCrossEntropy.loss(ws.logits(), rows, classes(), batchLabels, from);
@@ -438,122 +511,55 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
 
     private void predictChunk(int worker) {
         int from = chunkStart(worker), rows = chunkStart(worker + 1) - from;
-        if (rows == 0) {
-            return;
-        }
-        W ws = workspace(worker);
-        float[] x = chunkInput(ws, from, rows);
-        forward(ws, x, x == batchImages ? from * info.inputSize() : 0, rows, from, false);
-        SoftmaxCrossEntropy.probabilities(ws.logits(), rows, classes(), batchOut, from * classes());
-    }
-
-    /**
-     * Zeroes this worker's slice of thread 0's buffers (the parameters' gradients, which hold the
-     * last step's gradient until now) and, after a failed step, of the other threads' buffers.
-     */
-    private void clearGradientSlice(int worker) {
-        int workers = pool.size();
-        for (int p = 0; p < parameters.size(); p++) {
-            if (!parameters.get(p).trainable()) {
-                continue;
-            }
-            int length = threadGrads[0][p].length;
-            int from = sliceStart(length, worker, workers), to = sliceStart(length, worker + 1, workers);
-            for (int t = 0; t < (clearEveryThread ? workers : 1); t++) {
-                Arrays.fill(threadGrads[t][p], from, to, 0f);
-            }
-        }
-    }
-
-    /** Waits until every worker has cleared its slice; they do so first thing, so this rarely spins. */
-    private void awaitClearedGradients() {
-        awaitAllWorkers(clearedSlices);
-    }
-
-    /** Waits until {@code done} counts every worker. */
-    private void awaitAllWorkers(AtomicInteger done) {
-        for (int spin = 0; done.get() < pool.size(); spin++) {
-            if ((spin & 1023) == 1023) {
-                Thread.yield();                   // a worker may not be scheduled yet on a busy machine
-            } else {
-                Thread.onSpinWait();
-            }
-        }
-    }
-
-    /** Sums this worker's slice of every gradient over the threads, for an optimizer that updates whole steps. */
-    private void reduceSlice(int worker) {
-        int workers = pool.size();
-        for (int p = 0; p < parameters.size(); p++) {
-            if (parameters.get(p).trainable()) {
-                int length = threadGrads[0][p].length;
-                addWorkerGradients(p, sliceStart(length, worker, workers), sliceStart(length, worker + 1, workers));
-            }
+        if (rows > 0) {
+            predictRows(poolWorkspace(worker), batchImages, from, rows, batchOut);
         }
     }
 
     /**
-     * Sums this worker's slice of every gradient over the threads and updates it, piece by piece;
-     * then, once every worker's update is complete, packs this worker's share of the updated weights.
+     * The optimizer's update of every trainable weight and the repacking of their packed copies,
+     * under the exclusive hold of the weights; sums the threads' gradients on the way.
      */
-    private void reduceAndUpdateSlice(int worker) {
-        int workers = pool.size();
-        try {
-            for (int p = 0; p < parameters.size(); p++) {
-                Parameter parameter = parameters.get(p);
-                if (!parameter.trainable()) {
-                    continue;
-                }
-                int length = threadGrads[0][p].length;
-                int to = sliceStart(length, worker + 1, workers);
-                for (int from = sliceStart(length, worker, workers); from < to; from += UPDATE_BLOCK) {
-                    int end = Math.min(from + UPDATE_BLOCK, to);
-                    addWorkerGradients(p, from, end);
-                    batchOptimizer.updateRange(parameter, from, end);
-                }
-            }
-        } finally {
-            updatedSlices.incrementAndGet();
-        }
-        awaitAllWorkers(updatedSlices);
-        packStale(worker, workers);
-    }
-
-    private void packStaleShare(int worker) {
-        packStale(worker, pool.size());
-    }
-
-    /** Packs share {@code part} of {@code parts} of every packed weight whose weight changed. */
-    private void packStale(int part, int parts) {
-        for (PackedWeight packed : packedWeights) {
-            if (packed.stale()) {
-                packed.pack(part, parts);
-            }
-        }
-    }
-
-    /** Repacks what changed since it was last packed (on the pool when there is more than one thread). */
-    private void refreshPackedWeights() {
-        boolean anyStale = false;
-        for (PackedWeight packed : packedWeights) {
-            anyStale |= packed.stale();
-        }
-        if (!anyStale) {
-            return;
-        }
+    private void update(Optimizer optimizer) {
+        markTrainableChanged();                  // from here on their packed copies are stale
+        PackedWeights packed = weights.packed();
         if (pool.size() == 1) {
-            packStale(0, 1);
+            optimizer.step(parameters);
+            packed.packStale(0, 1);
+        } else if (optimizer.beginStep(parameters)) {
+            batchOptimizer = optimizer;
+            pool.run(reduceAndUpdateTask);       // packs too, after the update
         } else {
+            pool.run(reduceTask);
+            optimizer.step(parameters);
             pool.run(packTask);
         }
-        markPacked();
+        packed.markPacked();
+        gradients.endStep();
     }
 
-    /** After every share of every stale packed weight is packed: they are current now. */
-    private void markPacked() {
-        for (PackedWeight packed : packedWeights) {
-            packed.markPacked();
+    /**
+     * Packs every stale packed weight, for {@link WeightGuard} while it holds the weights alone:
+     * on the pool when it is free, otherwise on this thread (packing only moves values, so who packs
+     * cannot change a result, and waiting for the pool could wait for a step that waits for us).
+     */
+    private void repackStale() {
+        PackedWeights packed = weights.packed();
+        boolean onPool = false;
+        if (poolLock.tryLock()) {                // also when this thread's training step holds it
+            try {
+                if (pool.size() > 1 && !pool.isClosed()) {
+                    pool.run(packTask);
+                    onPool = true;
+                }
+            } finally {
+                poolLock.unlock();
+            }
         }
+        if (!onPool) {
+            packed.packStale(0, 1);
+        }
+        packed.markPacked();
     }
 
     /** The optimizer is about to write every trainable weight. */
@@ -565,56 +571,41 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         }
     }
 
-    /**
-     * Adds threads 1.. into thread 0's buffer (the parameter's gradient) over [from, to), in
-     * thread order, and zeroes what it added so those buffers start the next step cleared.
-     */
-    private void addWorkerGradients(int p, int from, int to) {
-        float[] total = threadGrads[0][p];
-        for (int t = 1; t < threadGrads.length; t++) {
-            float[] part = threadGrads[t][p];
-            for (int i = from; i < to; i++) {
-                total[i] += part[i];
-                part[i] = 0f;
-            }
-        }
-    }
-
     // ---- helpers ----
 
     private int chunkStart(int worker) {
-        return sliceStart(batchCount, worker, pool.size());
+        return ThreadGradients.sliceStart(batchCount, worker, pool.size());
     }
 
-    /** Where part {@code part} of {@code parts} of {@code length} items starts; part {@code parts} gives the end. */
-    private static int sliceStart(int length, int part, int parts) {
-        return (int) ((long) length * part / parts);
+    private static int largestChunk(int count, int threads) {
+        return (count + threads - 1) / threads;
     }
 
-    /** The chunk's input in NHWC: the caller's array itself when there is one channel. */
-    private float[] chunkInput(W ws, int from, int rows) {
+    /** The rows' input in NHWC: the caller's array itself when there is one channel. */
+    private float[] chunkInput(W ws, float[] images, int from, int rows) {
         if (ws.nhwcInput() == null) {
-            return batchImages;
+            return images;
         }
-        Layouts.chwToHwc(batchImages, from * info.inputSize(), ws.nhwcInput(), 0, rows,
+        Layouts.chwToHwc(images, from * info.inputSize(), ws.nhwcInput(), 0, rows,
                 inputChannels(), inputHeight(), inputWidth());
         return ws.nhwcInput();
     }
 
     @SuppressWarnings("unchecked")
-    private W workspace(int worker) {
-        return (W) workspaces[worker];
+    private W poolWorkspace(int worker) {
+        return (W) poolWorkspaces[worker];
     }
 
+    /** Starts a call on the pool (holding {@link #poolLock}): workspaces big enough, the call's arrays. */
     private void begin(float[] images, int[] labels, int count) {
         int threads = pool.size();
-        int largestChunk = (count + threads - 1) / threads;
-        if (workspaces.length != threads || workspaces[0].capacity() < largestChunk) {
+        int largestChunk = largestChunk(count, threads);
+        if (poolWorkspaces.length != threads || poolWorkspaces[0].capacity() < largestChunk) {
             Workspace[] fresh = new Workspace[threads];
             for (int t = 0; t < threads; t++) {
                 fresh[t] = newWorkspace(largestChunk);
             }
-            workspaces = fresh;
+            poolWorkspaces = fresh;
         }
         batchImages = images;
         batchLabels = labels;
@@ -638,20 +629,6 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         }
         lastCorrect = correct;
         return sum / count + l2Term();
-    }
-
-    /** On the first training step: a model used only for inference never holds the extra copies. */
-    private void allocateThreadGradients() {
-        int threads = pool.size();
-        threadGrads = new float[threads][parameters.size()][];
-        workerGradsZero = true;
-        for (int p = 0; p < parameters.size(); p++) {
-            Parameter parameter = parameters.get(p);
-            threadGrads[0][p] = parameter.grad();
-            for (int t = 1; t < threads; t++) {
-                threadGrads[t][p] = parameter.trainable() ? new float[parameter.size()] : parameter.grad();
-            }
-        }
     }
 
     private void checkImages(float[] images, int count) {

@@ -8,9 +8,18 @@ import java.util.List;
  * width, one example after another; labels are class indices.
  *
  * <p>A model owns its buffers: they are allocated once per batch size and reused, so a training
- * step or a prediction allocates nothing in steady state. A model is not thread-safe; it runs its
- * own work on {@link #threads()} threads, and a given seed and thread count give bit-identical
- * results run after run.
+ * step or a prediction allocates nothing in steady state. It runs its own work on
+ * {@link #threads()} threads, and a given seed and thread count give bit-identical results run
+ * after run.
+ *
+ * <p>Threads (Kiln's generated models; see {@code AbstractModel}): the inference calls
+ * {@link #predict(float[])}, {@link #predict(float[], float[])}, {@link #predictBatch} and
+ * {@link #accuracy} may be called from any number of threads at once, and each answers bit for bit
+ * as it would alone. A training step may run while other threads predict: each prediction sees the
+ * weights before or after the step, never a mix. Training calls ({@link #trainStep}, {@link #loss})
+ * run one at a time, and {@link #lastBatchCorrect()}, {@link #step()} and {@link #seed()} are
+ * meant for the thread that trains. Weights written from outside while others predict must be
+ * written inside {@link #changeWeights}.
  */
 public interface Model extends AutoCloseable {
 
@@ -36,7 +45,7 @@ public interface Model extends AutoCloseable {
 
     int classes();
 
-    /** Class probabilities of one image, on the calling thread. */
+    /** Class probabilities of one image, computed on the calling thread; safe from many threads at once. */
     float[] predict(float[] image);
 
     /**
@@ -65,8 +74,28 @@ public interface Model extends AutoCloseable {
         return (double) correct / count;
     }
 
-    /** Class probabilities of {@code count} images into {@code probabilities[count * classes()]}, on all threads. */
+    /**
+     * Class probabilities of {@code count} images into {@code probabilities[count * classes()]}, on
+     * all of the model's threads when they are free; safe from many threads at once.
+     */
     void predictBatch(float[] images, int count, float[] probabilities);
+
+    /**
+     * Prepares now what {@code threads} threads calling {@link #predict(float[], float[])} at the
+     * same time need, so that a server allocates nothing once warm even the first time its load
+     * peaks. Optional: without it the same buffers are made on first need. This default does nothing.
+     */
+    default void reserveForConcurrentPredictions(int threads) {}
+
+    /**
+     * Runs {@code change}, which writes weights (a checkpoint load, {@link Parameter#fromPytorch}),
+     * while no prediction or training step reads them, and brings what the model derives from them
+     * up to date before any does again. A model that is not shared between threads may run it
+     * directly, as this default does.
+     */
+    default void changeWeights(Runnable change) {
+        change.run();
+    }
 
     /**
      * One training step: forward with dropout, softmax cross-entropy, backward, and one update by

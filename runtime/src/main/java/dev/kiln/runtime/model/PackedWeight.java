@@ -7,9 +7,9 @@ import dev.kiln.runtime.kernels.Kernels;
  * A layer's weight rearranged once per change by the kernels that use it ({@link
  * Kernels#packDenseWeights}, {@link Kernels#packConvWeights}), instead of on every call. The
  * model owns one per layer that benefits, shares it between its threads (kernels only read it),
- * and keeps it in step with the weight: {@link AbstractModel} repacks after each optimizer update
- * and whenever the weight's {@link Parameter#version()} moved (a checkpoint load, an initializer,
- * any {@link Parameter#markChanged()}).
+ * and keeps it in step with the weight: the model repacks after each optimizer update and whenever
+ * the weight's {@link Parameter#version()} moved (a checkpoint load, an initializer, any {@link
+ * Parameter#markChanged()}), always before a reader can see the new weight ({@link WeightGuard}).
  *
  * <p>Packing only moves values, so who packs which share cannot change a result.
  */
@@ -20,7 +20,7 @@ public abstract sealed class PackedWeight {
     final Kernels kernels;
     final Parameter weight;
     private final float[] packed;
-    /** The weight's version the buffer was packed from; written only by the model's calling thread. */
+    /** The weight's version the buffer was packed from; written only while the model holds its weights alone ({@link WeightGuard}). */
     private long packedVersion = NEVER;
 
     private PackedWeight(Kernels kernels, Parameter weight, int size) {

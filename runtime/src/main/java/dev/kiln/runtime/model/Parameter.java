@@ -18,8 +18,11 @@ public final class Parameter {
     private final int[] pytorchOrder;
     private final boolean trainable;
     private final float l2;
-    /** Bumped by every change of {@link #value} the model must notice (see {@link #markChanged()}). */
-    private long version;
+    /**
+     * Bumped by every change of {@link #value} the model must notice (see {@link #markChanged()});
+     * volatile so that predicting threads see a change announced on another thread.
+     */
+    private volatile long version;
 
     public Parameter(String name, int[] pytorchShape, int[] pytorchOrder, boolean trainable, float l2) {
         int size = Arrays.stream(pytorchShape).reduce(1, Math::multiplyExact);
@@ -45,6 +48,8 @@ public final class Parameter {
      * own training step (anything but the optimizer the model calls) must call
      * {@link #markChanged()} afterwards: models keep derived copies of some weights (packed for
      * the kernels) and refresh them only when the version moves. {@link #fromPytorch} does so itself.
+     * While other threads predict with the model, write only inside {@link Model#changeWeights}, which
+     * keeps them out until the change is complete.
      */
     public float[] value() {
         return value;
@@ -52,7 +57,7 @@ public final class Parameter {
 
     /** Tells the model that owns this parameter that {@link #value()} was written; it re-derives what it caches. */
     public void markChanged() {
-        version++;
+        version++;                                 // one writer at a time: a model's step or its owner's code
     }
 
     /** Counts the changes announced by {@link #markChanged()} and {@link #fromPytorch}; a model compares it with what it cached. */

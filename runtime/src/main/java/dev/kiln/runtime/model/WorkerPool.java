@@ -1,5 +1,6 @@
 package dev.kiln.runtime.model;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -12,6 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * spinning briefly and then parking, woken by a generation counter and {@code unpark}. That keeps
  * a steady-state training step free of allocation, which an executor (futures, queue nodes)
  * would not be.
+ *
+ * <p>One caller at a time: the task, the counter and the caller to wake are single fields, so a
+ * second caller would overwrite the first one's. Its owner serializes its calls (a model holds a
+ * lock around every use); a second caller that comes anyway is refused with an exception instead
+ * of corrupting the running task.
  */
 public final class WorkerPool implements AutoCloseable {
 
@@ -28,6 +34,7 @@ public final class WorkerPool implements AutoCloseable {
     private final Thread[] workers;
     private final AtomicInteger pending = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final AtomicBoolean running = new AtomicBoolean();
     private volatile Task task;
     private volatile long generation;
     private volatile boolean closed;
@@ -55,11 +62,25 @@ public final class WorkerPool implements AutoCloseable {
     /**
      * Runs {@code task} on every worker (index 0 on the calling thread) and returns when all have
      * finished. A failure on any worker is rethrown here once all have finished.
+     *
+     * @throws IllegalStateException when the pool is closed, or already running a task (for
+     *     another thread, or this task calling back into its own pool)
      */
     public void run(Task task) {
         if (closed) {
             throw new IllegalStateException("the worker pool is closed");
         }
+        if (!running.compareAndSet(false, true)) {
+            throw new IllegalStateException("this worker pool is already running a task; it serves one caller at a time");
+        }
+        try {
+            runAlone(task);
+        } finally {
+            running.set(false);
+        }
+    }
+
+    private void runAlone(Task task) {
         if (workers.length == 0) {
             task.run(0);
             return;
@@ -130,6 +151,11 @@ public final class WorkerPool implements AutoCloseable {
             throw e;
         }
         throw new IllegalStateException(t);
+    }
+
+    /** Whether {@link #close()} was called; {@link #run} then refuses. */
+    public boolean isClosed() {
+        return closed;
     }
 
     /** Ids of the worker threads (not the caller's), e.g. for allocation measurements. */

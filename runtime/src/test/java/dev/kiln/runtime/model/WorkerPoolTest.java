@@ -64,4 +64,33 @@ class WorkerPoolTest {
         pool.close();
         assertThrows(IllegalStateException.class, () -> pool.run(worker -> {}));
     }
+
+    @Test
+    void aSecondCallerWhileATaskRunsIsRefusedAndTheFirstFinishes() throws Exception {
+        try (WorkerPool pool = new WorkerPool(2)) {
+            java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch refused = new java.util.concurrent.CountDownLatch(1);
+            int[] ran = new int[2];
+            Thread first = new Thread(() -> pool.run(worker -> {
+                if (worker == 0) {
+                    inside.countDown();
+                    try {
+                        refused.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                ran[worker]++;
+            }));
+            first.start();
+            inside.await();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool.run(worker -> {}));
+            assertEquals("this worker pool is already running a task; it serves one caller at a time", e.getMessage());
+            refused.countDown();
+            first.join(10_000);
+            assertArrayEquals(new int[] {1, 1}, ran);
+            pool.run(worker -> ran[worker]++);        // usable again
+            assertArrayEquals(new int[] {2, 2}, ran);
+        }
+    }
 }

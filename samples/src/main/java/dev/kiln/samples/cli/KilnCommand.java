@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SummaryCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            ServeCommand.class,
             BenchCommand.class,
             KernelsCommand.class,
             StartupCommand.class,
