@@ -401,7 +401,11 @@ def speed(args):
                 model.eval()
                 one, many = torch.rand((1,) + shape), torch.rand((256,) + shape)
                 with torch.inference_mode():
+                    # One image on one thread, as Kiln predicts one image on its caller's thread:
+                    # on 2 cores torch's second thread only adds a hand-over to so little work.
+                    torch.set_num_threads(1)
                     single = median_seconds(lambda: model(one), args.seconds / 2, 50)
+                    torch.set_num_threads(threads)
                     batched = median_seconds(lambda: model(many), args.seconds / 2, 5)
                 print("%s\t%d\t%d\t%.0f\t%.1f\t%.0f\t%.0f\t%d" % (
                     name, threads, batch, batch / train, batch / train * 3 * flops / 1e9,

@@ -201,7 +201,7 @@ public final class Benchmark {
                         row.batch, thr, 100 * share), gflops, peerGflops, "%.1f");
             } else {
                 PyTorchPeer.Speed any = theirs.stream().filter(s -> s.threads() == row.threads).findFirst().orElse(null);
-                table.compare("1-image inference latency µs, " + thr + " (lower is better)", row.first,
+                table.compare("1-image inference latency µs, on the calling thread, model at " + thr + " (lower is better)", row.first,
                         any == null ? Double.NaN : any.singleImageMicros(), "%.0f");
                 table.compare("batch-256 inference images/s, " + thr, row.second,
                         any == null ? Double.NaN : any.batch256ImagesPerSecond(), "%.0f");
