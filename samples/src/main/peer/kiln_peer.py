@@ -240,17 +240,20 @@ class Blas:
 
 
 # ---------------------------------------------------------------------------------------------
-# PyTorch's fastest setting here (AMD EPYC Zen 3, 2 cores, AVX2; Debian torch 1.13.1, OpenBLAS
-# 0.3.21 pthread), measured with `speed` on tf-mnist, keras-mnist and emotion:
-# - torch's own OpenMP threads = the thread count of the row (torch.set_num_threads);
-# - OpenBLAS threads = 1. Torch calls sgemm from inside its own parallel regions as well as
-#   outside them, and OpenBLAS's pthreads beside torch's OpenMP threads oversubscribe 2 cores:
-#   see BLAS_THREADS below for the measurement;
-# - oneDNN (mkldnn) on, torch's default: it runs the convolutions;
-# - glibc malloc that keeps freed memory instead of unmapping large blocks each step (the
-#   MALLOC_* settings): without them every training step maps and unmaps its large tensors and
-#   page-faults them in again.
-# glibc reads MALLOC_* only when the process starts, so the script starts itself again with them.
+# PyTorch's settings for its best speed on a small CPU machine. Each can be switched off to check
+# what it is worth: KILN_PEER_BLAS_THREADS=same, KILN_PEER_UNTUNED=1, KILN_PEER_ONEDNN=0.
+# - torch's own OpenMP threads = the thread count of the row (torch.set_num_threads).
+# - OpenBLAS threads = 1. OpenBLAS's pthreads would run beside torch's OpenMP threads and
+#   oversubscribe the cores. On this project's 2-core Zen 3 (Debian torch 1.13.1, OpenBLAS 0.3.21),
+#   one interleaved round on a machine shared with other builds gave, on 2 threads at batch 64,
+#   43 against 16 images/s for tf-mnist and 52 against 32 for keras-mnist (1 OpenBLAS thread
+#   against as many as torch's). That load makes the figures rough; the direction agrees with
+#   earlier measurements on an AVX-512 machine.
+# - oneDNN (mkldnn) on, torch's default: it runs the convolutions.
+# - glibc malloc keeps freed memory instead of unmapping large blocks (the MALLOC_* settings).
+#   Otherwise every training step maps its large tensors again and page-faults them in. glibc
+#   reads these settings only when the process starts, so the script restarts itself with them.
+#   Its effect was not measured on this machine: the comparison run did not finish under the load.
 TUNING = {
     "MALLOC_MMAP_THRESHOLD_": str(1 << 30),
     "MALLOC_TRIM_THRESHOLD_": str(1 << 34),

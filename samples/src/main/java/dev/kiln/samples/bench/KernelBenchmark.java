@@ -21,7 +21,7 @@ import java.util.Random;
  * </pre>
  *
  * All kernels are first run in turn for the warm-up time, so every one of them has reached C2
- * before any is timed (the cold path is 60-180x slower, see VECTOR-NOTES). Convolutions run per
+ * before any is timed (the cold path is 60-180x slower). Convolutions run per
  * example over a batch of 16 different examples, as a model calls them; dense layers run on 64 rows,
  * on plain and on packed weights ("packed"; packing itself is timed once per update). Pooling and
  * element-wise kernels report time only (0 GFLOP/s).
