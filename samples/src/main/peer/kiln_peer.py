@@ -160,30 +160,39 @@ def mapped_libraries(maps_text):
     return sorted(paths)
 
 
-def names_blas(path, kind):
-    """Whether a library path is an implementation of that kind. MKL's own files are libmkl_*
-    (oneDNN's former name, libmkldnn, is no BLAS); OpenBLAS and BLIS name their files or folders."""
+def blas_kind(path):
+    """The implementation a library file belongs to, by its name or folder, or None. MKL's files
+    are libmkl_* (oneDNN's former name, libmkldnn, is no BLAS); Debian puts OpenBLAS's and BLIS's
+    libblas.so.3 in folders named after them."""
     folder, file = os.path.basename(os.path.dirname(path)).lower(), os.path.basename(path).lower()
-    if kind == "mkl":
-        return file.startswith("libmkl_")
-    return kind in folder or kind in file
+    if file.startswith("libmkl_"):
+        return "mkl"
+    for kind in ("openblas", "blis"):
+        if kind in folder or kind in file:
+            return kind
+    return None
 
 
 def classify_blas(maps_text, torch_config):
     """(kind, evidence): kind is one of OPTIMIZED, "reference" or "unknown".
 
-    A library whose path names an optimized implementation wins (Debian puts OpenBLAS's and BLIS's
-    libblas.so.3 in folders named after them, MKL's files are libmkl_*). A plain libblas.so.3 from
-    anywhere else is the reference BLAS. With no BLAS library mapped at all, torch carries its BLAS
-    inside itself (wheels with MKL), and its build configuration names it."""
+    The library mapped under the generic name libblas.so.3 decides, because torch links that name
+    and it comes first in torch's symbol lookups: OpenBLAS's LAPACK may be mapped beside a reference
+    libblas.so.3 (LD_LIBRARY_PATH, or alternatives set by hand) without running torch's sgemm. With
+    no generic library mapped, an optimized library under its own name (MKL's libmkl_rt behind the
+    alternative) decides; with no BLAS library mapped at all, torch carries its BLAS inside itself
+    (wheels with MKL), and its build configuration names it."""
     libraries = mapped_libraries(maps_text)
-    for kind in OPTIMIZED:
-        found = [p for p in libraries if names_blas(p, kind)]
-        if found:
-            return kind, ", ".join(found)
-    generic = [p for p in libraries if os.path.basename(p).startswith(("libblas.so", "libcblas.so"))]
+    generic = [p for p in libraries if os.path.basename(p).startswith("libblas.so")]
     if generic:
-        return "reference", ", ".join(generic)
+        kinds = [blas_kind(p) for p in generic]
+        if None in kinds:
+            return "reference", ", ".join(p for p, k in zip(generic, kinds) if k is None)
+        return kinds[0], ", ".join(generic)
+    for path in libraries:
+        kind = blas_kind(path)
+        if kind is not None:
+            return kind, path
     for line in torch_config.splitlines():
         for setting in line.replace(",", " ").split():
             if setting.startswith("BLAS_INFO="):
@@ -201,7 +210,8 @@ def blas_problem(kind, evidence):
     what = "the reference BLAS" if kind == "reference" else "an unknown BLAS"
     return ("kiln_peer: torch runs its matrix products on %s (%s). PyTorch measured on it would be several "
             "times slower than PyTorch really is, so the peer refuses to run. Install OpenBLAS, which Debian's "
-            "alternatives then pick for libblas.so.3: apt-get install libopenblas0-pthread"
+            "alternatives then pick for libblas.so.3: apt-get install libopenblas0-pthread (if it is installed, "
+            "see update-alternatives --display libblas.so.3-x86_64-linux-gnu, and LD_LIBRARY_PATH)"
             % (what, evidence))
 
 

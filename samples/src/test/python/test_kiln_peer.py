@@ -47,12 +47,21 @@ class BlasCheck(unittest.TestCase):
         self.assertIn("/usr/lib/x86_64-linux-gnu/blas/libblas.so.3", problem)
         self.assertIn("apt-get install libopenblas0-pthread", problem)
 
+    def test_reference_blas_beside_openblas_lapack_is_refused(self):
+        # What LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/blas gives with OpenBLAS installed: torch's
+        # sgemm comes from the reference libblas.so.3 that it links first.
+        kind, evidence = kiln_peer.classify_blas(maps(
+            DEBIAN_TORCH, "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3",
+            "/usr/lib/x86_64-linux-gnu/openblas-pthread/liblapack.so.3",
+            "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblasp-r0.3.21.so"), GENERIC_CONFIG)
+        self.assertEqual(("reference", "/usr/lib/x86_64-linux-gnu/blas/libblas.so.3"), (kind, evidence))
+
     def test_blis_and_mkl_are_accepted(self):
         self.assertEqual("blis", kiln_peer.classify_blas(
             maps(DEBIAN_TORCH, "/usr/lib/x86_64-linux-gnu/blis-openmp/libblas.so.3"), GENERIC_CONFIG)[0])
+        # MKL behind the alternative: the generic name resolves to libmkl_rt itself.
         self.assertEqual("mkl", kiln_peer.classify_blas(
-            maps(DEBIAN_TORCH, "/usr/lib/x86_64-linux-gnu/libmkl_rt.so.2", "/usr/lib/x86_64-linux-gnu/libblas.so.3"),
-            GENERIC_CONFIG)[0])
+            maps(DEBIAN_TORCH, "/usr/lib/x86_64-linux-gnu/libmkl_rt.so.2"), GENERIC_CONFIG)[0])
 
     def test_onednn_is_not_mistaken_for_mkl(self):
         kind, _ = kiln_peer.classify_blas(maps(

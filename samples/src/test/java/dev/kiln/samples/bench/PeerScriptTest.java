@@ -49,6 +49,27 @@ class PeerScriptTest {
         assertTrue(out.contains("OK"), out);
     }
 
+    /**
+     * With torch and Debian's reference BLAS (libblas3) installed, the process is made to load the
+     * reference libblas.so.3 through LD_LIBRARY_PATH, whatever the system's alternative says: the
+     * peer must refuse it and name the package.
+     */
+    @Test
+    void peerRefusesTheReferenceBlasWhenTorchLoadsIt() throws IOException, InterruptedException {
+        Path referenceFolder = Path.of("/usr/lib/x86_64-linux-gnu/blas");
+        assumeTrue(Files.isExecutable(Path.of(PyTorchPeer.PYTHON)), PyTorchPeer.PYTHON + " is not installed");
+        assumeTrue(Files.exists(referenceFolder.resolve("libblas.so.3")), "the reference BLAS (libblas3) is not installed");
+        assumeTrue(Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/torch")), "python3-torch is not installed");
+        ProcessBuilder check = new ProcessBuilder(PyTorchPeer.PYTHON, "-B",
+                BundledPeers.file(BundledPeers.PYTORCH_PEER).toString(), "check").redirectErrorStream(true);
+        check.environment().put("LD_LIBRARY_PATH", referenceFolder.toString());
+        Process process = check.start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(3, process.waitFor(), out);
+        assertTrue(out.contains("reference BLAS (" + referenceFolder), out);
+        assertTrue(out.contains("apt-get install libopenblas0-pthread"), out);
+    }
+
     @Test
     void peerNetworksAreKilnsSeedNetworks() throws IOException {
         assumeTrue(Files.isExecutable(Path.of(PyTorchPeer.PYTHON)), PyTorchPeer.PYTHON + " is not installed");
