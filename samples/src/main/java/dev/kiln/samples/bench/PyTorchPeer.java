@@ -22,20 +22,26 @@ final class PyTorchPeer {
     static final String INSTALL = "apt-get install -y python3-torch python3-numpy libopenblas0-pthread";
 
     private final Path script;
+    private final String shownAs;
 
     PyTorchPeer(Path script) {
+        this(script, script.toString());
+    }
+
+    private PyTorchPeer(Path script, String shownAs) {
         this.script = script;
+        this.shownAs = shownAs;
     }
 
     /** The peer script carried by the repository, or {@code given} when there is one. */
     static PyTorchPeer of(Path given) {
-        return new PyTorchPeer(given != null ? given : BundledPeers.file(BundledPeers.PYTORCH_PEER));
+        return given != null ? new PyTorchPeer(given)
+                : new PyTorchPeer(BundledPeers.file(BundledPeers.PYTORCH_PEER), "samples/src/main/peer/" + BundledPeers.PYTORCH_PEER);
     }
 
-    /** "kiln_peer.py (carried by Kiln)" or the path of a script given with --peer, for the report. */
+    /** Where the script comes from, for the report: its place in the repository, or the path given with --peer. */
     String scriptName() {
-        return script.getParent() != null && script.getParent().getFileName().toString().startsWith("kiln-peers")
-                ? "samples/src/main/peer/" + script.getFileName() : script.toString();
+        return shownAs;
     }
 
     /**

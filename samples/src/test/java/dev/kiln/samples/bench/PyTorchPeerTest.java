@@ -41,6 +41,13 @@ class PyTorchPeerTest {
     }
 
     @Test
+    void theReportNamesTheRepositorysScriptOrTheOneGiven() throws IOException {
+        assertEquals("samples/src/main/peer/kiln_peer.py", PyTorchPeer.of(null).scriptName());
+        Path given = Files.writeString(folder.resolve("mine.py"), "");
+        assertEquals(given.toString(), PyTorchPeer.of(given).scriptName());
+    }
+
+    @Test
     void readsTheEnvironmentAndTheSpeedLines() throws IOException {
         PyTorchPeer peer = peer("""
                 import sys
