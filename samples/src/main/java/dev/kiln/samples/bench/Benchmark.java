@@ -32,13 +32,12 @@ public final class Benchmark {
     }
 
     public void run() throws IOException {
-        Optional<PyTorchPeer> peer = settings.repositoryRoot() == null
-                ? Optional.empty() : PyTorchPeer.find(settings.repositoryRoot(), settings.peerScript());
-        if (settings.repositoryRoot() != null && peer.isEmpty()) {
-            System.err.println("kiln bench: no pytorch_peer.py found beside the repository; measuring Kiln only (--peer FILE names it)");
-        }
-        double[] peak = measurePeak(peer);
-        emit(header(peer, peak));
+        Optional<PyTorchPeer> peer = settings.withPeer() ? Optional.of(PyTorchPeer.of(settings.peerScript())) : Optional.empty();
+        // Before any timing: a peer that cannot run, or would run on the reference BLAS, stops the
+        // benchmark with what to install, rather than after minutes of Kiln's figures.
+        List<String> peerEnvironment = peer.isPresent() ? peer.get().check(settings.threads()) : List.of();
+        MachinePeaks peak = measurePeak();
+        emit(header(peer, peerEnvironment, peak));
         for (String name : settings.networkNames()) {
             emit(measure(SampleNetworks.byName(name), peer, peak).render());
         }
@@ -74,34 +73,39 @@ public final class Benchmark {
         }
     }
 
-    /** FP32 peak GFLOP/s on 1 and 2 threads, NaN when it cannot be measured. */
-    private double[] measurePeak(Optional<PyTorchPeer> peer) {
-        Path peersFolder = peer.map(p -> p.script().getParent()).orElseGet(() -> PyTorchPeer.peersFolder(
-                settings.repositoryRoot() != null ? settings.repositoryRoot() : Repository.root()));
-        Optional<MachinePeak> machine = MachinePeak.compile(peersFolder.resolve("peak.c"));
-        return new double[] {Double.NaN, machine.map(m -> m.gflops(1)).orElse(Double.NaN),
-                machine.map(m -> m.gflops(2)).orElse(Double.NaN)};
+    /** The FP32 FMA peak on 1 and 2 threads, at the widest FMA the CPU has. */
+    private record MachinePeaks(Optional<MachinePeak.Peak> one, Optional<MachinePeak.Peak> two) {
+        /** GFLOP/s on this many threads; NaN when not measured, so a share of it prints as NaN, never as a wrong figure. */
+        double gflops(int threads) {
+            return threads == 1 ? MachinePeak.gflops(one) : threads == 2 ? MachinePeak.gflops(two) : Double.NaN;
+        }
     }
 
-    private String header(Optional<PyTorchPeer> peer, double[] peak) {
+    private static MachinePeaks measurePeak() {
+        Optional<MachinePeak> machine = MachinePeak.compile();
+        return new MachinePeaks(machine.flatMap(m -> m.measure(1)), machine.flatMap(m -> m.measure(2)));
+    }
+
+    private String header(Optional<PyTorchPeer> peer, List<String> peerEnvironment, MachinePeaks peak) {
+        String peerText = peer.isEmpty() ? "not run (--no-peer)"
+                : "`" + peer.get().scriptName() + "`; " + String.join("; ", peerEnvironment);
         return String.format(Locale.ROOT, """
                 ## Kiln benchmark, %s
 
                 - command: `%s`
                 - machine: %s, %d cores; JDK %s; kernels: %s
                 - PyTorch peer: %s
-                - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, 512-bit)
+                - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, %s)
                 - each figure is the median of %d rounds (per network: Kiln, then PyTorch); in a round, the median \
                 step time over %.0f s after a %.0f s warm-up (1 s after the first round); training on random data \
                 with Adam 1e-3
                 """,
                 LocalDate.now(), settings.command(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                dev.kiln.runtime.kernels.KernelProvider.get().name(),
-                peer.map(p -> p.script().toString()).orElse("not run"), peak[1], peak[2],
-                settings.rounds(), settings.seconds(), settings.warmupSeconds());
+                dev.kiln.runtime.kernels.KernelProvider.get().name(), peerText, peak.gflops(1), peak.gflops(2),
+                MachinePeak.describe(peak.one()), settings.rounds(), settings.seconds(), settings.warmupSeconds());
     }
 
-    private Table measure(SampleNetworks network, Optional<PyTorchPeer> peer, double[] peak) throws IOException {
+    private Table measure(SampleNetworks network, Optional<PyTorchPeer> peer, MachinePeaks peak) throws IOException {
         List<List<Row>> kilnRounds = new ArrayList<>();
         List<List<PyTorchPeer.Speed>> peerRounds = new ArrayList<>();
         Table table;
@@ -183,7 +187,7 @@ public final class Benchmark {
         return combined;
     }
 
-    private void fill(Table table, List<Row> rows, List<PyTorchPeer.Speed> theirs, long flops, double[] peak) {
+    private void fill(Table table, List<Row> rows, List<PyTorchPeer.Speed> theirs, long flops, MachinePeaks peak) {
         for (Row row : rows) {
             String thr = row.threads + (row.threads == 1 ? " thread" : " threads");
             if (row.batch > 0) {
@@ -192,12 +196,12 @@ public final class Benchmark {
                 table.compare("training images/s, batch " + row.batch + ", " + thr, row.first, peerValue, "%.0f");
                 double gflops = row.first * 3 * flops / 1e9;
                 double peerGflops = peerValue * 3 * flops / 1e9;
-                double share = row.threads < peak.length ? gflops / peak[row.threads] : Double.NaN;
+                double share = gflops / peak.gflops(row.threads);
                 table.compare(String.format(Locale.ROOT, "training GFLOP/s (3x forward), batch %d, %s; Kiln at %.0f%% of peak",
                         row.batch, thr, 100 * share), gflops, peerGflops, "%.1f");
             } else {
                 PyTorchPeer.Speed any = theirs.stream().filter(s -> s.threads() == row.threads).findFirst().orElse(null);
-                table.compare("1-image inference latency µs, " + thr + " (lower is better)", row.first,
+                table.compare("1-image inference latency µs, on the calling thread, model at " + thr + " (lower is better)", row.first,
                         any == null ? Double.NaN : any.singleImageMicros(), "%.0f");
                 table.compare("batch-256 inference images/s, " + thr, row.second,
                         any == null ? Double.NaN : any.batch256ImagesPerSecond(), "%.0f");

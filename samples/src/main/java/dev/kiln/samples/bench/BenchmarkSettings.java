@@ -7,15 +7,15 @@ import java.util.Arrays;
  * What the benchmark measures.
  *
  * @param rounds          rounds per network (Kiln, then the peer); each figure is the median of its rounds
- * @param repositoryRoot  the repository, to find the peers beside it; null: no PyTorch peer
- * @param peerScript      an explicit pytorch_peer.py, or null to look beside the repository
+ * @param withPeer        whether to measure the PyTorch peer too
+ * @param peerScript      a peer script to run instead of the repository's kiln_peer.py, or null
  * @param timeToAccuracy  test accuracy to train tf-mnist to, in both, or null to skip
  * @param startupRepeats  fresh JVMs per set of options for the start-up table of tf-mnist; 0 skips it
  * @param markdown        file to write the tables to, or null
  * @param command         the command line that asked for this run, for the report
  */
 public record BenchmarkSettings(String nets, String threads, String batches, double warmupSeconds, double seconds,
-                                int rounds, Path repositoryRoot, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
+                                int rounds, boolean withPeer, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
                                 int startupRepeats, Path markdown, String command) {
 
     int[] threadCounts() {

@@ -21,7 +21,7 @@ import java.util.Random;
  * </pre>
  *
  * All kernels are first run in turn for the warm-up time, so every one of them has reached C2
- * before any is timed (the cold path is 60-180x slower, see VECTOR-NOTES). Convolutions run per
+ * before any is timed (the cold path is 60-180x slower). Convolutions run per
  * example over a batch of 16 different examples, as a model calls them; dense layers run on 64 rows,
  * on plain and on packed weights ("packed"; packing itself is timed once per update). Pooling and
  * element-wise kernels report time only (0 GFLOP/s).
@@ -79,14 +79,16 @@ public final class KernelBenchmark {
         }
         // The peak is measured beside the kernels because this machine's speed drifts by 20% and
         // more from hour to hour: a share of a peak measured at another time would mean little.
-        Optional<MachinePeak> machine = MachinePeak.compile(PyTorchPeer.peersFolder(Repository.root()).resolve("peak.c"));
-        double peak = machine.map(m -> m.gflops(1)).orElse(Double.NaN);
-        System.out.printf("FP32 FMA peak on 1 thread, measured now: %.1f GFLOP/s (peak.c, 512-bit)%n", peak);
+        Optional<MachinePeak> machine = MachinePeak.compile();
+        Optional<MachinePeak.Peak> before = machine.flatMap(m -> m.measure(1));
+        double peak = MachinePeak.gflops(before);
+        System.out.printf("FP32 FMA peak on 1 thread, measured now: %.1f GFLOP/s (peak.c, %s; kernels: %s)%n",
+                peak, MachinePeak.describe(before), k.name());
         System.out.printf("%-48s %10s %8s %10s %12s%n", "kernel", "GFLOP/s", "% peak", "us/call", "bytes/call");
         for (Case c : cases) {
             measure(c, perKernel, peak);
         }
-        double after = machine.map(m -> m.gflops(1)).orElse(Double.NaN);
+        double after = MachinePeak.gflops(machine.flatMap(m -> m.measure(1)));
         System.out.printf("FP32 FMA peak on 1 thread, measured again after the kernels: %.1f GFLOP/s%n", after);
     }
 

@@ -2,7 +2,6 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.samples.bench.Benchmark;
 import dev.kiln.samples.bench.BenchmarkSettings;
-import dev.kiln.samples.bench.Repository;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,7 +34,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "Speeds on a shared machine drift for seconds at a time (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--peer", paramLabel = "FILE", description = "pytorch_peer.py (default: ../shared/peers/ beside the repository).")
+    @Option(names = "--peer", paramLabel = "FILE",
+            description = "A PyTorch peer script to run instead of the repository's samples/src/main/peer/kiln_peer.py.")
     Path peer;
 
     @Option(names = "--no-peer", description = "Measure Kiln only.")
@@ -64,12 +64,11 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // The top-level parse result holds every argument, the subcommand's name included.
         String command = "./kiln " + String.join(" ", spec.root().commandLine().getParseResult().originalArgs());
-        Path root = Repository.root();
         if (rounds < 1) {
             throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
         }
         BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds, rounds,
-                noPeer ? null : root, peer, timeToAccuracy, maxEpochs, data, startupRepeats, markdown, command.trim());
+                !noPeer, peer, timeToAccuracy, maxEpochs, data, startupRepeats, markdown, command.trim());
         new Benchmark(settings).run();
         return 0;
     }
