@@ -228,7 +228,7 @@ class ModelBehaviourTest {
                         model.loss(images, labels, 16);
                     };
                     // Warm up in rounds until a measured window allocates nothing: the kernels must
-                    // first reach C2 (see VECTOR-NOTES: C1 boxes vectors), which takes longer on a busy machine.
+                    // first reach C2 (C1 cannot compile them and leaves vectors boxed), which takes longer on a busy machine.
                     long caller = -1, worker = -1;
                     int round = 0;
                     while (round < MAX_WARM_UP_ROUNDS && (caller != 0 || worker != 0)) {

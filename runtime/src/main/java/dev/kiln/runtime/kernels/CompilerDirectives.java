@@ -11,7 +11,7 @@ import javax.management.ObjectName;
 /**
  * Gets the Vector API kernels to C2 quickly. Until C2 compiles a kernel it runs in the interpreter
  * (or in C1), where every vector operation goes through the Vector API's Java fallback, ~100x
- * slower and allocating (VECTOR-NOTES, "C1 trap"). The shipped directives file {@value #RESOURCE}:
+ * slower and allocating (the "C1 trap"). The shipped directives file {@value #RESOURCE}:
  * <ul>
  * <li>excludes the kernel classes from C1, which cannot compile the large kernels ("out of virtual
  * registers") and would leave them slow for seconds;

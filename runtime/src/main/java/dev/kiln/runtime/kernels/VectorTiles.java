@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The register-blocked inner kernels shared by convolution and dense layers. Each computes one
  * small block of outputs with every accumulator in its own local variable, so C2 keeps them in
  * vector registers: 14 accumulators plus 2 weight vectors and 1 broadcast fit the 32 AVX-512
- * registers without spilling (28 accumulators halved the speed, see VECTOR-NOTES). Vectors never
+ * registers without spilling (28 accumulators halved the speed when measured on AVX-512). Vectors never
  * leave a method and no method allocates.
  *
  * <p>A dense layer is a 1x1 convolution whose "pixels" are the rows of the batch, so one kernel

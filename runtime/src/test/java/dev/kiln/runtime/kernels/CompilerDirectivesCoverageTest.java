@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every class of this package that uses the Vector API must be kept away from C1 by the shipped
- * directives (the C1 trap of VECTOR-NOTES): a kernel class added without its line there would
+ * directives (the C1 trap, see CompilerDirectives): a kernel class added without its line there would
  * run interpreted or in C1, allocating, for seconds of every run.
  */
 class CompilerDirectivesCoverageTest {
