@@ -104,8 +104,8 @@ public final class Safetensors {
     /**
      * {@link #load(Path, Model, ParameterNames)} of the class-path resource {@code resource}, found
      * as {@code anchor.getResource(resource)} does (relative to the anchor's package unless it
-     * starts with '/'). A resource inside a jar is copied to a temporary file first, deleted after.
-     * Generated models call this from {@code loadWeights()} with their {@code @Network(weights)}.
+     * starts with '/'). Generated models call this from {@code loadWeights()} with their
+     * {@code @Network(weights)}.
      */
     public static void loadResource(Class<?> anchor, String resource, Model model, ParameterNames names)
             throws IOException {
@@ -113,12 +113,21 @@ public final class Safetensors {
         if (url == null) {
             throw new NoSuchFileException(resource, null, "no class-path resource " + resource + " next to " + anchor.getName());
         }
+        load(url, model, names);
+    }
+
+    /**
+     * {@link #load(Path, Model, ParameterNames)} of {@code url}: a {@code file:} URL is read in
+     * place; any other (an entry of a jar) is copied to a temporary file first, deleted after, as
+     * the reader needs random access to check the header against the file's size.
+     */
+    public static void load(URL url, Model model, ParameterNames names) throws IOException {
         if ("file".equals(url.getProtocol())) {
             try {
                 load(Path.of(url.toURI()), model, names);
                 return;
             } catch (URISyntaxException | IllegalArgumentException notAPlainPath) {
-                // fall through to the copy
+                // a file URL with characters a URI refuses: read it through the copy below
             }
         }
         Path copy = Files.createTempFile("kiln-weights", ".safetensors");
