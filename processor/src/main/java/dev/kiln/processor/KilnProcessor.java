@@ -1,8 +1,10 @@
 package dev.kiln.processor;
 
 import com.google.auto.service.AutoService;
+import dev.kiln.dsl.Network;
 import dev.kiln.processor.check.CheckResult;
 import dev.kiln.processor.check.NetworkChecker;
+import dev.kiln.processor.check.WeightsFileCheck;
 import dev.kiln.processor.diag.Diagnostic;
 import dev.kiln.processor.diag.Message;
 import dev.kiln.processor.generate.ModelFileGenerator;
@@ -10,6 +12,7 @@ import dev.kiln.processor.model.NetworkModel;
 import dev.kiln.processor.read.NetworkReader;
 import dev.kiln.processor.read.ReadNetwork;
 import dev.kiln.processor.read.Site;
+import dev.kiln.processor.read.WeightsFileReader;
 import dev.kiln.processor.summary.SummaryTable;
 import java.io.IOException;
 import java.util.Arrays;
@@ -113,18 +116,37 @@ public final class KilnProcessor extends AbstractProcessor {
             return;
         }
         NetworkModel model = result.model().get();
+        String weights = type.getAnnotation(Network.class).weights();
+        if (!weights.isEmpty()) {
+            checkWeights(model, type, weights, network, reporter);
+            if (reporter.hadErrors()) {
+                return;
+            }
+        }
         if (option(SUMMARY_OPTION, false)) {
             List<String> lines = Arrays.asList(SummaryTable.render(model).split("\n"));
             reporter.report(new Diagnostic(Message.SUMMARY, Diagnostic.NETWORK, null, lines), network.network());
         }
         if (option(GENERATE_OPTION, true)) {
-            write(model, type, network.network(), reporter);
+            write(model, weights, type, network.network(), reporter);
         }
     }
 
-    private void write(NetworkModel model, TypeElement type, Site site, Reporter reporter) {
+    /** Reads the header of the weights file and reports every tensor that does not fit the network. */
+    private void checkWeights(NetworkModel model, TypeElement type, String weights, ReadNetwork network, Reporter reporter) {
+        switch (new WeightsFileReader(processingEnv).read(type, weights)) {
+            case WeightsFileReader.Problem problem -> reporter.report(problem.diagnostic(), network.network());
+            case WeightsFileReader.Header header -> {
+                for (Diagnostic diagnostic : WeightsFileCheck.check(model, weights, header.json())) {
+                    reporter.report(diagnostic, network.siteOf(diagnostic));
+                }
+            }
+        }
+    }
+
+    private void write(NetworkModel model, String weights, TypeElement type, Site site, Reporter reporter) {
         try {
-            new ModelFileGenerator().write(model, type, processingEnv.getFiler());
+            new ModelFileGenerator().write(model, weights, type, processingEnv.getFiler());
         } catch (IOException e) {
             reporter.report(Diagnostic.of(Message.WRITE_FAILED, Diagnostic.NETWORK, null, List.of(),
                     type.getQualifiedName(), e.getMessage()), site);

@@ -76,6 +76,22 @@ public enum Message {
     DROPPED_INPUT("DroppedInput", Severity.WARNING, "kiln-floor",
             "%s: output %s never reads the last %s of the %s input"),
 
+    // --- the weights file named by @Network(weights = ...)
+    WEIGHTS_FILE_NOT_FOUND("WeightsFileNotFound", Severity.ERROR,
+            "weights = \"%s\" is not a file: looked for it %s"),
+    WEIGHTS_FILE_UNREADABLE("WeightsFileUnreadable", Severity.ERROR,
+            "weights = \"%s\" could not be read: %s"),
+    WEIGHTS_HEADER_CORRUPT("WeightsHeaderCorrupt", Severity.ERROR,
+            "weights = \"%s\" is not a safetensors file: %s"),
+    WEIGHTS_TENSOR_MISSING("WeightsTensorMissing", Severity.ERROR,
+            "%s: the weights file has no tensor %s, which should be %s %s"),
+    WEIGHTS_TENSOR_SHAPE("WeightsTensorShape", Severity.ERROR,
+            "%s: tensor %s has shape %s in the weights file, but this layer's is %s"),
+    WEIGHTS_TENSOR_DTYPE("WeightsTensorDtype", Severity.ERROR,
+            "%s: tensor %s is %s in the weights file; Kiln reads F32, and converts F16, BF16 and F64"),
+    WEIGHTS_TENSOR_EXTRA("WeightsTensorExtra", Severity.ERROR,
+            "the weights file has tensor %s %s, which is no parameter of this network"),
+
     // --- output
     SUMMARY("Summary", Severity.NOTE, "%s"),
     WRITE_FAILED("WriteFailed", Severity.ERROR, "could not write the model of %s: %s"),

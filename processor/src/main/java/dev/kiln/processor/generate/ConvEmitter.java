@@ -5,6 +5,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.kiln.processor.model.Axis;
 import dev.kiln.processor.model.LayerSpec.ConvSpec;
+import dev.kiln.processor.model.PytorchParameters;
 import dev.kiln.processor.model.ResolvedLayer;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +100,7 @@ final class ConvEmitter extends WeightedEmitter {
 
     @Override
     int[] weightShape() {
-        return new int[] {spec.filters(), layer.input().channels(), spec.kernelHeight(), spec.kernelWidth()};
+        return PytorchParameters.weightShape(layer);
     }
 
     @Override

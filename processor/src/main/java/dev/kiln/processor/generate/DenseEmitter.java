@@ -5,6 +5,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.kiln.processor.model.LayerSpec.DenseSpec;
+import dev.kiln.processor.model.PytorchParameters;
 import dev.kiln.processor.model.ResolvedLayer;
 import dev.kiln.processor.model.Shape;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ final class DenseEmitter extends WeightedEmitter {
 
     @Override
     int[] weightShape() {
-        return new int[] {spec.units(), Math.toIntExact(layer.input().size())};
+        return PytorchParameters.weightShape(layer);
     }
 
     @Override

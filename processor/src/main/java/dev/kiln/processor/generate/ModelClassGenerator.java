@@ -28,13 +28,16 @@ final class ModelClassGenerator {
     static final String PROCESSOR = "dev.kiln.processor.KilnProcessor";
 
     private final NetworkModel model;
+    /** The @Network(weights) file, checked against the network; empty for none. */
+    private final String weights;
     private final Names names = new Names();
     private final List<LayerEmitter> layers = new ArrayList<>();
     private final ClassName modelType;
     private final ClassName workspaceType;
 
-    ModelClassGenerator(NetworkModel model) {
+    ModelClassGenerator(NetworkModel model, String weights) {
         this.model = model;
+        this.weights = weights;
         this.modelType = ClassName.get(model.packageName(), model.generatedName());
         this.workspaceType = modelType.nestedClass("Workspace");
         List<ResolvedLayer> resolved = model.layers();
@@ -105,6 +108,9 @@ final class ModelClassGenerator {
         }
         type.addMethod(constructor());
         type.addMethods(factories());
+        if (!weights.isEmpty()) {
+            addWeightsLoader(type);
+        }
         type.addMethod(initialize());
         type.addMethod(MethodSpec.methodBuilder("newWorkspace")
                 .addAnnotation(Override.class)
@@ -256,6 +262,28 @@ final class ModelClassGenerator {
                         .addParameter(RuntimeTypes.KERNELS_TYPE, "kernels")
                         .addStatement("return new $T(seed, threads, kernels)", modelType)
                         .build());
+    }
+
+    /** WEIGHTS and loadWeights(): the file the processor checked, loaded from the class path. */
+    private void addWeightsLoader(TypeSpec.Builder type) {
+        type.addField(FieldSpec.builder(String.class, "WEIGHTS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The weights file of {@code @Network(weights)}, a class-path resource beside this class.\n")
+                .initializer("$S", weights)
+                .build());
+        type.addMethod(MethodSpec.methodBuilder("loadWeights")
+                .addJavadoc("Replaces every weight with those of {@link #WEIGHTS}, whose header the processor checked\n")
+                .addJavadoc("against this network; the runtime checks the whole file again before it changes anything.\n")
+                .addJavadoc("Not concurrently with other calls on this model.\n\n")
+                .addJavadoc("@return this model, so that {@code create(seed).loadWeights()} is one call\n")
+                .addJavadoc("@throws $T when the resource is missing from the class path or does not fit\n",
+                        java.io.IOException.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(modelType)
+                .addException(java.io.IOException.class)
+                .addStatement("$T.loadResource($T.class, WEIGHTS, this, $T.identity())",
+                        RuntimeTypes.SAFETENSORS, modelType, RuntimeTypes.PARAMETER_NAMES)
+                .addStatement("return this")
+                .build());
     }
 
     private MethodSpec initialize() {

@@ -14,12 +14,20 @@ public final class ModelFileGenerator {
      * Writes {@code model.generatedName()} into {@code model.packageName()}, with
      * {@code origin} as its only originating element (Gradle's isolating mode relies on that).
      */
-    public void write(NetworkModel model, TypeElement origin, Filer filer) throws IOException {
-        generate(model, origin).writeTo(filer);
+    public void write(NetworkModel model, String weights, TypeElement origin, Filer filer) throws IOException {
+        generate(model, weights, origin).writeTo(filer);
     }
 
     /** The generated source, without writing it; {@code origin} may be null outside a processor. */
     public static JavaFile generate(NetworkModel model, Element origin) {
-        return new ModelClassGenerator(model).generate(origin);
+        return generate(model, "", origin);
+    }
+
+    /**
+     * As {@link #generate(NetworkModel, Element)}, with {@code loadWeights()} when {@code weights}
+     * (the annotation's file, already checked against the network) is not empty.
+     */
+    public static JavaFile generate(NetworkModel model, String weights, Element origin) {
+        return new ModelClassGenerator(model, weights).generate(origin);
     }
 }

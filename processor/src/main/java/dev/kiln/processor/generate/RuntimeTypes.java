@@ -26,5 +26,7 @@ final class RuntimeTypes {
     static final ClassName CONV_GEOMETRY = ClassName.get(KERNELS, "ConvGeometry");
     static final ClassName POOL_GEOMETRY = ClassName.get(KERNELS, "PoolGeometry");
     static final ClassName ACTIVATION = ClassName.get(Activation.class);
+    static final ClassName SAFETENSORS = ClassName.get("dev.kiln.runtime.io", "Safetensors");
+    static final ClassName PARAMETER_NAMES = ClassName.get("dev.kiln.runtime.io", "ParameterNames");
     static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 }

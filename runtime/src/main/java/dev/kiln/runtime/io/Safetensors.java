@@ -4,7 +4,13 @@ import dev.kiln.runtime.io.SafetensorsException.Problem;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -93,6 +99,46 @@ public final class Safetensors {
             values.put(p, weights.floats(fileNames.get(p.name())));
         }
         values.forEach(Parameter::fromPytorch);
+    }
+
+    /**
+     * {@link #load(Path, Model, ParameterNames)} of the class-path resource {@code resource}, found
+     * as {@code anchor.getResource(resource)} does (relative to the anchor's package unless it
+     * starts with '/'). Generated models call this from {@code loadWeights()} with their
+     * {@code @Network(weights)}.
+     */
+    public static void loadResource(Class<?> anchor, String resource, Model model, ParameterNames names)
+            throws IOException {
+        URL url = anchor.getResource(resource);
+        if (url == null) {
+            throw new NoSuchFileException(resource, null, "no class-path resource " + resource + " next to " + anchor.getName());
+        }
+        load(url, model, names);
+    }
+
+    /**
+     * {@link #load(Path, Model, ParameterNames)} of {@code url}: a {@code file:} URL is read in
+     * place; any other (an entry of a jar) is copied to a temporary file first, deleted after, as
+     * the reader needs random access to check the header against the file's size.
+     */
+    public static void load(URL url, Model model, ParameterNames names) throws IOException {
+        if ("file".equals(url.getProtocol())) {
+            try {
+                load(Path.of(url.toURI()), model, names);
+                return;
+            } catch (URISyntaxException | IllegalArgumentException notAPlainPath) {
+                // a file URL with characters a URI refuses: read it through the copy below
+            }
+        }
+        Path copy = Files.createTempFile("kiln-weights", ".safetensors");
+        try {
+            try (InputStream in = url.openStream()) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            load(copy, model, names);
+        } finally {
+            Files.deleteIfExists(copy);
+        }
     }
 
     private static List<String> tensorNames(SafetensorsFile weights) {

@@ -11,13 +11,17 @@ import dev.kiln.runtime.optim.Adam;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +30,35 @@ class SafetensorsTest {
     Path dir;
 
     // ---- round trips ----
+
+    @Test
+    void aFileInsideAJarLoadsAsAFileOnDiskDoes() throws IOException {
+        FakeModel source = new FakeModel(3, 1);
+        Path file = dir.resolve("fake.safetensors");
+        Safetensors.save(file, source, ParameterNames.identity());
+        Path jar = dir.resolve("weights.jar");
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new JarEntry("models/fake.safetensors"));
+            out.write(Files.readAllBytes(file));
+        }
+        FakeModel fromJar = new FakeModel(3, 2);
+        Safetensors.load(URI.create("jar:" + jar.toUri() + "!/models/fake.safetensors").toURL(), fromJar,
+                ParameterNames.identity());
+        FakeModel fromFile = new FakeModel(3, 3);
+        Safetensors.load(file.toUri().toURL(), fromFile, ParameterNames.identity());
+        for (int p = 0; p < 2; p++) {
+            assertArrayEquals(source.parameters().get(p).value(), fromJar.parameters().get(p).value());
+            assertArrayEquals(source.parameters().get(p).value(), fromFile.parameters().get(p).value());
+        }
+    }
+
+    @Test
+    void aMissingResourceNamesItAndItsAnchor() {
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> Safetensors.loadResource(
+                SafetensorsTest.class, "absent.safetensors", new FakeModel(3, 1), ParameterNames.identity()));
+        assertTrue(e.getMessage().contains("absent.safetensors") && e.getMessage().contains("SafetensorsTest"),
+                e.getMessage());
+    }
 
     @Test
     void exportThenImportIsBitExact() throws IOException {
