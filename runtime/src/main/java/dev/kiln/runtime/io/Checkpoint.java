@@ -1,5 +1,6 @@
 package dev.kiln.runtime.io;
 
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Optimizer;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A checkpoint read from disk (its checksum already verified): the model's parameters in PyTorch's
@@ -38,10 +40,11 @@ public final class Checkpoint {
     private final String optimizerDescription;
     private final Map<String, float[]> optimizerState;
     private final Map<String, String> metadata;
+    private final Preprocessing preprocessing;
 
     Checkpoint(Path path, int formatVersion, String modelName, String architecture, long step, long seed,
             Map<String, Tensor> parameters, String optimizerDescription, Map<String, float[]> optimizerState,
-            Map<String, String> metadata) {
+            Map<String, String> metadata, Preprocessing preprocessing) {
         this.path = path;
         this.formatVersion = formatVersion;
         this.modelName = modelName;
@@ -52,6 +55,7 @@ public final class Checkpoint {
         this.optimizerDescription = optimizerDescription;
         this.optimizerState = optimizerState;
         this.metadata = Collections.unmodifiableMap(metadata);
+        this.preprocessing = preprocessing;
     }
 
     public Path path() {
@@ -107,6 +111,14 @@ public final class Checkpoint {
     /** The free key/value entries the training loop saved (epoch, position in the epoch, ...). */
     public Map<String, String> metadata() {
         return metadata;
+    }
+
+    /**
+     * How the training images were prepared (shape, normalization, class names); empty for a
+     * checkpoint saved without it, e.g. by a Kiln from before format version 2.
+     */
+    public Optional<Preprocessing> preprocessing() {
+        return Optional.ofNullable(preprocessing);
     }
 
     /**

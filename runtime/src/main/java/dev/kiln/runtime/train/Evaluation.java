@@ -10,10 +10,11 @@ public final class Evaluation {
     /**
      * Share of {@code examples} whose most probable class is the label.
      *
-     * @throws IllegalArgumentException when {@code examples} is empty
+     * @throws IllegalArgumentException when {@code examples} is empty, or its images are not of the model's input shape
      */
     public static double accuracy(Model model, Examples examples, int batchSize) {
         Examples.requireNonEmpty(examples, "test");
+        Examples.requireShape(examples, model, "test");
         int n = examples.size();
         int classes = model.classes();
         float[] images = new float[batchSize * model.inputSize()];

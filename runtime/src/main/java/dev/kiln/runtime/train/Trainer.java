@@ -46,8 +46,10 @@ public final class Trainer {
      */
     public List<EpochReport> fit(Examples train, Examples test) {
         Examples.requireNonEmpty(train, "training");
+        Examples.requireShape(train, model, "training");
         if (test != null) {
             Examples.requireNonEmpty(test, "test");
+            Examples.requireShape(test, model, "test");
         }
         if (store != null) {
             store.checkWritable();

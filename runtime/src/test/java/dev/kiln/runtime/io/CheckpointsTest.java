@@ -39,6 +39,32 @@ class CheckpointsTest {
     }
 
     @Test
+    void aCheckpointOfFormatOneStillLoadsAndRestores() throws Exception {
+        // Written by the format-1 writer, before the preprocessing section: FakeModel(4, 7) after one
+        // Adam step, metadata epoch=2, nextBatch=0.
+        Path file = Path.of(getClass().getResource("format-1.kiln").toURI());
+        FakeModel original = new FakeModel(4, 7);
+        Adam originalAdam = Adam.withLearningRate(0.01f);
+        original.fakeStep(originalAdam);
+
+        Checkpoint checkpoint = Checkpoints.load(file);
+        assertEquals(1, checkpoint.formatVersion());
+        assertTrue(checkpoint.preprocessing().isEmpty());
+        assertEquals(Map.of("epoch", "2", "nextBatch", "0"), checkpoint.metadata());
+        FakeModel restored = new FakeModel(4, 99);
+        Adam restoredAdam = Adam.withLearningRate(0.01f);
+        checkpoint.restoreInto(restored, restoredAdam);
+        assertEquals(1, restored.step());
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(original.parameters().get(i).value(), restored.parameters().get(i).value());
+        }
+        assertEquals(originalAdam.state().keySet(), restoredAdam.state().keySet());
+        for (String key : originalAdam.state().keySet()) {
+            assertArrayEquals(originalAdam.state().get(key), restoredAdam.state().get(key), key);
+        }
+    }
+
+    @Test
     void roundTripRestoresValuesStateStepAndSeed() throws IOException {
         FakeModel model = new FakeModel(4, 11);
         Adam adam = Adam.withLearningRate(0.01f);

@@ -1,5 +1,6 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.data.TrainAndTest;
 import dev.kiln.runtime.io.FileCheckpointStore;
 import dev.kiln.runtime.model.Model;
@@ -67,9 +68,10 @@ final class TrainCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors());
         }
         Optimizer optimizer = optimizerOptions.create(network);
-        FileCheckpointStore store = new FileCheckpointStore(file);
-        store.checkWritable();
+        new FileCheckpointStore(file).checkWritable();
         TrainAndTest sets = data.load(network);
+        // The checkpoint keeps how the images were prepared, so evaluate and predict prepare theirs the same way.
+        FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), data.classNames(network)));
         try (Model model = network.create(seed)) {
             if (threads != null) {
                 model.setThreads(threads);
