@@ -6,6 +6,7 @@ import dev.kiln.runtime.io.Checkpoint;
 import dev.kiln.runtime.io.Checkpoints;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Predictions;
+import dev.kiln.runtime.train.ClassificationMetrics;
 import dev.kiln.runtime.train.Evaluation;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -113,6 +114,14 @@ public final class Classifier {
         Dataset prepared = prepare(images);
         synchronized (model) {
             return Evaluation.accuracy(model, prepared, batchSize);
+        }
+    }
+
+    /** Accuracy, top-k accuracy up to {@code maxK}, per-class precision and recall and the confusion matrix on {@code images}. */
+    public ClassificationMetrics metrics(Dataset images, int batchSize, int maxK) {
+        Dataset prepared = prepare(images);
+        synchronized (model) {
+            return Evaluation.metrics(model, prepared, batchSize, maxK);
         }
     }
 

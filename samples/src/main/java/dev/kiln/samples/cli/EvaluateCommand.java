@@ -21,6 +21,9 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Default: checkpoints/NETWORK.kiln.")
     Path checkpoint;
 
+    @Option(names = "--report", description = "Also print top-3 accuracy, each class's precision and recall, and the confusion matrix.")
+    boolean report;
+
     @Mixin DataOptions data = new DataOptions();
 
     @Override
@@ -35,6 +38,9 @@ final class EvaluateCommand implements Callable<Integer> {
                     network.cliName(), model.step(), 100 * accuracy, sets.test().size(), sets.test().name(),
                     classifier.preprocessing().normalization() == null ? ""
                             : ", " + classifier.preprocessing().normalization() + " as saved");
+            if (report) {
+                System.out.println(classifier.metrics(sets.test(), 500, 3));
+            }
         }
         return 0;
     }

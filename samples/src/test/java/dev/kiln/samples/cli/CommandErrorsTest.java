@@ -99,7 +99,7 @@ class CommandErrorsTest {
                 fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTraining.toString()));
 
         Path noTest = SyntheticMnist.write(dir.resolve("no-test"), 5, 0);
-        assertEquals("the test set (Fashion-MNIST test, " + noTest.resolve("t10k-images-idx3-ubyte")
+        assertEquals("the validation set (Fashion-MNIST test, " + noTest.resolve("t10k-images-idx3-ubyte")
                 + ") is empty: there is nothing to evaluate on",
                 fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTest.toString()));
         assertEquals("the test set (Fashion-MNIST test, " + noTest.resolve("t10k-images-idx3-ubyte")

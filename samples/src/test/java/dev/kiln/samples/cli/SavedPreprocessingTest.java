@@ -54,12 +54,13 @@ class SavedPreprocessingTest {
         String checkpoint = dir.resolve("model.kiln").toString();
         String trained = run("train", "pytorch-mnist", "--epochs", "1", "--normalize", "auto", "--threads", "1",
                 "--checkpoint", checkpoint, "--data", data.toString());
-        String evaluated = run("evaluate", "pytorch-mnist", "--checkpoint", checkpoint, "--data", data.toString());
+        String evaluated = run("evaluate", "pytorch-mnist", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
 
         assertEquals(lastAccuracy(trained), lastAccuracy(evaluated), trained + "\n" + evaluated);
         Preprocessing saved = Checkpoints.load(Path.of(checkpoint)).preprocessing().orElseThrow();
         assertEquals(MnistFormat.FASHION_MNIST.classNames(), saved.classNames());
         assertTrue(saved.normalization() != null && saved.normalization().std(0) > 0.2f, saved.toString());
         assertTrue(evaluated.contains(saved.normalization() + " as saved"), evaluated);
+        assertTrue(evaluated.contains("top-3 ") && evaluated.contains("over 40 examples"), evaluated);
     }
 }
