@@ -171,6 +171,58 @@ public final class Checkpoint {
         model.setSeed(seed);
     }
 
+    /**
+     * What {@link #restoreMatching} did.
+     *
+     * @param loaded  the model's parameters that took the checkpoint's values
+     * @param skipped the model's other parameters, each with why, e.g.
+     *                "logits.weight: [2, 64] in the model, [10, 64] in the checkpoint"
+     */
+    public record Transfer(List<String> loaded, List<String> skipped) {
+    }
+
+    /**
+     * Transfer learning: puts the saved values into every parameter of {@code model} that has the
+     * same name and shape here, and leaves the others as they are (PyTorch's
+     * {@code load_state_dict(strict=False)}). The model may be of another architecture, e.g. the
+     * same layers with a new last layer for another class count, and with the reused layers
+     * frozen ({@code trainable = false}). Neither step, seed nor optimizer state is taken: this
+     * starts a new training run.
+     *
+     * @throws CheckpointException when no parameter matches, or a value to be loaded is NaN or infinite
+     */
+    public Transfer restoreMatching(Model model) throws CheckpointException {
+        List<String> loaded = new java.util.ArrayList<>();
+        List<String> skipped = new java.util.ArrayList<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (Parameter p : model.parameters()) {
+            Tensor saved = parameters.get(p.name());
+            if (saved == null) {
+                skipped.add(p.name() + ": not in the checkpoint");
+            } else if (!Arrays.equals(saved.shape(), p.pytorchShape())) {
+                skipped.add(p.name() + ": " + Arrays.toString(p.pytorchShape()) + " in the model, "
+                        + Arrays.toString(saved.shape()) + " in the checkpoint");
+            } else {
+                loaded.add(p.name());
+                values.put(p.name(), saved.values());
+            }
+        }
+        if (loaded.isEmpty()) {
+            throw new CheckpointException("checkpoint " + path + " (" + modelName + ") shares no parameter of the same name and"
+                    + " shape with " + model.name() + ": " + skipped);
+        }
+        var bad = NonFiniteValues.in(values);
+        if (bad.isPresent()) {
+            throw new CheckpointException("checkpoint " + path + " holds values that are not finite: " + bad.get().describe());
+        }
+        for (Parameter p : model.parameters()) {
+            if (values.containsKey(p.name())) {
+                p.fromPytorch(values.get(p.name()));
+            }
+        }
+        return new Transfer(List.copyOf(loaded), List.copyOf(skipped));
+    }
+
     private void requireFinite(boolean withOptimizerState) throws CheckpointException {
         Map<String, float[]> values = new LinkedHashMap<>();
         parameters.forEach((name, tensor) -> values.put(name, tensor.values()));

@@ -65,6 +65,23 @@ class CheckpointsTest {
     }
 
     @Test
+    void restoreMatchingLoadsWhatFitsByNameAndShapeAndNamesTheRest() throws IOException {
+        FakeModel saved = new FakeModel(4, 11);
+        Path file = dir.resolve("four.kiln");
+        Checkpoints.save(file, saved, null, Map.of());
+        FakeModel wider = new FakeModel(5, 3);
+        float[] widerWeight = wider.parameters().get(0).value().clone();
+
+        Checkpoint.Transfer transfer = Checkpoints.load(file).restoreMatching(wider);
+
+        assertEquals(List.of("fc.bias"), transfer.loaded());
+        assertEquals(List.of("fc.weight: [3, 5] in the model, [3, 4] in the checkpoint"), transfer.skipped());
+        assertArrayEquals(saved.parameters().get(1).value(), wider.parameters().get(1).value());
+        assertArrayEquals(widerWeight, wider.parameters().get(0).value(), "the weight that did not fit is untouched");
+        assertEquals(0, wider.step(), "a new run: no step taken over");
+    }
+
+    @Test
     void roundTripRestoresValuesStateStepAndSeed() throws IOException {
         FakeModel model = new FakeModel(4, 11);
         Adam adam = Adam.withLearningRate(0.01f);
