@@ -13,7 +13,8 @@ import java.util.List;
  * Writes the training history as CSV, one row per epoch, rewritten after every epoch so that the
  * file is complete whenever training stops (Keras's {@code CSVLogger}). Columns:
  * {@value #HEADER}. A value that is not known (validation without a validation set) is empty;
- * numbers are written with every digit of a double, so they read back exactly.
+ * numbers are written with every digit they need (the learning rate as a float, the rest as
+ * doubles), so they read back exactly.
  */
 public final class CsvHistory implements TrainingListener {
     static final String HEADER = "epoch,steps,learning_rate,train_loss,train_accuracy,val_loss,val_accuracy,seconds";
@@ -26,7 +27,9 @@ public final class CsvHistory implements TrainingListener {
 
     @Override
     public void epochDone(EpochReport r) {
-        rows.add(r.epoch() + "," + r.steps() + "," + number(r.learningRate()) + "," + number(r.trainLoss()) + ","
+        // The rate is a float in the optimizer: written as one, 0.001 rather than 0.0010000000474974513.
+        String rate = Double.isNaN(r.learningRate()) ? "" : Float.toString((float) r.learningRate());
+        rows.add(r.epoch() + "," + r.steps() + "," + rate + "," + number(r.trainLoss()) + ","
                 + number(r.trainAccuracy()) + "," + number(r.validationLoss()) + "," + number(r.validationAccuracy()) + ","
                 + number(r.seconds()));
         List<String> lines = new ArrayList<>();
