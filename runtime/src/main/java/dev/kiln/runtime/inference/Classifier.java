@@ -32,22 +32,25 @@ import java.util.Objects;
 public final class Classifier {
     private final Model model;
     private final Preprocessing preprocessing;
+    /** False for a checkpoint saved without preprocessing: how its images were prepared is not known. */
+    private final boolean preprocessingKnown;
 
-    private Classifier(Model model, Preprocessing preprocessing) {
+    private Classifier(Model model, Preprocessing preprocessing, boolean preprocessingKnown) {
         this.model = model;
         this.preprocessing = preprocessing;
+        this.preprocessingKnown = preprocessingKnown;
     }
 
     /**
      * Restores {@code model} from {@code checkpoint} (weights only) with the preprocessing saved
      * there. A checkpoint saved without one (before format version 2) gives the pixels to the model
-     * as they are, with the class indices as names.
+     * as they are, with the class indices as names, and {@link #prepare} leaves data sets as given.
      */
     public static Classifier load(Model model, Path checkpoint) throws IOException {
         Checkpoint saved = Checkpoints.load(checkpoint);
-        Preprocessing preprocessing = saved.preprocessing().orElseGet(() -> new Preprocessing(model.inputChannels(),
-                model.inputHeight(), model.inputWidth(), null, List.of()));
-        Classifier classifier = of(model, preprocessing);
+        Classifier classifier = saved.preprocessing().isPresent() ? of(model, saved.preprocessing().get())
+                : new Classifier(model, new Preprocessing(model.inputChannels(), model.inputHeight(), model.inputWidth(), null,
+                        List.of()), false);
         saved.restoreInto(model, null);
         return classifier;
     }
@@ -64,7 +67,7 @@ public final class Classifier {
             throw new IllegalArgumentException(model.name() + " has " + model.classes() + " classes, but its preprocessing names "
                     + preprocessing.classNames().size() + ": " + preprocessing.classNames());
         }
-        return new Classifier(model, preprocessing);
+        return new Classifier(model, preprocessing, true);
     }
 
     public Model model() {
@@ -73,6 +76,11 @@ public final class Classifier {
 
     public Preprocessing preprocessing() {
         return preprocessing;
+    }
+
+    /** False when the checkpoint held no preprocessing (it is older than format version 2). */
+    public boolean preprocessingKnown() {
+        return preprocessingKnown;
     }
 
     /** Class probabilities of one image given as pixels in [0, 1]. */
@@ -97,9 +105,13 @@ public final class Classifier {
 
     /**
      * {@code images} prepared as this model's training images were. Fails when they are already
-     * normalized another way: evaluating on those would give a wrong accuracy, not an error.
+     * normalized another way: evaluating on those would give a wrong accuracy, not an error. When
+     * the preprocessing is not known, the images are taken as given.
      */
     public Dataset prepare(Dataset images) {
+        if (!preprocessingKnown) {
+            return images;
+        }
         if (images.normalization() != null && !images.normalization().equals(preprocessing.normalization())) {
             throw new IllegalArgumentException(images.name() + " is normalized as " + images.normalization()
                     + ", but the model was trained on images "

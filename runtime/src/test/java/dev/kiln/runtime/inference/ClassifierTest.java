@@ -66,6 +66,10 @@ class ClassifierTest {
         assertArrayEquals(trained.predict(rawPixels()), classifier.probabilities(rawPixels()));
         assertEquals(Integer.toString(classifier.classify(rawPixels(), 1).get(0).label()),
                 classifier.classify(rawPixels(), 1).get(0).name());
+        // Data normalized by the caller (as kiln evaluate --normalize did for such checkpoints) is taken as given.
+        Dataset normalized = Dataset.ofFloats("raw", rawPixels(), new int[] {1}, 2, 2, 2, 3).withNormalization(NORMALIZATION);
+        assertEquals(false, classifier.preprocessingKnown());
+        assertEquals(NORMALIZATION, classifier.prepare(normalized).normalization());
     }
 
     @Test

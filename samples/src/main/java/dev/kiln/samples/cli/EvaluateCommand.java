@@ -36,7 +36,8 @@ final class EvaluateCommand implements Callable<Integer> {
             double accuracy = classifier.accuracy(sets.test(), 500);
             System.out.printf("%s (step %d): test accuracy %.2f%% on %,d examples of %s%s%n",
                     network.cliName(), model.step(), 100 * accuracy, sets.test().size(), sets.test().name(),
-                    classifier.preprocessing().normalization() == null ? ""
+                    !classifier.preprocessingKnown() ? " (the checkpoint predates saved preprocessing: images as given)"
+                            : classifier.preprocessing().normalization() == null ? ""
                             : ", " + classifier.preprocessing().normalization() + " as saved");
             if (report) {
                 System.out.println(classifier.metrics(sets.test(), 500, 3));
