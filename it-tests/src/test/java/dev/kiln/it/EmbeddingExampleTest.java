@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.io.Checkpoints;
+import dev.kiln.runtime.data.Normalization;
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.samples.embed.ClassifyClothing;
 import dev.kiln.samples.networks.TfMnistModel;
 import java.awt.image.BufferedImage;
@@ -23,7 +25,9 @@ class EmbeddingExampleTest {
     void classifiesAPictureWithASavedModel() throws Exception {
         Path checkpoint = folder.resolve("tf-mnist.kiln");
         try (TfMnistModel model = TfMnistModel.create(8, 1)) {
-            Checkpoints.save(checkpoint, model, null, Map.of());
+            // As ./kiln train saves it: with the normalization and the class names of the training images.
+            Checkpoints.save(checkpoint, model, null, new Preprocessing(1, 28, 28, Normalization.of(0.5f, 0.5f),
+                    ClassifyClothing.CLASSES), Map.of());
         }
         BufferedImage picture = new BufferedImage(56, 56, BufferedImage.TYPE_INT_RGB);
         for (int y = 10; y < 46; y++) {

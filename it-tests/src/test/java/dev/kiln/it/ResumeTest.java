@@ -72,7 +72,7 @@ class ResumeTest {
                         .fit(train, test);
                 assertEquals(1, rest.size(), "only the second epoch remained");
                 assertEquals(straight.get(1).trainLoss(), rest.get(0).trainLoss(), 0.0, "epoch 2's mean loss");
-                assertEquals(straight.get(1).testAccuracy(), rest.get(0).testAccuracy(), 0.0);
+                assertEquals(straight.get(1).validationAccuracy(), rest.get(0).validationAccuracy(), 0.0);
                 assertEquals(model.step(), resumed.step());
                 for (int i = 0; i < uninterrupted.size(); i++) {
                     assertArrayEquals(uninterrupted.get(i).value(), resumed.parameters().get(i).value(),

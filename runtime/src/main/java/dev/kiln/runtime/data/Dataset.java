@@ -100,6 +100,11 @@ public final class Dataset implements Examples {
         return classes;
     }
 
+    @Override
+    public int[] exampleShape() {
+        return new int[] {channels, height, width};
+    }
+
     /** The normalization applied when images are copied out; null: none. */
     public Normalization normalization() {
         return normalization;
@@ -139,13 +144,9 @@ public final class Dataset implements Examples {
             } else {
                 System.arraycopy(values, from, destination, to, plane);
             }
-            if (normalization != null) {
-                float mean = normalization.mean(c);
-                float std = normalization.std(c);
-                for (int j = to; j < to + plane; j++) {
-                    destination[j] = (destination[j] - mean) / std;
-                }
-            }
+        }
+        if (normalization != null) {
+            normalization.apply(destination, offset, channels, plane);
         }
     }
 

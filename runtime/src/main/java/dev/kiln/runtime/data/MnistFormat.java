@@ -53,9 +53,12 @@ public final class MnistFormat {
 
     /** Loads the first examples of the training and test sets from {@code directory}, no more than {@code limits} allow. */
     public static TrainAndTest load(Path directory, DatasetSpec spec, Limits limits) throws IOException {
-        Dataset train = load(find(directory, TRAIN_IMAGES), find(directory, TRAIN_LABELS), spec.title() + " train",
+        // Each set is named after its images file, so that a message about its content names the file.
+        Path trainImages = find(directory, TRAIN_IMAGES);
+        Path testImages = find(directory, TEST_IMAGES);
+        Dataset train = load(trainImages, find(directory, TRAIN_LABELS), spec.title() + " train, " + trainImages,
                 spec.classes(), limits.train());
-        Dataset test = load(find(directory, TEST_IMAGES), find(directory, TEST_LABELS), spec.title() + " test",
+        Dataset test = load(testImages, find(directory, TEST_LABELS), spec.title() + " test, " + testImages,
                 spec.classes(), limits.test());
         return new TrainAndTest(train, test);
     }

@@ -80,6 +80,38 @@ public final class Normalization {
         return mean.length;
     }
 
+    /** The means as given: one per channel, or a single one for every channel. */
+    public float[] means() {
+        return mean.clone();
+    }
+
+    /** The standard deviations as given: one per channel, or a single one for every channel. */
+    public float[] stds() {
+        return std.clone();
+    }
+
+    /** In place: {@code (x - mean) / std} on a channels x height x width image scaled to [0, 1]. */
+    public void apply(float[] image, int offset, int channels, int plane) {
+        for (int c = 0; c < channels; c++) {
+            float m = mean(c);
+            float s = std(c);
+            for (int j = offset + c * plane; j < offset + (c + 1) * plane; j++) {
+                image[j] = (image[j] - m) / s;
+            }
+        }
+    }
+
+    /** Equal when every mean and std has the same bits: a stored normalization matches only itself. */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Normalization n && Arrays.equals(mean, n.mean) && Arrays.equals(std, n.std);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(std);
+    }
+
     @Override
     public String toString() {
         return "normalize(mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ")";

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.io;
 
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Optimizer;
@@ -10,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A checkpoint read from disk (its checksum already verified): the model's parameters in PyTorch's
@@ -38,10 +40,11 @@ public final class Checkpoint {
     private final String optimizerDescription;
     private final Map<String, float[]> optimizerState;
     private final Map<String, String> metadata;
+    private final Preprocessing preprocessing;
 
     Checkpoint(Path path, int formatVersion, String modelName, String architecture, long step, long seed,
             Map<String, Tensor> parameters, String optimizerDescription, Map<String, float[]> optimizerState,
-            Map<String, String> metadata) {
+            Map<String, String> metadata, Preprocessing preprocessing) {
         this.path = path;
         this.formatVersion = formatVersion;
         this.modelName = modelName;
@@ -52,6 +55,7 @@ public final class Checkpoint {
         this.optimizerDescription = optimizerDescription;
         this.optimizerState = optimizerState;
         this.metadata = Collections.unmodifiableMap(metadata);
+        this.preprocessing = preprocessing;
     }
 
     public Path path() {
@@ -110,6 +114,14 @@ public final class Checkpoint {
     }
 
     /**
+     * How the training images were prepared (shape, normalization, class names); empty for a
+     * checkpoint saved without it, e.g. by a Kiln from before format version 2.
+     */
+    public Optional<Preprocessing> preprocessing() {
+        return Optional.ofNullable(preprocessing);
+    }
+
+    /**
      * Puts the saved parameters, step and seed into {@code model} and the saved state into
      * {@code optimizer} (null: inference only). Everything is checked before anything changes:
      * the architecture fingerprint, every parameter's name and shape, the optimizer's kind and
@@ -160,6 +172,58 @@ public final class Checkpoint {
             model.setStep(step);
             model.setSeed(seed);
         });
+    }
+
+    /**
+     * What {@link #restoreMatching} did.
+     *
+     * @param loaded  the model's parameters that took the checkpoint's values
+     * @param skipped the model's other parameters, each with why, e.g.
+     *                "logits.weight: [2, 64] in the model, [10, 64] in the checkpoint"
+     */
+    public record Transfer(List<String> loaded, List<String> skipped) {
+    }
+
+    /**
+     * Transfer learning: puts the saved values into every parameter of {@code model} that has the
+     * same name and shape here, and leaves the others as they are (PyTorch's
+     * {@code load_state_dict(strict=False)}). The model may be of another architecture, e.g. the
+     * same layers with a new last layer for another class count, and with the reused layers
+     * frozen ({@code trainable = false}). Neither step, seed nor optimizer state is taken: this
+     * starts a new training run.
+     *
+     * @throws CheckpointException when no parameter matches, or a value to be loaded is NaN or infinite
+     */
+    public Transfer restoreMatching(Model model) throws CheckpointException {
+        List<String> loaded = new java.util.ArrayList<>();
+        List<String> skipped = new java.util.ArrayList<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        for (Parameter p : model.parameters()) {
+            Tensor saved = parameters.get(p.name());
+            if (saved == null) {
+                skipped.add(p.name() + ": not in the checkpoint");
+            } else if (!Arrays.equals(saved.shape(), p.pytorchShape())) {
+                skipped.add(p.name() + ": " + Arrays.toString(p.pytorchShape()) + " in the model, "
+                        + Arrays.toString(saved.shape()) + " in the checkpoint");
+            } else {
+                loaded.add(p.name());
+                values.put(p.name(), saved.values());
+            }
+        }
+        if (loaded.isEmpty()) {
+            throw new CheckpointException("checkpoint " + path + " (" + modelName + ") shares no parameter of the same name and"
+                    + " shape with " + model.name() + ": " + skipped);
+        }
+        var bad = NonFiniteValues.in(values);
+        if (bad.isPresent()) {
+            throw new CheckpointException("checkpoint " + path + " holds values that are not finite: " + bad.get().describe());
+        }
+        for (Parameter p : model.parameters()) {
+            if (values.containsKey(p.name())) {
+                p.fromPytorch(values.get(p.name()));
+            }
+        }
+        return new Transfer(List.copyOf(loaded), List.copyOf(skipped));
     }
 
     private void requireFinite(boolean withOptimizerState) throws CheckpointException {

@@ -1,5 +1,7 @@
 package dev.kiln.runtime.io;
 
+import dev.kiln.runtime.data.Normalization;
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Optimizer;
@@ -25,7 +27,7 @@ import java.util.TreeMap;
  *
  * <pre>
  *   8 bytes   "KILNCKPT"
- *   int       format version (1)
+ *   int       format version (2; version 1 files, which end after the metadata, still load)
  *   string    model name, string architecture fingerprint ({@link Model#architecture()})
  *   long      step, long seed (with the step, the model's whole random state)
  *   int       parameter count; per parameter: string name (PyTorch state_dict key),
@@ -33,6 +35,9 @@ import java.util.TreeMap;
  *   byte      1 if optimizer state follows, else 0; then string describe(), int entry count,
  *             per entry: string key, float[] values
  *   int       metadata count; per entry: string key, string value (sorted by key)
+ *   byte      1 if the preprocessing follows, else 0; then int[] image shape (channels, height,
+ *             width), byte 1 if a normalization follows: float[] means, float[] stds (one per
+ *             channel, or one for all), int class-name count, per name: string
  *   32 bytes  SHA-256 of all the bytes above
  * </pre>
  *
@@ -41,7 +46,9 @@ import java.util.TreeMap;
  */
 public final class Checkpoints {
     static final byte[] MAGIC = "KILNCKPT".getBytes(StandardCharsets.US_ASCII);
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** The first version, without the preprocessing section. */
+    static final int FORMAT_VERSION_WITHOUT_PREPROCESSING = 1;
     static final int CHECKSUM_BYTES = 32;
 
     private Checkpoints() {
@@ -54,6 +61,15 @@ public final class Checkpoints {
      * The values are written as they are, NaN included; {@link Checkpoint#restoreInto} refuses those.
      */
     public static void save(Path path, Model model, Optimizer optimizer, Map<String, String> metadata) throws IOException {
+        save(path, model, optimizer, null, metadata);
+    }
+
+    /**
+     * As {@link #save(Path, Model, Optimizer, Map)}, with how the training images were prepared
+     * (null: not known), so that {@link Checkpoint#preprocessing()} gives it back to whoever loads the model.
+     */
+    public static void save(Path path, Model model, Optimizer optimizer, Preprocessing preprocessing,
+            Map<String, String> metadata) throws IOException {
         List<Parameter> parameters = model.parameters();
         AtomicFile.write(path, stream -> {
             CheckpointOutput out = new CheckpointOutput(stream);
@@ -84,6 +100,7 @@ public final class Checkpoints {
                 out.string(entry.getKey());
                 out.string(entry.getValue());
             }
+            writePreprocessing(out, preprocessing);
             out.finish();
         });
     }
@@ -107,9 +124,9 @@ public final class Checkpoints {
             CheckpointInput in = new CheckpointInput(path, stream, size - CHECKSUM_BYTES);
             in.bytes(MAGIC.length, "the magic");
             int version = in.int32("the format version");
-            if (version != FORMAT_VERSION) {
+            if (version != FORMAT_VERSION && version != FORMAT_VERSION_WITHOUT_PREPROCESSING) {
                 throw new CheckpointException("checkpoint " + path + " has format version " + version
-                        + "; this Kiln reads version " + FORMAT_VERSION);
+                        + "; this Kiln reads versions " + FORMAT_VERSION_WITHOUT_PREPROCESSING + " and " + FORMAT_VERSION);
             }
             String modelName = in.string("the model name");
             String architecture = in.string("the architecture");
@@ -145,11 +162,58 @@ public final class Checkpoints {
                 String key = in.string("a metadata key");
                 metadata.put(key, in.string("metadata " + key));
             }
+            Preprocessing preprocessing = version == FORMAT_VERSION_WITHOUT_PREPROCESSING ? null : readPreprocessing(in, path);
             if (in.remaining() != 0) {
                 throw new CheckpointException("checkpoint " + path + " has " + in.remaining() + " unexpected bytes before its checksum");
             }
             return new Checkpoint(path, version, modelName, architecture, step, seed, parameters, optimizerDescription,
-                    optimizerState, metadata);
+                    optimizerState, metadata, preprocessing);
+        }
+    }
+
+    private static void writePreprocessing(CheckpointOutput out, Preprocessing preprocessing) throws IOException {
+        out.bool(preprocessing != null);
+        if (preprocessing == null) {
+            return;
+        }
+        out.ints(preprocessing.shape());
+        Normalization normalization = preprocessing.normalization();
+        out.bool(normalization != null);
+        if (normalization != null) {
+            out.floats(normalization.means());
+            out.floats(normalization.stds());
+        }
+        out.int32(preprocessing.classNames().size());
+        for (String name : preprocessing.classNames()) {
+            out.string(name);
+        }
+    }
+
+    private static Preprocessing readPreprocessing(CheckpointInput in, Path path) throws IOException {
+        if (!in.bool("the preprocessing flag")) {
+            return null;
+        }
+        int[] shape = in.ints("the image shape");
+        Normalization normalization = null;
+        try {
+            if (shape.length != 3) {
+                throw new IllegalArgumentException("the image shape has " + shape.length + " sizes, not 3");
+            }
+            if (in.bool("the normalization flag")) {
+                normalization = Normalization.perChannel(in.floats("the normalization means"), in.floats("the normalization stds"));
+            }
+            int names = in.int32("the class-name count");
+            // Each name takes at least its 4-byte length: a damaged count cannot allocate more than the file holds.
+            if (names < 0 || 4L * names > in.remaining()) {
+                throw new IllegalArgumentException(names + " class names cannot fit in the " + in.remaining() + " bytes left");
+            }
+            List<String> classNames = new java.util.ArrayList<>(names);
+            for (int i = 0; i < names; i++) {
+                classNames.add(in.string("class name " + i));
+            }
+            return new Preprocessing(shape[0], shape[1], shape[2], normalization, classNames);
+        } catch (IllegalArgumentException e) {
+            throw new CheckpointException("checkpoint " + path + " has a malformed preprocessing section: " + e.getMessage(), e);
         }
     }
 

@@ -28,4 +28,30 @@ public final class Predictions {
         }
         return correct;
     }
+
+    /**
+     * Indices of the {@code k} largest of {@code length} values from {@code offset}, largest
+     * first; of equal values the lower index comes first. {@code k} is capped at {@code length}.
+     */
+    public static int[] topK(float[] scores, int offset, int length, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be at least 1, got " + k);
+        }
+        int[] best = new int[Math.min(k, length)];
+        int found = 0;
+        for (int c = 0; c < length; c++) {
+            // Insertion into the short sorted list: k is small (1 to 5 in practice).
+            int at = found;
+            while (at > 0 && scores[offset + c] > scores[offset + best[at - 1]]) {
+                at--;
+            }
+            if (at < best.length) {
+                int end = Math.min(found, best.length - 1);
+                System.arraycopy(best, at, best, at + 1, end - at);
+                best[at] = c;
+                found = Math.min(found + 1, best.length);
+            }
+        }
+        return best;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Optimizer;
 import java.util.ArrayList;
@@ -9,7 +10,19 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The training loop: epochs of shuffled batches, a checkpoint after each epoch, test accuracy.
+ * The training loop: epochs of shuffled batches, a checkpoint after each epoch, validation loss and
+ * accuracy, and {@link TrainingListener callbacks} (progress, early stopping, learning-rate
+ * schedules, a CSV history). Built with {@link #builder}:
+ *
+ * <pre>{@code
+ * List<EpochReport> history = Trainer.builder(model, Adam.withLearningRate(1e-3f))
+ *         .epochs(10).batchSize(64).seed(1)
+ *         .validationSplit(0.1)
+ *         .listeners(new ProgressPrinter(System.out), EarlyStopping.on(Metric.VALIDATION_LOSS, 2),
+ *                 LearningRateSchedule.cosine(1e-3f, 10, 0), new CsvHistory(Path.of("history.csv")))
+ *         .build()
+ *         .fit(train);
+ * }</pre>
  *
  * <p>Everything that decides the result is a function of the seeds and the step count: the order
  * of epoch {@code e} is {@code train.order(seed, e)}, and dropout depends on the model's seed and
@@ -25,29 +38,58 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final TrainingConfig config;
     private final CheckpointStore store;
-    private final TrainingListener listener;
+    private final List<TrainingListener> listeners;
+    private final double validationSplit;
     /** The step of the checkpoint this run saved or resumed from last; -1: none yet. */
     private long goodCheckpointStep = -1;
 
     public Trainer(Model model, Optimizer optimizer, TrainingConfig config, CheckpointStore store, TrainingListener listener) {
+        this(model, optimizer, config, store, listener == null ? List.of() : List.of(listener), 0);
+    }
+
+    private Trainer(Model model, Optimizer optimizer, TrainingConfig config, CheckpointStore store,
+            List<TrainingListener> listeners, double validationSplit) {
         this.model = model;
         this.optimizer = optimizer;
         this.config = config;
         this.store = store;
-        this.listener = listener == null ? new TrainingListener() {} : listener;
+        this.listeners = List.copyOf(listeners);
+        this.validationSplit = validationSplit;
+    }
+
+    /** A trainer for {@code model} updated by {@code optimizer}: 1 epoch of batches of 32, seed 0, until told otherwise. */
+    public static Builder builder(Model model, Optimizer optimizer) {
+        return new Builder(model, optimizer);
     }
 
     /**
-     * Trains for the configured epochs (counting those a resumed checkpoint already finished).
+     * Trains on {@code data}, putting the builder's {@link Builder#validationSplit} of it aside (a
+     * seeded random share) to validate on after each epoch.
+     */
+    public List<EpochReport> fit(Dataset data) {
+        if (validationSplit == 0) {
+            return fit(data, null);
+        }
+        Dataset.Split split = data.split(validationSplit, config.seed());
+        return fit(split.training(), split.validation());
+    }
+
+    /**
+     * Trains for the configured epochs (counting those a resumed checkpoint already finished), or
+     * until a listener stops it; after each epoch, measures loss and accuracy on {@code validation}
+     * (null: none). Returns this run's epochs.
      *
-     * @throws IllegalArgumentException when the training set, or a test set given, is empty
+     * @throws IllegalArgumentException when the training set, or a validation set given, is empty or
+     *     holds images of another shape than the model's input
      * @throws DivergedException when a step's loss, or a weight, is NaN or infinite; nothing is saved
      *     after that, and the message names the last checkpoint that holds finite weights
      */
-    public List<EpochReport> fit(Examples train, Examples test) {
+    public List<EpochReport> fit(Examples train, Examples validation) {
         Examples.requireNonEmpty(train, "training");
-        if (test != null) {
-            Examples.requireNonEmpty(test, "test");
+        Examples.requireShape(train, model, "training");
+        if (validation != null) {
+            Examples.requireNonEmpty(validation, "validation");
+            Examples.requireShape(validation, model, "validation");
         }
         if (store != null) {
             store.checkWritable();
@@ -57,14 +99,21 @@ public final class Trainer {
         float[] images = new float[config.batchSize() * model.inputSize()];
         int[] labels = new int[config.batchSize()];
         List<EpochReport> reports = new ArrayList<>();
+        TrainingControl control = new TrainingControl(model, optimizer);
+        TrainingPosition next = start;
 
-        for (int epoch = start.epoch(); epoch <= config.epochs(); epoch++) {
+        for (int epoch = start.epoch(); epoch <= config.epochs() && !control.stopRequested(); epoch++) {
+            for (TrainingListener listener : listeners) {
+                listener.epochStarting(epoch, control);
+            }
             int[] order = train.order(config.seed(), epoch);
             TrainingPosition at = epoch == start.epoch() ? start : TrainingPosition.startOf(epoch);
             double lossSum = at.lossSum();
             long correct = at.correct();
             long seen = at.seen();
-            listener.epochStarted(epoch, config.epochs(), batches);
+            for (TrainingListener listener : listeners) {
+                listener.epochStarted(epoch, config.epochs(), batches);
+            }
 
             long began = System.nanoTime();
             for (int batch = at.nextBatch(); batch < batches; batch++) {
@@ -79,7 +128,9 @@ public final class Trainer {
                 lossSum += (double) loss * count;
                 correct += model.lastBatchCorrect();
                 seen += count;
-                listener.batchDone(epoch, batch + 1, lossSum / seen, (double) correct / seen);
+                for (TrainingListener listener : listeners) {
+                    listener.batchDone(epoch, batch + 1, lossSum / seen, (double) correct / seen);
+                }
                 if (store != null && config.checkpointEvery() > 0 && model.step() % config.checkpointEvery() == 0
                         && batch + 1 < batches) {
                     requireFiniteWeights(epoch, batch + 1);
@@ -88,14 +139,36 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - began) / 1e9;
             requireFiniteWeights(epoch, batches);
-            double testAccuracy = test == null ? Double.NaN : Evaluation.accuracy(model, test, config.evalBatchSize());
+            Evaluation.LossAndAccuracy validated = validation == null ? new Evaluation.LossAndAccuracy(Double.NaN, Double.NaN)
+                    : Evaluation.lossAndAccuracy(model, validation, config.evalBatchSize());
             EpochReport report = new EpochReport(epoch, model.step(), lossSum / seen, (double) correct / seen,
-                    testAccuracy, seconds, seen - at.seen());
+                    validated.loss(), validated.accuracy(), optimizer == null ? Double.NaN : optimizer.learningRate(),
+                    seconds, seen - at.seen());
             reports.add(report);
+            next = TrainingPosition.startOf(epoch + 1);
             if (store != null) {
-                save(TrainingPosition.startOf(epoch + 1));
+                save(next);
             }
-            listener.epochDone(report);
+            for (TrainingListener listener : listeners) {
+                listener.epochDone(report);
+            }
+            for (TrainingListener listener : listeners) {
+                listener.epochEnded(report, control);
+            }
+        }
+        if (control.stopRequested()) {
+            info(control.stopReason());
+        }
+        for (TrainingListener listener : listeners) {
+            listener.trainingEnded(reports, control);
+        }
+        if (control.weightsReplacement() != null) {
+            // The checkpoint must hold what the model now holds (e.g. the best epoch's weights).
+            requireFiniteWeights(next.epoch() - 1, batches);
+            if (store != null) {
+                save(next);
+            }
+            info(control.weightsReplacement() + (store == null ? "" : "; saved them to " + store.describe()));
         }
         return reports;
     }
@@ -110,9 +183,15 @@ public final class Trainer {
         }
         TrainingPosition at = TrainingPosition.from(meta.get(), store.describe(), trainSize, config.batchSize());
         goodCheckpointStep = model.step();
-        listener.info(String.format(Locale.ROOT, "resumed from %s at epoch %d, batch %d (step %d)",
+        info(String.format(Locale.ROOT, "resumed from %s at epoch %d, batch %d (step %d)",
                 store.describe(), at.epoch(), at.nextBatch() + 1, model.step()));
         return at;
+    }
+
+    private void info(String message) {
+        for (TrainingListener listener : listeners) {
+            listener.info(message);
+        }
     }
 
     /** Stops before a save or an evaluation when an update left a weight NaN or infinite. */
@@ -139,5 +218,85 @@ public final class Trainer {
     private void save(TrainingPosition at) {
         store.save(model, optimizer, at.toMetadata());
         goodCheckpointStep = model.step();
+    }
+
+    /** Collects how to train; {@link #build} checks it. */
+    public static final class Builder {
+        private final Model model;
+        private final Optimizer optimizer;
+        private int epochs = 1;
+        private int batchSize = 32;
+        private long seed;
+        private Integer evaluationBatchSize;
+        private CheckpointStore store;
+        private int checkpointEvery;
+        private boolean resume;
+        private double validationSplit;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder(Model model, Optimizer optimizer) {
+            this.model = java.util.Objects.requireNonNull(model, "model");
+            this.optimizer = java.util.Objects.requireNonNull(optimizer, "optimizer");
+        }
+
+        /** Passes over the training set (default 1). */
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Examples per step (default 32). */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Decides the data order of every epoch and the validation split (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Batch size of validation (default: the training batch size, whose buffers the model
+         * already holds; a larger one makes it allocate a second set).
+         */
+        public Builder evaluationBatchSize(int size) {
+            this.evaluationBatchSize = size;
+            return this;
+        }
+
+        /**
+         * Saves to {@code store} after every epoch and every {@code every} steps (0: only after
+         * epochs); with {@code resume}, continues from what it holds when it holds something.
+         */
+        public Builder checkpoint(CheckpointStore store, int every, boolean resume) {
+            this.store = store;
+            this.checkpointEvery = every;
+            this.resume = resume;
+            return this;
+        }
+
+        /** For {@link Trainer#fit(Dataset)}: the share of the data put aside to validate on (Keras's validation_split). */
+        public Builder validationSplit(double fraction) {
+            if (!(fraction >= 0 && fraction < 1)) {
+                throw new IllegalArgumentException("the validation split must be in [0, 1), got " + fraction);
+            }
+            this.validationSplit = fraction;
+            return this;
+        }
+
+        /** Adds callbacks, called in this order. */
+        public Builder listeners(TrainingListener... listeners) {
+            this.listeners.addAll(List.of(listeners));
+            return this;
+        }
+
+        public Trainer build() {
+            TrainingConfig config = TrainingConfig.of(epochs, batchSize, seed)
+                    .withEvalBatchSize(evaluationBatchSize == null ? batchSize : evaluationBatchSize)
+                    .withCheckpoint(null, checkpointEvery, resume);
+            return new Trainer(model, optimizer, config, store, listeners, validationSplit);
+        }
     }
 }

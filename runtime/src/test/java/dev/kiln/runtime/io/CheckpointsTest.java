@@ -39,6 +39,49 @@ class CheckpointsTest {
     }
 
     @Test
+    void aCheckpointOfFormatOneStillLoadsAndRestores() throws Exception {
+        // Written by the format-1 writer, before the preprocessing section: FakeModel(4, 7) after one
+        // Adam step, metadata epoch=2, nextBatch=0.
+        Path file = Path.of(getClass().getResource("format-1.kiln").toURI());
+        FakeModel original = new FakeModel(4, 7);
+        Adam originalAdam = Adam.withLearningRate(0.01f);
+        original.fakeStep(originalAdam);
+
+        Checkpoint checkpoint = Checkpoints.load(file);
+        assertEquals(1, checkpoint.formatVersion());
+        assertTrue(checkpoint.preprocessing().isEmpty());
+        assertEquals(Map.of("epoch", "2", "nextBatch", "0"), checkpoint.metadata());
+        FakeModel restored = new FakeModel(4, 99);
+        Adam restoredAdam = Adam.withLearningRate(0.01f);
+        checkpoint.restoreInto(restored, restoredAdam);
+        assertEquals(1, restored.step());
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(original.parameters().get(i).value(), restored.parameters().get(i).value());
+        }
+        assertEquals(originalAdam.state().keySet(), restoredAdam.state().keySet());
+        for (String key : originalAdam.state().keySet()) {
+            assertArrayEquals(originalAdam.state().get(key), restoredAdam.state().get(key), key);
+        }
+    }
+
+    @Test
+    void restoreMatchingLoadsWhatFitsByNameAndShapeAndNamesTheRest() throws IOException {
+        FakeModel saved = new FakeModel(4, 11);
+        Path file = dir.resolve("four.kiln");
+        Checkpoints.save(file, saved, null, Map.of());
+        FakeModel wider = new FakeModel(5, 3);
+        float[] widerWeight = wider.parameters().get(0).value().clone();
+
+        Checkpoint.Transfer transfer = Checkpoints.load(file).restoreMatching(wider);
+
+        assertEquals(List.of("fc.bias"), transfer.loaded());
+        assertEquals(List.of("fc.weight: [3, 5] in the model, [3, 4] in the checkpoint"), transfer.skipped());
+        assertArrayEquals(saved.parameters().get(1).value(), wider.parameters().get(1).value());
+        assertArrayEquals(widerWeight, wider.parameters().get(0).value(), "the weight that did not fit is untouched");
+        assertEquals(0, wider.step(), "a new run: no step taken over");
+    }
+
+    @Test
     void roundTripRestoresValuesStateStepAndSeed() throws IOException {
         FakeModel model = new FakeModel(4, 11);
         Adam adam = Adam.withLearningRate(0.01f);

@@ -95,7 +95,7 @@ class DivergedWeightsTest {
 
         IllegalArgumentException noTest = assertThrows(IllegalArgumentException.class,
                 () -> trainer.fit(DATA, ScriptedModel.examples(0)));
-        assertEquals("the test set is empty: there is nothing to evaluate on", noTest.getMessage());
+        assertEquals("the validation set is empty: there is nothing to evaluate on", noTest.getMessage());
         assertEquals(0, model.step());
 
         IllegalArgumentException evaluation = assertThrows(IllegalArgumentException.class,

@@ -30,7 +30,7 @@ class TrainerTest {
         assertEquals(3, reports.get(0).steps());
         assertEquals(0.5, reports.get(0).trainAccuracy(), 1e-12);
         // The scripted model always answers class 0: the five even labels are right.
-        assertEquals(0.5, reports.get(1).testAccuracy(), 1e-12);
+        assertEquals(0.5, reports.get(1).validationAccuracy(), 1e-12);
     }
 
     @Test

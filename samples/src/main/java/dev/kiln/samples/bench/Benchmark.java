@@ -232,7 +232,7 @@ public final class Benchmark {
             PyTorchPeer.Epoch p = e < theirs.size() ? theirs.get(e) : null;
             if (k != null) {
                 kilnSum += k.seconds();
-                if (Double.isNaN(kilnTime) && k.testAccuracy() >= target) {
+                if (Double.isNaN(kilnTime) && k.validationAccuracy() >= target) {
                     kilnTime = kilnSum;
                 }
             }
@@ -244,7 +244,7 @@ public final class Benchmark {
             }
             out.append(String.format(Locale.ROOT, "| %d | %s | %s | %s | %s |%n", e + 1,
                     k == null ? "" : String.format(Locale.ROOT, "%.1f", k.seconds()),
-                    k == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * k.testAccuracy()),
+                    k == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * k.validationAccuracy()),
                     p == null ? "" : String.format(Locale.ROOT, "%.1f", p.seconds()),
                     p == null ? "" : String.format(Locale.ROOT, "%.2f%%", 100 * p.testAccuracy())));
         }

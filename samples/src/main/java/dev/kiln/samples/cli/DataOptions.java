@@ -2,6 +2,7 @@ package dev.kiln.samples.cli;
 
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.DatasetLocator;
+import dev.kiln.runtime.data.DatasetSpec;
 import dev.kiln.runtime.data.Fer2013Csv;
 import dev.kiln.runtime.data.Limits;
 import dev.kiln.runtime.data.MnistFormat;
@@ -11,6 +12,7 @@ import dev.kiln.samples.SampleNetworks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from and how it is prepared; shared by the commands that need data. */
@@ -57,14 +59,7 @@ final class DataOptions {
         check();
         Limits limits = new Limits(limit == null ? Integer.MAX_VALUE : limit, testLimit == null ? Integer.MAX_VALUE : testLimit);
         TrainAndTest sets = switch (network.data()) {
-            case FASHION_MNIST -> DatasetLocator.standard().load(
-                    switch (dataset.toLowerCase()) {
-                        case "fashion-mnist" -> MnistFormat.FASHION_MNIST;
-                        case "mnist" -> MnistFormat.MNIST;
-                        default -> throw new IllegalArgumentException(
-                                "--dataset " + dataset + " is not known; use fashion-mnist or mnist");
-                    },
-                    data, limits);
+            case FASHION_MNIST -> DatasetLocator.standard().load(spec(), data, limits);
             case FER2013 -> loadFer(network, limits);
             case NONE -> throw new IllegalArgumentException(network.cliName()
                     + " is compiled and summarised only: it has no training data set (see seed-networks.md, section 8)");
@@ -77,6 +72,23 @@ final class DataOptions {
             test = test.withNormalization(n);
         }
         return new TrainAndTest(train, test);
+    }
+
+    /** The names of the classes of the data {@code network} trains on, index = label. */
+    List<String> classNames(SampleNetworks network) {
+        return switch (network.data()) {
+            case FASHION_MNIST -> spec().classNames();
+            case FER2013 -> Fer2013Csv.EMOTIONS;
+            case NONE -> List.of();
+        };
+    }
+
+    private DatasetSpec spec() {
+        return switch (dataset.toLowerCase()) {
+            case "fashion-mnist" -> MnistFormat.FASHION_MNIST;
+            case "mnist" -> MnistFormat.MNIST;
+            default -> throw new IllegalArgumentException("--dataset " + dataset + " is not known; use fashion-mnist or mnist");
+        };
     }
 
     private TrainAndTest loadFer(SampleNetworks network, Limits limits) throws IOException {

@@ -1,9 +1,8 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.runtime.data.TrainAndTest;
-import dev.kiln.runtime.io.Checkpoints;
+import dev.kiln.runtime.inference.Classifier;
 import dev.kiln.runtime.model.Model;
-import dev.kiln.runtime.train.Evaluation;
 import dev.kiln.runtime.train.Examples;
 import dev.kiln.samples.SampleNetworks;
 import java.nio.file.Path;
@@ -13,13 +12,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Test accuracy of a saved checkpoint.")
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Test accuracy of a saved checkpoint, "
+        + "on test images prepared as the checkpoint's training images were (its saved normalization).")
 final class EvaluateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class, description = "The network the checkpoint is of.")
     SampleNetworks network;
 
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Default: checkpoints/NETWORK.kiln.")
     Path checkpoint;
+
+    @Option(names = "--report", description = "Also print top-3 accuracy, each class's precision and recall, and the confusion matrix.")
+    boolean report;
 
     @Mixin DataOptions data = new DataOptions();
 
@@ -29,10 +32,16 @@ final class EvaluateCommand implements Callable<Integer> {
         TrainAndTest sets = data.load(network);
         Examples.requireNonEmpty(sets.test(), "test");
         try (Model model = network.create(0)) {
-            Checkpoints.load(file).restoreInto(model, null);
-            double accuracy = Evaluation.accuracy(model, sets.test(), 500);
-            System.out.printf("%s (step %d): test accuracy %.2f%% on %,d examples of %s%n",
-                    network.cliName(), model.step(), 100 * accuracy, sets.test().size(), sets.test().name());
+            Classifier classifier = Classifier.load(model, file);
+            double accuracy = classifier.accuracy(sets.test(), 500);
+            System.out.printf("%s (step %d): test accuracy %.2f%% on %,d examples of %s%s%n",
+                    network.cliName(), model.step(), 100 * accuracy, sets.test().size(), sets.test().name(),
+                    !classifier.preprocessingKnown() ? " (the checkpoint predates saved preprocessing: images as given)"
+                            : classifier.preprocessing().normalization() == null ? ""
+                            : ", " + classifier.preprocessing().normalization() + " as saved");
+            if (report) {
+                System.out.println(classifier.metrics(sets.test(), 500, 3));
+            }
         }
         return 0;
     }

@@ -1,25 +1,24 @@
 package dev.kiln.samples.cli;
 
 import dev.kiln.runtime.train.EpochReport;
+import dev.kiln.runtime.train.ProgressPrinter;
 import dev.kiln.runtime.train.TrainingListener;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Shows training progress: a progress bar on a terminal, and a line every tenth of an epoch when
- * the output is a file or a CI log (where a redrawn bar would be noise).
+ * Shows training progress: a progress bar on a terminal, and the runtime's {@link ProgressPrinter}
+ * lines when the output is a file or a CI log (where a redrawn bar would be noise). The bar's
+ * library stays out of the runtime: an application embedding Kiln has no use for it.
  */
 final class ProgressDisplay implements TrainingListener {
     private final boolean terminal = System.console() != null;
+    private final ProgressPrinter lines = new ProgressPrinter(System.out);
     private ProgressBar bar;
-    private int batches;
-    private int nextLine;
 
     @Override
     public void epochStarted(int epoch, int epochs, int batches) {
-        this.batches = batches;
-        this.nextLine = 1;
         if (terminal) {
             bar = new ProgressBarBuilder()
                     .setTaskName(String.format("epoch %d/%d", epoch, epochs))
@@ -29,6 +28,8 @@ final class ProgressDisplay implements TrainingListener {
                     .showSpeed()
                     .setUnit(" batches", 1)
                     .build();
+        } else {
+            lines.epochStarted(epoch, epochs, batches);
         }
     }
 
@@ -37,25 +38,23 @@ final class ProgressDisplay implements TrainingListener {
         if (bar != null) {
             bar.stepTo(batch);
             bar.setExtraMessage(String.format(" loss %.4f acc %.2f%%", meanLoss, 100 * accuracy));
-        } else if (batch * 10L >= (long) nextLine * batches) {
-            System.out.printf("  epoch %d: %3d%% of %d batches, loss %.4f, train accuracy %.2f%%%n",
-                    epoch, batch * 100L / batches, batches, meanLoss, 100 * accuracy);
-            nextLine = (int) (batch * 10L / batches) + 1;
+        } else {
+            lines.batchDone(epoch, batch, meanLoss, accuracy);
         }
     }
 
     @Override
-    public void epochDone(EpochReport r) {
+    public void epochDone(EpochReport report) {
         if (bar != null) {
             bar.close();
             bar = null;
         }
-        System.out.printf("epoch %d: train loss %.4f, train accuracy %.2f%%, test accuracy %.2f%%, %.1f s (%,.0f images/s)%n",
-                r.epoch(), r.trainLoss(), 100 * r.trainAccuracy(), 100 * r.testAccuracy(), r.seconds(), r.imagesPerSecond());
+        // The kiln command validates on the test set, so it says so.
+        System.out.println(ProgressPrinter.summary(report).replace("val ", "test "));
     }
 
     @Override
     public void info(String message) {
-        System.out.println("kiln: " + message);
+        lines.info(message);
     }
 }

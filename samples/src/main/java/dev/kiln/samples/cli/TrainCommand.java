@@ -1,5 +1,6 @@
 package dev.kiln.samples.cli;
 
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.data.TrainAndTest;
 import dev.kiln.runtime.io.FileCheckpointStore;
 import dev.kiln.runtime.io.ParameterNames;
@@ -8,7 +9,7 @@ import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.train.EpochReport;
 import dev.kiln.runtime.train.Trainer;
-import dev.kiln.runtime.train.TrainingConfig;
+import dev.kiln.runtime.train.CsvHistory;
 import dev.kiln.samples.SampleNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --weights: " + NamesOption.DESCRIPTION)
     ParameterNames names = ParameterNames.identity();
 
+    @Option(names = "--history", paramLabel = "FILE.csv",
+            description = "Write each epoch's learning rate, losses and accuracies to this CSV file.")
+    Path history;
+
     @Mixin DataOptions data = new DataOptions();
     @Mixin OptimizerOptions optimizerOptions = new OptimizerOptions();
 
@@ -70,22 +75,19 @@ final class TrainCommand implements Callable<Integer> {
         data.check();
         int batch = batchSize == null ? network.defaultBatchSize() : batchSize;
         Path file = checkpoint == null ? network.defaultCheckpoint() : checkpoint;
-        // Test accuracy in training-sized batches: the model's workspaces for those serve it too, where
-        // larger batches would allocate a second, larger set (about 200 MB for tf-mnist at 500).
-        TrainingConfig config = TrainingConfig.of(epochs, batch, seed).withCheckpoint(file, checkpointEvery, !fresh)
-                .withEvalBatchSize(batch);
         if (threads != null) {
             ThreadLimit.check(threads, batch, network.cliName(), network.info().parameters(),
                     Runtime.getRuntime().availableProcessors());
         }
         Optimizer optimizer = optimizerOptions.create(network);
-        FileCheckpointStore store = new FileCheckpointStore(file);
-        store.checkWritable();
+        new FileCheckpointStore(file).checkWritable();
         if (weights != null && !fresh && Files.exists(file)) {
             throw new IllegalArgumentException("training would resume from " + file + ", not start from " + weights
                     + "; add --fresh to start over from " + weights + " (the checkpoint is then overwritten)");
         }
         TrainAndTest sets = data.load(network);
+        // The checkpoint keeps how the images were prepared, so evaluate and predict prepare theirs the same way.
+        FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), data.classNames(network)));
         try (Model model = network.create(seed)) {
             if (threads != null) {
                 model.setThreads(threads);
@@ -96,12 +98,19 @@ final class TrainCommand implements Callable<Integer> {
             System.out.printf("kiln: training %s on %s (%,d examples; test %,d), %s, batch %d, %d thread%s%n",
                     network.cliName(), sets.train().name(), sets.train().size(), sets.test().size(),
                     optimizer.describe(), batch, model.threads(), model.threads() == 1 ? "" : "s");
-            Trainer trainer = new Trainer(model, optimizer, config, store, new ProgressDisplay());
-            var reports = trainer.fit(sets.train(), sets.test());
+            // The test set is the validation set, measured in training-sized batches (the builder's default): the
+            // model's workspaces for those serve it too, where larger batches would allocate a second, larger set
+            // (about 200 MB for tf-mnist at 500).
+            Trainer.Builder trainer = Trainer.builder(model, optimizer).epochs(epochs).batchSize(batch).seed(seed)
+                    .checkpoint(store, checkpointEvery, !fresh).listeners(new ProgressDisplay());
+            if (history != null) {
+                trainer.listeners(new CsvHistory(history));
+            }
+            var reports = trainer.build().fit(sets.train(), sets.test());
             if (!reports.isEmpty()) {
                 EpochReport last = reports.get(reports.size() - 1);
                 System.out.printf("kiln: test accuracy %.2f%% after %d epoch%s; checkpoint %s%n",
-                        100 * last.testAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", file);
+                        100 * last.validationAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", file);
             } else {
                 System.out.printf("kiln: %s already holds %d epochs; nothing to do (use --epochs N or --fresh)%n",
                         file, epochs);

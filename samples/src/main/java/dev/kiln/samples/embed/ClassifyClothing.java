@@ -3,8 +3,8 @@ package dev.kiln.samples.embed;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.DatasetLocator;
 import dev.kiln.runtime.data.MnistFormat;
-import dev.kiln.runtime.io.Checkpoints;
-import dev.kiln.runtime.model.Predictions;
+import dev.kiln.runtime.inference.Classifier;
+import dev.kiln.runtime.inference.Prediction;
 import dev.kiln.samples.networks.TfMnistModel;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -16,7 +16,9 @@ import javax.imageio.ImageIO;
 
 /**
  * How an application embeds a trained Kiln model: load the checkpoint written by
- * {@code ./kiln train tf-mnist}, then classify images. No Python, no native library.
+ * {@code ./kiln train tf-mnist} into a {@link Classifier}, then classify images. The checkpoint
+ * carries the normalization the network was trained with and the class names, so the pixels go in
+ * as they are (scaled to [0, 1]). No Python, no native library.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp ... dev.kiln.samples.embed.ClassifyClothing checkpoints/tf-mnist.kiln [image.png ...]
@@ -37,25 +39,22 @@ public final class ClassifyClothing {
             System.exit(2);
         }
         try (TfMnistModel model = TfMnistModel.create(0)) {
-            Checkpoints.load(Path.of(args[0])).restoreInto(model, null);
-            float[] probabilities = new float[model.classes()];
+            Classifier classifier = Classifier.load(model, Path.of(args[0]));
             if (args.length == 1) {
                 Dataset test = DatasetLocator.standard().load(MnistFormat.FASHION_MNIST, null).test();
                 for (int i = 0; i < 10; i++) {
-                    model.predict(test.image(i), probabilities);
-                    print("test image " + i + " (" + CLASSES.get(test.label(i)) + ")", probabilities);
+                    print("test image " + i + " (" + CLASSES.get(test.label(i)) + ")", classifier.classify(test.image(i), 1).get(0));
                 }
             }
             for (int i = 1; i < args.length; i++) {
-                model.predict(toModelInput(ImageIO.read(Path.of(args[i]).toFile()), args[i]), probabilities);
-                print(args[i], probabilities);
+                float[] pixels = toModelInput(ImageIO.read(Path.of(args[i]).toFile()), args[i]);
+                print(args[i], classifier.classify(pixels, 1).get(0));
             }
         }
     }
 
-    private static void print(String what, float[] probabilities) {
-        int best = Predictions.argmax(probabilities, 0, probabilities.length);
-        System.out.printf("%-40s %-12s %5.1f%%%n", what, CLASSES.get(best), 100 * probabilities[best]);
+    private static void print(String what, Prediction best) {
+        System.out.printf("%-40s %-12s %5.1f%%%n", what, best.name(), 100 * best.probability());
     }
 
     /**

@@ -94,14 +94,26 @@ class CommandErrorsTest {
     @Test
     void emptyDataSetsAreErrors() throws IOException {
         Path noTraining = SyntheticMnist.write(dir.resolve("no-training"), 0, 5);
-        assertEquals("the training set (Fashion-MNIST train) is empty: there is nothing to train on",
+        assertEquals("the training set (Fashion-MNIST train, " + noTraining.resolve("train-images-idx3-ubyte")
+                + ") is empty: there is nothing to train on",
                 fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTraining.toString()));
 
         Path noTest = SyntheticMnist.write(dir.resolve("no-test"), 5, 0);
-        assertEquals("the test set (Fashion-MNIST test) is empty: there is nothing to evaluate on",
+        assertEquals("the validation set (Fashion-MNIST test, " + noTest.resolve("t10k-images-idx3-ubyte")
+                + ") is empty: there is nothing to evaluate on",
                 fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTest.toString()));
-        assertEquals("the test set (Fashion-MNIST test) is empty: there is nothing to evaluate on",
+        assertEquals("the test set (Fashion-MNIST test, " + noTest.resolve("t10k-images-idx3-ubyte")
+                + ") is empty: there is nothing to evaluate on",
                 fails("evaluate", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTest.toString()));
+        assertFalse(Files.exists(Path.of(checkpoint())), "nothing was trained or saved");
+    }
+
+    @Test
+    void imagesOfAnotherSizeThanTheNetworkTakesAreAnErrorNamingTheFile() throws IOException {
+        Path small = SyntheticMnist.write(dir.resolve("ten-by-ten"), 5, 5, 10);
+        assertEquals("the training set (Fashion-MNIST train, " + small.resolve("train-images-idx3-ubyte")
+                + ") holds images of 1x10x10 (channels x height x width), but TfMnist takes 1x28x28",
+                fails("train", "tf-mnist", "--checkpoint", checkpoint(), "--data", small.toString()));
         assertFalse(Files.exists(Path.of(checkpoint())), "nothing was trained or saved");
     }
 

@@ -1,0 +1,53 @@
+package dev.kiln.runtime.train;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Writes the training history as CSV, one row per epoch, rewritten after every epoch so that the
+ * file is complete whenever training stops (Keras's {@code CSVLogger}). Columns:
+ * {@value #HEADER}. A value that is not known (validation without a validation set) is empty;
+ * numbers are written with every digit they need (the learning rate as a float, the rest as
+ * doubles), so they read back exactly.
+ */
+public final class CsvHistory implements TrainingListener {
+    static final String HEADER = "epoch,steps,learning_rate,train_loss,train_accuracy,val_loss,val_accuracy,seconds";
+    private final Path file;
+    private final List<String> rows = new ArrayList<>();
+
+    public CsvHistory(Path file) {
+        this.file = file;
+    }
+
+    @Override
+    public void epochDone(EpochReport r) {
+        // The rate is a float in the optimizer: written as one, 0.001 rather than 0.0010000000474974513.
+        String rate = Double.isNaN(r.learningRate()) ? "" : Float.toString((float) r.learningRate());
+        rows.add(r.epoch() + "," + r.steps() + "," + rate + "," + number(r.trainLoss()) + ","
+                + number(r.trainAccuracy()) + "," + number(r.validationLoss()) + "," + number(r.validationAccuracy()) + ","
+                + number(r.seconds()));
+        List<String> lines = new ArrayList<>();
+        lines.add(HEADER);
+        lines.addAll(rows);
+        try {
+            // A whole new file replaces the old one: a reader never sees half a row.
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
+            Files.write(temporary, lines, StandardCharsets.UTF_8);
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the training history " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) ? "" : Double.toString(value);
+    }
+}
