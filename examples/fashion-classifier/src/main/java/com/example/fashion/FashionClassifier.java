@@ -63,7 +63,7 @@ public final class FashionClassifier {
                 @Override
                 public void epochDone(EpochReport report) {
                     System.out.printf("epoch %d: loss %.4f, test accuracy %.2f%% (%,d images in %.1f s)%n", report.epoch(),
-                            report.trainLoss(), 100 * report.testAccuracy(), report.images(), report.seconds());
+                            report.trainLoss(), 100 * report.validationAccuracy(), report.images(), report.seconds());
                 }
             });
         }

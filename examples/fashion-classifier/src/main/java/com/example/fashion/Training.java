@@ -6,7 +6,6 @@ import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.train.EpochReport;
 import dev.kiln.runtime.train.Trainer;
-import dev.kiln.runtime.train.TrainingConfig;
 import dev.kiln.runtime.train.TrainingListener;
 import java.util.List;
 
@@ -22,10 +21,13 @@ final class Training {
      * afresh: an existing file there is replaced, not resumed from).
      */
     static List<EpochReport> run(Model model, Dataset train, Dataset test, Options options, TrainingListener listener) {
-        TrainingConfig config = TrainingConfig.of(options.epochs(), options.batchSize(), options.seed())
-                .withCheckpoint(options.checkpoint(), 0, false);
-        Trainer trainer = new Trainer(model, Adam.withLearningRate(LEARNING_RATE), config,
-                new FileCheckpointStore(options.checkpoint()), listener);
+        Trainer trainer = Trainer.builder(model, Adam.withLearningRate(LEARNING_RATE))
+                .epochs(options.epochs())
+                .batchSize(options.batchSize())
+                .seed(options.seed())
+                .checkpoint(new FileCheckpointStore(options.checkpoint()), 0, false)
+                .listeners(listener)
+                .build();
         return trainer.fit(train, test);
     }
 }
