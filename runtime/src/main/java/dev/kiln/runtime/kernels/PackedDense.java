@@ -227,32 +227,61 @@ final class PackedDense {
      */
     private static void streamRow2(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
                                    float[] y, int yAt) {
-        FloatVector y0 = FloatVector.fromArray(S, bias, bOff), y1 = FloatVector.fromArray(S, bias, bOff + L);
-        for (int k0 = 0; k0 < depth; k0 += VectorDense.K_BLOCK) {
-            FloatVector a0 = k0 == 0 ? y0 : FloatVector.zero(S), a1 = k0 == 0 ? y1 : FloatVector.zero(S);
-            for (int k = k0, end = Math.min(k0 + VectorDense.K_BLOCK, depth), at = pAt + k0 * 2 * L; k < end;
-                 k++, at += 2 * L) {
-                FloatVector v = FloatVector.broadcast(S, x[xAt + k]);
-                a0 = v.fma(FloatVector.fromArray(S, panel, at), a0);
-                a1 = v.fma(FloatVector.fromArray(S, panel, at + L), a1);
-            }
-            y0 = k0 == 0 ? a0 : a0.add(y0);
-            y1 = k0 == 0 ? a1 : a1.add(y1);
+        // Each block's sum is stored and added in memory, not carried in a vector chosen by a
+        // condition: such a merge of two vectors made C2 box them, 26 MB per tf-mnist prediction.
+        int first = Math.min(VectorDense.K_BLOCK, depth);
+        streamBlock2(0, first, x, xAt, panel, pAt, bias, bOff, y, yAt);
+        for (int k0 = first; k0 < depth; k0 += VectorDense.K_BLOCK) {
+            float[] block = Scratch.floats(Scratch.SUMS, 2 * L);
+            streamBlock2(k0, Math.min(k0 + VectorDense.K_BLOCK, depth), x, xAt, panel, pAt, Scratch.zeros(2 * L), 0,
+                    block, 0);
+            addBlock(block, 2 * L, y, yAt);
         }
-        y0.intoArray(y, yAt);
-        y1.intoArray(y, yAt + L);
+    }
+
+    /**
+     * y[yAt + i] = block[i] + y[yAt + i] for i < n: scalar, so the calling stream holds no vector
+     * that an interpreted or not yet compiled call would box.
+     */
+    private static void addBlock(float[] block, int n, float[] y, int yAt) {
+        for (int i = 0; i < n; i++) {
+            y[yAt + i] = block[i] + y[yAt + i];
+        }
+    }
+
+    /**
+     * out[0, 2L) = start[0, 2L) + sum over k in [from, to) of x[k] * panel row k. The start comes
+     * in an array: vectors passed to a method that C2 does not inline are boxed.
+     */
+    private static void streamBlock2(int from, int to, float[] x, int xAt, float[] panel, int pAt,
+                                     float[] start, int startAt, float[] out, int outAt) {
+        FloatVector a0 = FloatVector.fromArray(S, start, startAt), a1 = FloatVector.fromArray(S, start, startAt + L);
+        for (int k = from, at = pAt + from * 2 * L; k < to; k++, at += 2 * L) {
+            FloatVector v = FloatVector.broadcast(S, x[xAt + k]);
+            a0 = v.fma(FloatVector.fromArray(S, panel, at), a0);
+            a1 = v.fma(FloatVector.fromArray(S, panel, at + L), a1);
+        }
+        a0.intoArray(out, outAt);
+        a1.intoArray(out, outAt + L);
     }
 
     private static void streamRow1(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
                                    float[] y, int yAt) {
-        FloatVector y0 = FloatVector.fromArray(S, bias, bOff);
-        for (int k0 = 0; k0 < depth; k0 += VectorDense.K_BLOCK) {
-            FloatVector a0 = k0 == 0 ? y0 : FloatVector.zero(S);
-            for (int k = k0, end = Math.min(k0 + VectorDense.K_BLOCK, depth), at = pAt + k0 * L; k < end; k++, at += L) {
-                a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
-            }
-            y0 = k0 == 0 ? a0 : a0.add(y0);
+        int first = Math.min(VectorDense.K_BLOCK, depth);
+        streamBlock1(0, first, x, xAt, panel, pAt, bias, bOff, y, yAt);
+        for (int k0 = first; k0 < depth; k0 += VectorDense.K_BLOCK) {
+            float[] block = Scratch.floats(Scratch.SUMS, L);
+            streamBlock1(k0, Math.min(k0 + VectorDense.K_BLOCK, depth), x, xAt, panel, pAt, Scratch.zeros(L), 0, block, 0);
+            addBlock(block, L, y, yAt);
         }
-        y0.intoArray(y, yAt);
+    }
+
+    private static void streamBlock1(int from, int to, float[] x, int xAt, float[] panel, int pAt, float[] start,
+                                     int startAt, float[] out, int outAt) {
+        FloatVector a0 = FloatVector.fromArray(S, start, startAt);
+        for (int k = from, at = pAt + from * L; k < to; k++, at += L) {
+            a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
+        }
+        a0.intoArray(out, outAt);
     }
 }
