@@ -235,17 +235,7 @@ final class PackedDense {
             float[] block = Scratch.floats(Scratch.SUMS, 2 * L);
             streamBlock2(k0, Math.min(k0 + VectorDense.K_BLOCK, depth), x, xAt, panel, pAt, Scratch.zeros(2 * L), 0,
                     block, 0);
-            addBlock(block, 2 * L, y, yAt);
-        }
-    }
-
-    /**
-     * y[yAt + i] = block[i] + y[yAt + i] for i < n: scalar, so the calling stream holds no vector
-     * that an interpreted or not yet compiled call would box.
-     */
-    private static void addBlock(float[] block, int n, float[] y, int yAt) {
-        for (int i = 0; i < n; i++) {
-            y[yAt + i] = block[i] + y[yAt + i];
+            ScalarKernels.addInto(block, 2 * L, y, yAt);
         }
     }
 
@@ -272,7 +262,7 @@ final class PackedDense {
         for (int k0 = first; k0 < depth; k0 += VectorDense.K_BLOCK) {
             float[] block = Scratch.floats(Scratch.SUMS, L);
             streamBlock1(k0, Math.min(k0 + VectorDense.K_BLOCK, depth), x, xAt, panel, pAt, Scratch.zeros(L), 0, block, 0);
-            addBlock(block, L, y, yAt);
+            ScalarKernels.addInto(block, L, y, yAt);
         }
     }
 

@@ -110,8 +110,8 @@ public final class ScalarKernels implements Kernels {
         // The call's sums start from zero and are added to dw and db once, as the SIMD tiles do.
         float[] callDw = Scratch.zeros(g.weightSize()), callDb = Scratch.zeroed(Scratch.BIAS, g.outC());
         accumulateConvWeights(g, x, xOff, dz, dzOff, callDw, callDb);
-        addInto(callDw, dw, g.weightSize());
-        addInto(callDb, db, g.outC());
+        addInto(callDw, g.weightSize(), dw, 0);
+        addInto(callDb, g.outC(), db, 0);
     }
 
     private static void accumulateConvWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff,
@@ -184,14 +184,17 @@ public final class ScalarKernels implements Kernels {
                                      float[] dw, float[] db) {
         float[] callDw = Scratch.zeros(in * out), callDb = Scratch.zeroed(Scratch.BIAS, out);
         accumulateDenseWeights(rows, in, out, x, xOff, dz, dzOff, callDw, callDb);
-        addInto(callDw, dw, in * out);
-        addInto(callDb, db, out);
+        addInto(callDw, in * out, dw, 0);
+        addInto(callDb, out, db, 0);
     }
 
-    /** into[i] += sum[i] for i < n. */
-    private static void addInto(float[] sum, float[] into, int n) {
+    /**
+     * into[at + i] += sum[i] for i < n: a block's sum added once to what it accumulates into. The
+     * one such loop of the kernels, the SIMD ones included; scalar, so it links no Vector API class.
+     */
+    static void addInto(float[] sum, int n, float[] into, int at) {
         for (int i = 0; i < n; i++) {
-            into[i] += sum[i];
+            into[at + i] += sum[i];
         }
     }
 

@@ -94,9 +94,7 @@ final class VectorDense {
             } else {
                 Arrays.fill(block, 0, out, 0f);
                 streamBlock(k0, Math.min(k0 + K_BLOCK, in), out, x, xAt, w, block, 0);
-                for (int o = 0; o < out; o++) {
-                    y[yAt + o] = block[o] + y[yAt + o];
-                }
+                ScalarKernels.addInto(block, out, y, yAt);
             }
         }
     }
