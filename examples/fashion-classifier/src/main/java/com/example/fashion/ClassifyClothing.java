@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
  * as they are (scaled to [0, 1]). No Python, no native library.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp "target/fashion-classifier.jar:target/lib/*" com.example.fashion.ClassifyClothing fashion-net.kiln [image.png ...]
+ * java --add-modules jdk.incubator.vector -cp target/fashion-classifier.jar com.example.fashion.ClassifyClothing fashion-net.kiln [image.png ...]
  * </pre>
  *
  * Without image files it classifies the first ten Fashion-MNIST test images.

@@ -1,6 +1,8 @@
 package com.example.fashion;
 
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.MnistFormat;
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.io.FileCheckpointStore;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Adam;
@@ -9,7 +11,11 @@ import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingListener;
 import java.util.List;
 
-/** Trains a model with Kiln's training loop: Adam, shuffled batches, the checkpoint saved after every epoch. */
+/**
+ * Trains a model with Kiln's training loop: Adam, shuffled batches, the checkpoint saved after every
+ * epoch with the images' shape and Fashion-MNIST's class names, so that a {@code Classifier} loaded
+ * from it (see {@link ClassifyClothing}) answers with the names.
+ */
 final class Training {
     static final float LEARNING_RATE = 1e-3f;
 
@@ -25,7 +31,8 @@ final class Training {
                 .epochs(options.epochs())
                 .batchSize(options.batchSize())
                 .seed(options.seed())
-                .checkpoint(new FileCheckpointStore(options.checkpoint()), 0, false)
+                .checkpoint(new FileCheckpointStore(options.checkpoint(),
+                        Preprocessing.of(train, MnistFormat.FASHION_MNIST.classNames())), 0, false)
                 .listeners(listener)
                 .build();
         return trainer.fit(train, test);

@@ -1,10 +1,13 @@
 package com.example.fashion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.MnistFormat;
+import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.io.Checkpoints;
 import dev.kiln.runtime.train.EpochReport;
 import dev.kiln.runtime.train.TrainingListener;
@@ -39,6 +42,10 @@ class TrainingTest {
             }
         }
         assertTrue(Files.isRegularFile(options.checkpoint()), "no checkpoint at " + options.checkpoint());
+        // What a Classifier loaded from it needs to answer with names: the shape and the class names.
+        Preprocessing saved = Checkpoints.load(options.checkpoint()).preprocessing().orElseThrow();
+        assertEquals(MnistFormat.FASHION_MNIST.classNames(), saved.classNames());
+        assertArrayEquals(new int[] {1, SIDE, SIDE}, saved.shape());
 
         try (FashionNetModel loaded = FashionNetModel.create(99)) {
             assertFalse(Arrays.equals(trained[0], loaded.predict(test.image(0))), "an untrained model predicted as the trained one");
