@@ -5,10 +5,13 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -21,6 +24,11 @@ import java.util.regex.Pattern;
  * {@code .<target name>.<digits>.tmp}; the next write of the same target deletes such files (only
  * those of that target). Two processes writing the same target at once are not supported: the
  * last rename would win anyway.
+ *
+ * <p>The new file gets the permissions a plain file creation gives (the process's umask), or, when
+ * it replaces a file, that file's permissions: a checkpoint written by a training job stays
+ * readable by the service that loads it. (A temporary file from {@code Files.createTempFile}
+ * would be owner-only, and the rename would carry that over.)
  */
 final class AtomicFile {
     private static final String SUFFIX = ".tmp";
@@ -76,9 +84,34 @@ final class AtomicFile {
         }
     }
 
+    /**
+     * Creates {@code .<name>.<unsigned decimal>.tmp} beside {@code absolute}: with the target's
+     * permissions when it exists, else with those of any new file.
+     */
     private static Path createTemporary(Path absolute) throws IOException {
-        // Files.createTempFile puts an unsigned decimal number between prefix and suffix.
-        return Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", SUFFIX);
+        while (true) {
+            long number = ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE;
+            Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "." + number + SUFFIX);
+            try {
+                Files.createFile(temporary);
+            } catch (FileAlreadyExistsException taken) {
+                continue;
+            }
+            copyPermissions(absolute, temporary);
+            return temporary;
+        }
+    }
+
+    private static void copyPermissions(Path from, Path to) throws IOException {
+        PosixFileAttributeView source = Files.getFileAttributeView(from, PosixFileAttributeView.class);
+        if (source == null || !Files.isRegularFile(from)) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(to, source.readAttributes().permissions());
+        } catch (IOException e) {
+            // The target's permissions cannot be read or set (another owner): the umask's stay.
+        }
     }
 
     /** Deletes the temporary files of {@code absolute} that killed writes left, and nothing else. */

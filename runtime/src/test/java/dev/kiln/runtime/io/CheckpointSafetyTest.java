@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.runtime.optim.Adam;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +120,21 @@ class CheckpointSafetyTest {
         Set<String> expected = new java.util.HashSet<>(others);
         expected.add("model.kiln");
         assertEquals(expected, left);
+    }
+
+    @Test
+    void aNewCheckpointHasTheUmasksPermissionsAndAReplacedOneKeepsItsOwn() throws IOException {
+        assumeTrue(Files.getFileAttributeView(dir, PosixFileAttributeView.class) != null, "POSIX permissions");
+        // What any new file in this folder gets (the umask decides), not the owner-only of a temp file.
+        Set<PosixFilePermission> plain = Files.getPosixFilePermissions(Files.createFile(dir.resolve("plain")));
+        Path file = dir.resolve("model.kiln");
+        Checkpoints.save(file, new FakeModel(2, 1), null, Map.of());
+        assertEquals(plain, Files.getPosixFilePermissions(file));
+
+        Set<PosixFilePermission> chosen = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(file, chosen);
+        Checkpoints.save(file, new FakeModel(2, 2), null, Map.of());
+        assertEquals(chosen, Files.getPosixFilePermissions(file));
     }
 
     @Test
