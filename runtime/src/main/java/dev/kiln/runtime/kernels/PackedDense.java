@@ -196,7 +196,7 @@ final class PackedDense {
     private static void block(int rows, int depth, int xStride, float[] x, int xOff, float[] panel, int pAt, int blockW,
                               float[] bias, int bOff, float[] y, int yAt, int yStride) {
         if (rows <= VectorDense.STREAM_ROWS) {
-            // A row or two: the tiles would compute 7 rows; stream the panel once per row instead.
+            // A row or two: the tiles would compute 6 or 7 rows; stream the panel once per row instead.
             for (int r = 0; r < rows; r++) {
                 if (blockW == 2 * L) {
                     streamRow2(depth, x, xOff + r * xStride, panel, pAt, bias, bOff, y, yAt + r * yStride);
@@ -208,11 +208,13 @@ final class PackedDense {
         }
         for (int k = 0; k < depth; k += VectorDense.K_BLOCK) {
             int d = Math.min(VectorDense.K_BLOCK, depth - k);
-            for (int p = 0; p < rows; p += TileLoops.TILE) {
-                if (blockW == 2 * L) {
-                    VectorTiles.forward7x2(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
+            if (blockW == 2 * L) {
+                for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
+                    VectorTiles.forwardNx2(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
                             panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
-                } else {
+                }
+            } else {
+                for (int p = 0; p < rows; p += TileLoops.TILE) {
                     VectorTiles.forward7x1(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
                             panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
                 }

@@ -108,7 +108,7 @@ class VectorKernelsTest {
         assertClose(dbExpected, dbActual, pixels + 1, "convBackwardWeights db " + g);
     }
 
-    /** rows x in x out: sizes 1, 7, 10, 17, 64, 1025 (past four k-blocks of 256), rows 1..7. */
+    /** rows x in x out: sizes 1, 7, 10, 17, 64, 1025 (past four k-blocks of 256), rows 1..7, 12, 13 and 64. */
     static Stream<int[]> denseShapes() {
         int[][] inOut = {{1, 1}, {7, 10}, {10, 7}, {17, 64}, {64, 17}, {1025, 10}, {10, 1025}, {64, 64}, {1, 17}, {17, 1}};
         List<int[]> shapes = new ArrayList<>();
@@ -118,6 +118,8 @@ class VectorKernelsTest {
             }
         }
         shapes.add(new int[] {64, 1025, 64});
+        shapes.add(new int[] {12, 17, 64});     // two whole tiles of 6 rows, or one of 7 and a tail of 5
+        shapes.add(new int[] {13, 64, 17});     // 6 + 6 + 1, or 7 + 6
         return shapes.stream();
     }
 
