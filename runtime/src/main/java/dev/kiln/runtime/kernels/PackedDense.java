@@ -59,12 +59,32 @@ final class PackedDense {
 
     static void forward(int rows, int in, int out, Activation act, float[] x, int xOff, float[] packed, float[] b,
                         float[] y, int yOff) {
-        product(rows, in, out, x, xOff, packed, 0, b, y, yOff);
+        product(rows, in, out, 0, x, xOff, packed, 0, b, y, yOff);
         VectorActivations.apply(act, y, yOff, rows * out);
     }
 
+    /**
+     * dx = dz . w^T. When most of dz is zero (dropout and ReLU in training), the columns in whole
+     * groups of {@link SparseGradient#GROUP} skip its zeros, with the same bits as the tiles.
+     */
     static void backwardInput(int rows, int in, int out, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
-        product(rows, out, in, dz, dzOff, packed, copySize(in, out), Scratch.zeros(in), dx, dxOff);
+        int pOff = copySize(in, out), sparseCols = in / SparseGradient.GROUP * SparseGradient.GROUP;
+        if (sparseCols > 0) {
+            int[] index = Scratch.ints(rows + 1 + rows * out);
+            if (SparseGradient.listNonZeros(rows, out, dz, dzOff, index) < SparseGradient.MAX_DENSITY * rows * out) {
+                for (int c0 = 0; c0 < sparseCols; c0 += SparseGradient.GROUP) {
+                    SparseGradient.group(rows, out, dz, dzOff, index, packed, pOff + c0 * out, dx, dxOff + c0, in);
+                }
+                product(rows, out, in, sparseCols, dz, dzOff, packed, pOff, Scratch.zeros(in), dx, dxOff);
+                return;
+            }
+        }
+        backwardInputDense(rows, in, out, dz, dzOff, packed, dx, dxOff);
+    }
+
+    /** dx = dz . w^T on the tiles alone, zeros of dz included. */
+    static void backwardInputDense(int rows, int in, int out, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
+        product(rows, out, in, 0, dz, dzOff, packed, copySize(in, out), Scratch.zeros(in), dx, dxOff);
     }
 
     private static int[] column(int blockW) {
@@ -174,10 +194,13 @@ final class PackedDense {
         }
     }
 
-    /** y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c], m packed at panels[pOff..] by packRows. */
-    private static void product(int rows, int depth, int width, float[] x, int xOff, float[] panels, int pOff,
+    /**
+     * y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c] for the columns c from {@code from} (a
+     * multiple of 2L) on, m packed at panels[pOff..] by packRows.
+     */
+    private static void product(int rows, int depth, int width, int from, float[] x, int xOff, float[] panels, int pOff,
                                 float[] bias, float[] y, int yOff) {
-        int c0 = 0;
+        int c0 = from;
         for (; c0 + 2 * L <= width; c0 += 2 * L) {
             block(rows, depth, depth, x, xOff, panels, pOff + c0 * depth, 2 * L, bias, c0, y, yOff + c0, width);
         }

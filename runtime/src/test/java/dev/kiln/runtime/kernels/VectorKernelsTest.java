@@ -205,6 +205,48 @@ class VectorKernelsTest {
         }
     }
 
+    /** rows x in x out for the sparse input gradient: whole groups of 8 vectors and a remainder, depth past K_BLOCK. */
+    static Stream<int[]> sparseShapes() {
+        int group = SparseGradient.GROUP;
+        int[] ins = {group, 2 * group + 3, 3 * group + 2 * VectorTiles.L, group - 1};
+        List<int[]> shapes = new ArrayList<>();
+        for (int rows : new int[] {1, 2, 5, 13}) {
+            for (int in : ins) {
+                for (int out : new int[] {10, 300, 1025}) {
+                    shapes.add(new int[] {rows, in, out});
+                }
+            }
+        }
+        shapes.add(new int[] {64, 3136 / group * group, 1024});
+        return shapes.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("sparseShapes")
+    void sparseInputGradientHasTheBitsOfTheTiles(int[] shape) {
+        int rows = shape[0], in = shape[1], out = shape[2];
+        String what = rows + "x" + in + "->" + out;
+        Random rnd = new Random(rows * 41L + in * 3L + out);
+        float[] w = plain(rnd, in * out), dz = plain(rnd, rows * out);
+        for (int i = 0; i < dz.length; i++) {
+            int pick = rnd.nextInt(100);
+            if (pick < 75) dz[i] = 0f;                  // dropout 0.5 after a ReLU
+            else if (pick < 77) dz[i] = -0f;
+        }
+        java.util.Arrays.fill(dz, 0, Math.min(out, dz.length), 0f);     // a row all zero
+        float[] packed = new float[VECTOR.packedDenseSize(in, out)];
+        VECTOR.packDenseWeights(in, out, w, packed);
+        float[] tiles = data(rnd, rows * in + 2 * PAD), sparse = tiles.clone(), scalar = tiles.clone();
+        PackedDense.backwardInputDense(rows, in, out, dz, 0, packed, tiles, PAD);
+        VECTOR.denseBackwardInputPacked(rows, in, out, dz, 0, packed, sparse, PAD);
+        assertArrayEquals(tiles, sparse, "sparse dx differs from the tiles' " + what);
+        SCALAR.denseBackwardInput(rows, in, out, dz, 0, w, scalar, PAD);
+        assertClose(scalar, sparse, out, "sparse dx " + what);
+        dz[dz.length - 1] = Float.NaN;                 // a NaN in the gradient reaches dx
+        VECTOR.denseBackwardInputPacked(rows, in, out, dz, 0, packed, sparse, PAD);
+        assertTrue(Float.isNaN(sparse[PAD + rows * in - 1]), "NaN in dz must reach dx " + what);
+    }
+
     static Stream<PoolGeometry> poolShapes() {
         return Stream.of(
                 new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14),
