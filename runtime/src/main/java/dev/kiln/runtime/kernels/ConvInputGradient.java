@@ -38,7 +38,7 @@ final class ConvInputGradient {
         int dstOff = padded ? 0 : dxOff;
         Arrays.fill(dst, dstOff, dstOff + dstH * dstW * inC, 0f);
 
-        int block = Math.max(TileLoops.TILE, COLS_FLOATS / n / TileLoops.TILE * TileLoops.TILE);
+        int block = Math.max(TileLoops.WIDE_TILE, COLS_FLOATS / n / TileLoops.WIDE_TILE * TileLoops.WIDE_TILE);
         float[] cols = Scratch.floats(Scratch.COLS, Math.min(block, nPix) * n);
         float[] zeros = Scratch.zeros(n);
         for (int p0 = 0; p0 < nPix; p0 += block) {

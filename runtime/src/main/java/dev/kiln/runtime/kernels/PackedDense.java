@@ -59,12 +59,32 @@ final class PackedDense {
 
     static void forward(int rows, int in, int out, Activation act, float[] x, int xOff, float[] packed, float[] b,
                         float[] y, int yOff) {
-        product(rows, in, out, x, xOff, packed, 0, b, y, yOff);
+        product(rows, in, out, 0, x, xOff, packed, 0, b, y, yOff);
         VectorActivations.apply(act, y, yOff, rows * out);
     }
 
+    /**
+     * dx = dz . w^T. When most of dz is zero (dropout and ReLU in training), the columns in whole
+     * groups of {@link SparseGradient#GROUP} skip its zeros, with the same bits as the tiles.
+     */
     static void backwardInput(int rows, int in, int out, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
-        product(rows, out, in, dz, dzOff, packed, copySize(in, out), Scratch.zeros(in), dx, dxOff);
+        int pOff = copySize(in, out), sparseCols = in / SparseGradient.GROUP * SparseGradient.GROUP;
+        if (sparseCols > 0) {
+            int[] index = Scratch.ints(rows + 1 + rows * out);
+            if (SparseGradient.listNonZeros(rows, out, dz, dzOff, index) < SparseGradient.MAX_DENSITY * rows * out) {
+                for (int c0 = 0; c0 < sparseCols; c0 += SparseGradient.GROUP) {
+                    SparseGradient.group(rows, out, dz, dzOff, index, packed, pOff + c0 * out, dx, dxOff + c0, in);
+                }
+                product(rows, out, in, sparseCols, dz, dzOff, packed, pOff, Scratch.zeros(in), dx, dxOff);
+                return;
+            }
+        }
+        backwardInputDense(rows, in, out, dz, dzOff, packed, dx, dxOff);
+    }
+
+    /** dx = dz . w^T on the tiles alone, zeros of dz included. */
+    static void backwardInputDense(int rows, int in, int out, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
+        product(rows, out, in, 0, dz, dzOff, packed, copySize(in, out), Scratch.zeros(in), dx, dxOff);
     }
 
     private static int[] column(int blockW) {
@@ -174,10 +194,13 @@ final class PackedDense {
         }
     }
 
-    /** y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c], m packed at panels[pOff..] by packRows. */
-    private static void product(int rows, int depth, int width, float[] x, int xOff, float[] panels, int pOff,
+    /**
+     * y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c] for the columns c from {@code from} (a
+     * multiple of 2L) on, m packed at panels[pOff..] by packRows.
+     */
+    private static void product(int rows, int depth, int width, int from, float[] x, int xOff, float[] panels, int pOff,
                                 float[] bias, float[] y, int yOff) {
-        int c0 = 0;
+        int c0 = from;
         for (; c0 + 2 * L <= width; c0 += 2 * L) {
             block(rows, depth, depth, x, xOff, panels, pOff + c0 * depth, 2 * L, bias, c0, y, yOff + c0, width);
         }
@@ -196,7 +219,7 @@ final class PackedDense {
     private static void block(int rows, int depth, int xStride, float[] x, int xOff, float[] panel, int pAt, int blockW,
                               float[] bias, int bOff, float[] y, int yAt, int yStride) {
         if (rows <= VectorDense.STREAM_ROWS) {
-            // A row or two: the tiles would compute 7 rows; stream the panel once per row instead.
+            // A row or two: the tiles would compute 6 or 7 rows; stream the panel once per row instead.
             for (int r = 0; r < rows; r++) {
                 if (blockW == 2 * L) {
                     streamRow2(depth, x, xOff + r * xStride, panel, pAt, bias, bOff, y, yAt + r * yStride);
@@ -208,11 +231,13 @@ final class PackedDense {
         }
         for (int k = 0; k < depth; k += VectorDense.K_BLOCK) {
             int d = Math.min(VectorDense.K_BLOCK, depth - k);
-            for (int p = 0; p < rows; p += TileLoops.TILE) {
-                if (blockW == 2 * L) {
-                    VectorTiles.forward7x2(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
+            if (blockW == 2 * L) {
+                for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
+                    VectorTiles.forwardNx2(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
                             panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
-                } else {
+                }
+            } else {
+                for (int p = 0; p < rows; p += TileLoops.TILE) {
                     VectorTiles.forward7x1(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
                             panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
                 }

@@ -19,6 +19,7 @@ final class Scratch {
     private static final int SLOTS = 8;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
+    private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][0]);
 
     private Scratch() {
     }
@@ -30,6 +31,15 @@ final class Scratch {
             holder[slot] = new float[n];
         }
         return holder[slot];
+    }
+
+    /** This thread's one int buffer (the indexes a sparse product lists), at least n long; contents undefined. */
+    static int[] ints(int n) {
+        int[][] holder = INTS.get();
+        if (holder[0].length < n) {
+            holder[0] = new int[n];
+        }
+        return holder[0];
     }
 
     /** This thread's buffer of at least n zeros (a bias of zero). */

@@ -8,7 +8,9 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Loops that cover a whole output with the tiles of {@link VectorTiles}: channels in blocks of two
- * vectors, then single (possibly partial) vectors; pixels or weight rows in groups of 7.
+ * vectors, then single (possibly partial) vectors; pixels or weight rows in groups of
+ * {@link VectorTiles#ROWS} or {@link VectorTiles#WEIGHT_ROWS} (two vectors, as many as the
+ * registers hold) or {@link #TILE} (one).
  *
  * <p>A partial vector block (the last channels when their count is not a multiple of the lane
  * count) runs in zero-padded panels packed per call: operand, bias and output, each a whole
@@ -18,8 +20,12 @@ import jdk.incubator.vector.FloatVector;
  */
 final class TileLoops {
 
-    /** Pixel (or row) count of a forward or weight-gradient tile. */
+    /** Pixel (or row) count of a one-vector forward or weight-gradient tile (9 registers at most). */
     static final int TILE = 7;
+    /** Pixel (or row) count of a two-vector forward tile, chosen per machine. */
+    static final int WIDE_TILE = VectorTiles.ROWS;
+    /** Weight rows of a two-vector weight-gradient tile, chosen per machine. */
+    static final int WIDE_WEIGHT_TILE = VectorTiles.WEIGHT_ROWS;
     /** Pixels and channels of an input-gradient (dot product) tile. */
     static final int DOT_PIXELS = 4;
     static final int DOT_CHANNELS = 3;
@@ -27,15 +33,15 @@ final class TileLoops {
     private TileLoops() {
     }
 
-    /** Every tile of a forward pass; the parameters are those of {@link VectorTiles#forward7x2}. */
+    /** Every tile of a forward pass; the parameters are those of {@link VectorTiles#forwardNx2}. */
     static void forward(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
                         int taps, int tapJump, int tapLen,
                         float[] w, int wOff, int outC, float[] b, boolean accumulate, boolean relu,
                         float[] y, int yOff, int nPix) {
         int oc = 0;
         for (; oc + 2 * L <= outC; oc += 2 * L) {
-            for (int p = 0; p < nPix; p += TILE) {
-                VectorTiles.forward7x2(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
+            for (int p = 0; p < nPix; p += WIDE_TILE) {
+                VectorTiles.forwardNx2(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
                         w, wOff + oc, outC, b, oc, accumulate, relu, y, yOff + oc, outC, p, nPix);
             }
         }
@@ -74,14 +80,14 @@ final class TileLoops {
         return bias;
     }
 
-    /** Every tile of a weight gradient over nJ weight rows; see {@link VectorTiles#weights7x2}. */
+    /** Every tile of a weight gradient over nJ weight rows; see {@link VectorTiles#weightsNx2}. */
     static void weights(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
                         int tapLen, int tapJump, int nJ,
                         float[] dz, int dzOff, int outC, float[] dw) {
         int oc = 0;
         for (; oc + 2 * L <= outC; oc += 2 * L) {
-            for (int j = 0; j < nJ; j += TILE) {
-                VectorTiles.weights7x2(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, j, nJ,
+            for (int j = 0; j < nJ; j += WIDE_WEIGHT_TILE) {
+                VectorTiles.weightsNx2(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, j, nJ,
                         dz, dzOff + oc, outC, dw, oc, outC);
             }
         }

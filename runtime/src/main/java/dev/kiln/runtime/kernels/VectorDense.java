@@ -55,8 +55,8 @@ final class VectorDense {
         for (int k = 0; k < in; k += K_BLOCK) {
             int depth = Math.min(K_BLOCK, in - k);
             TileLoops.packColumns(w, k * out, out, depth, oc, 2 * L, 2 * L, panel);
-            for (int p = 0; p < rows; p += TileLoops.TILE) {
-                VectorTiles.forward7x2(x, xOff + k, Integer.MAX_VALUE, 0, in, 1, 0, depth,
+            for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
+                VectorTiles.forwardNx2(x, xOff + k, Integer.MAX_VALUE, 0, in, 1, 0, depth,
                         panel, 0, 2 * L, b, oc, k > 0, false, y, yOff + oc, out, p, rows);
             }
         }
@@ -139,12 +139,12 @@ final class VectorDense {
             for (int oc = 0; oc < whole; oc += 2 * L) {
                 TileLoops.packColumns(dz, dzOff, out, rows, oc, 2 * L, 2 * L, panels, oc * rows);
             }
-            // Then 7 weight rows at a time, every panel against them: those rows' x (a cache line
+            // Then WIDE_WEIGHT_TILE weight rows at a time, every panel against them: those rows' x (a cache line
             // per example) stays in L1 while the panels stream from L2, and x is read once a call.
             // Panel by panel, x (800 KB for fc1 at 64 examples) was read again for every panel.
-            for (int j = 0; j < in; j += TileLoops.TILE) {
+            for (int j = 0; j < in; j += TileLoops.WIDE_WEIGHT_TILE) {
                 for (int oc = 0; oc < whole; oc += 2 * L) {
-                    VectorTiles.weights7x2(x, xOff, 1, rows, 0, in, in, 0, j, in, panels, oc * rows, 2 * L, dw, oc, out);
+                    VectorTiles.weightsNx2(x, xOff, 1, rows, 0, in, in, 0, j, in, panels, oc * rows, 2 * L, dw, oc, out);
                 }
             }
         }

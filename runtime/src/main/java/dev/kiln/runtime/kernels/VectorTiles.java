@@ -8,7 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The register-blocked inner kernels shared by convolution and dense layers. Each computes one
  * small block of outputs with every accumulator in its own local variable, so C2 keeps them in
  * vector registers: 14 accumulators plus 2 weight vectors and 1 broadcast fit the 32 AVX-512
- * registers without spilling (28 accumulators halved the speed when measured on AVX-512). Vectors never
+ * registers without spilling (28 accumulators halved the speed when measured on AVX-512); with
+ * 16 registers (AVX2) the two-vector tiles take fewer rows, see {@link #ROWS} and {@link #WEIGHT_ROWS}. Vectors never
  * leave a method and no method allocates.
  *
  * <p>A dense layer is a 1x1 convolution whose "pixels" are the rows of the batch, so one kernel
@@ -22,6 +23,64 @@ final class VectorTiles {
 
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
+
+    /**
+     * Overrides the row counts, to measure or test another blocking: "F" for both kinds of
+     * two-vector tile, or "F,W" for the forward and the weight-gradient tile apart, each 4 to 7.
+     * Unset in normal use.
+     */
+    static final String ROWS_PROPERTY = "kiln.tileRows";
+    /**
+     * Pixels (or rows) of a two-vector forward tile ({@link #forwardNx2}). Its 2*ROWS
+     * accumulators, 2 operand vectors and a broadcast must fit the vector registers, or C2 spills
+     * accumulators to the stack and reloads them at every step of the inner loop. With 32
+     * registers (AVX-512, AArch64) 7 rows use 17, and 14 accumulators were the measured best on
+     * AVX-512, where 28 halved the speed. With 16 (AVX2 and older x86), C2's code for 7 rows kept
+     * 3 accumulators on the stack; for 6 rows (15 registers) it kept none.
+     */
+    static final int ROWS;
+    /**
+     * Weight rows of a two-vector weight-gradient tile ({@link #weightsNx2}): 7 with 32 registers;
+     * 5 with 16, where the two nested pixel loops keep more scalars live than the forward's and
+     * C2 spilled 5 accumulators at 7 rows, 3 at 6 and none at 5.
+     */
+    static final int WEIGHT_ROWS;
+
+    static {
+        int[] rows = rows(System.getProperty(ROWS_PROPERTY), VectorRegisters.count(S.vectorBitSize()));
+        ROWS = rows[0];
+        WEIGHT_ROWS = rows[1];
+    }
+
+    private static final boolean ROW5 = ROWS >= 5, ROW6 = ROWS >= 6, ROW7 = ROWS >= 7;
+    private static final boolean WEIGHT_ROW5 = WEIGHT_ROWS >= 5, WEIGHT_ROW6 = WEIGHT_ROWS >= 6,
+            WEIGHT_ROW7 = WEIGHT_ROWS >= 7;
+
+    /** {ROWS, WEIGHT_ROWS} from the override, or else from the vector registers there are. */
+    static int[] rows(String override, int registers) {
+        if (override == null) {
+            return registers >= 32 ? new int[] {7, 7} : new int[] {6, 5};
+        }
+        String[] parts = override.split(",", -1);
+        if (parts.length > 2) {
+            throw new IllegalArgumentException(ROWS_PROPERTY + " must be F or F,W (forward and weight-gradient tile rows), not " + override);
+        }
+        int forward = parseRows(parts[0]);
+        return new int[] {forward, parts.length == 2 ? parseRows(parts[1]) : forward};
+    }
+
+    private static int parseRows(String text) {
+        int rows;
+        try {
+            rows = Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(ROWS_PROPERTY + " must hold row counts 4 to 7, not '" + text + "'");
+        }
+        if (rows < 4 || rows > 7) {
+            throw new IllegalArgumentException(ROWS_PROPERTY + " must hold row counts 4 to 7, not " + rows);
+        }
+        return rows;
+    }
 
     private VectorTiles() {
     }
@@ -47,13 +106,15 @@ final class VectorTiles {
     }
 
     /**
-     * Forward block: 7 pixels x 2 vectors of output channels.
+     * Forward block: {@link #ROWS} pixels x 2 vectors of output channels.
      * out[p][c] = (accumulate ? out[p][c] : b[c]) + sum over tap, t of x[base(p) + tap*tapJump + t] * w[wOff + (tap*tapLen + t)*wStride + c],
      * then max(out, 0) as it is stored when relu is set (a last call only, when calls accumulate).
      * In a convolution tap is the kernel row and t runs over (kernel column, input channel),
-     * which are contiguous in NHWC input and in [kh][kw][ic][oc] weights.
+     * which are contiguous in NHWC input and in [kh][kw][ic][oc] weights. Pixels 5 to 7 are
+     * written out but computed only when {@link #ROWS} reaches them: the tests are of static
+     * finals, so C2 drops the rows past ROWS with their accumulators, and every size stays a constant.
      */
-    static void forward7x2(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
+    static void forwardNx2(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
                            int taps, int tapJump, int tapLen,
                            float[] w, int wOff, int wStride,
                            float[] b, int bOff, boolean accumulate, boolean relu,
@@ -90,12 +151,18 @@ final class VectorTiles {
                 a20 = v.fma(w0, a20); a21 = v.fma(w1, a21);
                 v = FloatVector.broadcast(S, x[x3 + t]);
                 a30 = v.fma(w0, a30); a31 = v.fma(w1, a31);
-                v = FloatVector.broadcast(S, x[x4 + t]);
-                a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
-                v = FloatVector.broadcast(S, x[x5 + t]);
-                a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
-                v = FloatVector.broadcast(S, x[x6 + t]);
-                a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
+                if (ROW5) {
+                    v = FloatVector.broadcast(S, x[x4 + t]);
+                    a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
+                }
+                if (ROW6) {
+                    v = FloatVector.broadcast(S, x[x5 + t]);
+                    a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
+                }
+                if (ROW7) {
+                    v = FloatVector.broadcast(S, x[x6 + t]);
+                    a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
+                }
             }
         }
         if (accumulate) {       // every row read before any is stored: a repeated pixel must not add twice
@@ -103,27 +170,28 @@ final class VectorTiles {
             a10 = a10.add(FloatVector.fromArray(S, y, y1)); a11 = a11.add(FloatVector.fromArray(S, y, y1 + L));
             a20 = a20.add(FloatVector.fromArray(S, y, y2)); a21 = a21.add(FloatVector.fromArray(S, y, y2 + L));
             a30 = a30.add(FloatVector.fromArray(S, y, y3)); a31 = a31.add(FloatVector.fromArray(S, y, y3 + L));
-            a40 = a40.add(FloatVector.fromArray(S, y, y4)); a41 = a41.add(FloatVector.fromArray(S, y, y4 + L));
-            a50 = a50.add(FloatVector.fromArray(S, y, y5)); a51 = a51.add(FloatVector.fromArray(S, y, y5 + L));
-            a60 = a60.add(FloatVector.fromArray(S, y, y6)); a61 = a61.add(FloatVector.fromArray(S, y, y6 + L));
+            if (ROW5) { a40 = a40.add(FloatVector.fromArray(S, y, y4)); a41 = a41.add(FloatVector.fromArray(S, y, y4 + L)); }
+            if (ROW6) { a50 = a50.add(FloatVector.fromArray(S, y, y5)); a51 = a51.add(FloatVector.fromArray(S, y, y5 + L)); }
+            if (ROW7) { a60 = a60.add(FloatVector.fromArray(S, y, y6)); a61 = a61.add(FloatVector.fromArray(S, y, y6 + L)); }
         }
         if (relu) {
             a00 = a00.max(0f); a01 = a01.max(0f); a10 = a10.max(0f); a11 = a11.max(0f);
             a20 = a20.max(0f); a21 = a21.max(0f); a30 = a30.max(0f); a31 = a31.max(0f);
-            a40 = a40.max(0f); a41 = a41.max(0f); a50 = a50.max(0f); a51 = a51.max(0f);
-            a60 = a60.max(0f); a61 = a61.max(0f);
+            if (ROW5) { a40 = a40.max(0f); a41 = a41.max(0f); }
+            if (ROW6) { a50 = a50.max(0f); a51 = a51.max(0f); }
+            if (ROW7) { a60 = a60.max(0f); a61 = a61.max(0f); }
         }
         a00.intoArray(y, y0); a01.intoArray(y, y0 + L);
         a10.intoArray(y, y1); a11.intoArray(y, y1 + L);
         a20.intoArray(y, y2); a21.intoArray(y, y2 + L);
         a30.intoArray(y, y3); a31.intoArray(y, y3 + L);
-        a40.intoArray(y, y4); a41.intoArray(y, y4 + L);
-        a50.intoArray(y, y5); a51.intoArray(y, y5 + L);
-        a60.intoArray(y, y6); a61.intoArray(y, y6 + L);
+        if (ROW5) { a40.intoArray(y, y4); a41.intoArray(y, y4 + L); }
+        if (ROW6) { a50.intoArray(y, y5); a51.intoArray(y, y5 + L); }
+        if (ROW7) { a60.intoArray(y, y6); a61.intoArray(y, y6 + L); }
     }
 
     /**
-     * As {@link #forward7x2} for one vector of channels, with no masks: every array must hold a
+     * As {@link #forwardNx2} for one vector of channels, 7 pixels a block, with no masks: every array must hold a
      * whole vector at every offset read or written (callers pass zero-padded panels, see TileLoops).
      */
     static void forward7x1(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
@@ -174,16 +242,17 @@ final class VectorTiles {
     }
 
     /**
-     * Weight-gradient block: 7 weight rows x 2 vectors of output channels, summed over every pixel.
+     * Weight-gradient block: {@link #WEIGHT_ROWS} weight rows x 2 vectors of output channels, summed over every pixel.
      * dw[j][c] += sum over pixels p (nRows rows of rowPix) of x[base(p) + off(j)] * dz[p*dzStride + c], where weight row j
      * (kernel row, kernel column, input channel flattened) reads off(j) = (j / tapLen)*tapJump + j % tapLen.
      * The call's sum starts from zero and is added to dw once, at the end: a per-example sum
      * (a call is one example of a convolution) then a sum over examples, instead of one long
      * chain through every pixel of every example, whose rounding error grew with the batch.
      * Rows past the last repeat it; every row is added to dw before any is stored, so a
-     * repeated row is written twice with the same value rather than added twice.
+     * repeated row is written twice with the same value rather than added twice. Rows 5 to 7
+     * are computed only when {@link #WEIGHT_ROWS} reaches them, as in {@link #forwardNx2}.
      */
-    static void weights7x2(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
+    static void weightsNx2(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
                            int tapLen, int tapJump, int j0, int nJ,
                            float[] dz, int dzOff, int dzStride,
                            float[] dw, int dwOff, int dwStride) {
@@ -212,12 +281,18 @@ final class VectorTiles {
             a20 = v.fma(z0, a20); a21 = v.fma(z1, a21);
             v = FloatVector.broadcast(S, x[xb + o3]);
             a30 = v.fma(z0, a30); a31 = v.fma(z1, a31);
-            v = FloatVector.broadcast(S, x[xb + o4]);
-            a40 = v.fma(z0, a40); a41 = v.fma(z1, a41);
-            v = FloatVector.broadcast(S, x[xb + o5]);
-            a50 = v.fma(z0, a50); a51 = v.fma(z1, a51);
-            v = FloatVector.broadcast(S, x[xb + o6]);
-            a60 = v.fma(z0, a60); a61 = v.fma(z1, a61);
+            if (WEIGHT_ROW5) {
+                v = FloatVector.broadcast(S, x[xb + o4]);
+                a40 = v.fma(z0, a40); a41 = v.fma(z1, a41);
+            }
+            if (WEIGHT_ROW6) {
+                v = FloatVector.broadcast(S, x[xb + o5]);
+                a50 = v.fma(z0, a50); a51 = v.fma(z1, a51);
+            }
+            if (WEIGHT_ROW7) {
+                v = FloatVector.broadcast(S, x[xb + o6]);
+                a60 = v.fma(z0, a60); a61 = v.fma(z1, a61);
+            }
           }
         }
         // Every row is added to dw before any is stored: a repeated row must not add twice.
@@ -225,20 +300,20 @@ final class VectorTiles {
         a10 = a10.add(FloatVector.fromArray(S, dw, d1)); a11 = a11.add(FloatVector.fromArray(S, dw, d1 + L));
         a20 = a20.add(FloatVector.fromArray(S, dw, d2)); a21 = a21.add(FloatVector.fromArray(S, dw, d2 + L));
         a30 = a30.add(FloatVector.fromArray(S, dw, d3)); a31 = a31.add(FloatVector.fromArray(S, dw, d3 + L));
-        a40 = a40.add(FloatVector.fromArray(S, dw, d4)); a41 = a41.add(FloatVector.fromArray(S, dw, d4 + L));
-        a50 = a50.add(FloatVector.fromArray(S, dw, d5)); a51 = a51.add(FloatVector.fromArray(S, dw, d5 + L));
-        a60 = a60.add(FloatVector.fromArray(S, dw, d6)); a61 = a61.add(FloatVector.fromArray(S, dw, d6 + L));
+        if (WEIGHT_ROW5) { a40 = a40.add(FloatVector.fromArray(S, dw, d4)); a41 = a41.add(FloatVector.fromArray(S, dw, d4 + L)); }
+        if (WEIGHT_ROW6) { a50 = a50.add(FloatVector.fromArray(S, dw, d5)); a51 = a51.add(FloatVector.fromArray(S, dw, d5 + L)); }
+        if (WEIGHT_ROW7) { a60 = a60.add(FloatVector.fromArray(S, dw, d6)); a61 = a61.add(FloatVector.fromArray(S, dw, d6 + L)); }
         a00.intoArray(dw, d0); a01.intoArray(dw, d0 + L);
         a10.intoArray(dw, d1); a11.intoArray(dw, d1 + L);
         a20.intoArray(dw, d2); a21.intoArray(dw, d2 + L);
         a30.intoArray(dw, d3); a31.intoArray(dw, d3 + L);
-        a40.intoArray(dw, d4); a41.intoArray(dw, d4 + L);
-        a50.intoArray(dw, d5); a51.intoArray(dw, d5 + L);
-        a60.intoArray(dw, d6); a61.intoArray(dw, d6 + L);
+        if (WEIGHT_ROW5) { a40.intoArray(dw, d4); a41.intoArray(dw, d4 + L); }
+        if (WEIGHT_ROW6) { a50.intoArray(dw, d5); a51.intoArray(dw, d5 + L); }
+        if (WEIGHT_ROW7) { a60.intoArray(dw, d6); a61.intoArray(dw, d6 + L); }
     }
 
     /**
-     * As {@link #weights7x2} for one vector of channels, with no masks: dz and dw must hold a
+     * As {@link #weightsNx2} for one vector of channels, 7 rows a block, with no masks: dz and dw must hold a
      * whole vector at every offset (callers pass zero-padded panels, see TileLoops).
      */
     static void weights7x1(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,

@@ -150,6 +150,16 @@ public final class KernelDeterminismProbe {
             k.denseBackwardInputPacked(rows, in, out, dz, 0, packed, dx, 0);
             return dx;
         });
+        float[] sparse = dz.clone();            // mostly zero, as dropout and ReLU leave it: the sparse product
+        for (int i = 0; i < sparse.length; i++) {
+            if (rnd.nextInt(4) > 0) sparse[i] = 0f;
+        }
+        cases.put("denseBackwardInputPacked sparse " + shape, () -> {
+            k.packDenseWeights(in, out, w, packed);
+            float[] dx = new float[rows * in];
+            k.denseBackwardInputPacked(rows, in, out, sparse, 0, packed, dx, 0);
+            return dx;
+        });
         cases.put("denseBackwardWeights " + shape, () -> {
             float[] dw = dw0.clone(), db = db0.clone();
             k.denseBackwardWeights(rows, in, out, x, 0, dz, 0, dw, db);

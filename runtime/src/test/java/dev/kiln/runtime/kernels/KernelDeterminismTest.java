@@ -29,10 +29,11 @@ class KernelDeterminismTest {
     private static final int CALLS = 1500;
     /** The SIMD methods whose C2 code must have produced the hot results. */
     private static final List<String> MUST_REACH_C2 = List.of(
-            "VectorTiles::forward7x2", "VectorTiles::forward7x1", "VectorTiles::weights7x2",
+            "VectorTiles::forwardNx2", "VectorTiles::forward7x1", "VectorTiles::weightsNx2",
             "VectorTiles::weights7x1", "VectorTiles::dot4x3", "VectorDense::streamBlock",
             "VectorPooling::windowMax", "VectorActivations::relu", "VectorActivations::reluBackward",
-            "PackedDense::streamBlock2", "PackedDense::streamBlock1", "ConvInputGradient::scatter");
+            "PackedDense::streamBlock2", "PackedDense::streamBlock1", "ConvInputGradient::scatter",
+            "SparseGradient::row");
     /** A PrintCompilation line of a tier-4 (C2) compile of a kernel method. */
     private static final Pattern C2_LINE =
             Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s4\\s+dev\\.kiln\\.runtime\\.kernels\\.(\\w+::\\w+)");

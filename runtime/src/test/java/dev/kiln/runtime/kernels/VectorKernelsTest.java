@@ -108,7 +108,7 @@ class VectorKernelsTest {
         assertClose(dbExpected, dbActual, pixels + 1, "convBackwardWeights db " + g);
     }
 
-    /** rows x in x out: sizes 1, 7, 10, 17, 64, 1025 (past four k-blocks of 256), rows 1..7. */
+    /** rows x in x out: sizes 1, 7, 10, 17, 64, 1025 (past four k-blocks of 256), rows 1..7, 12, 13 and 64. */
     static Stream<int[]> denseShapes() {
         int[][] inOut = {{1, 1}, {7, 10}, {10, 7}, {17, 64}, {64, 17}, {1025, 10}, {10, 1025}, {64, 64}, {1, 17}, {17, 1}};
         List<int[]> shapes = new ArrayList<>();
@@ -118,6 +118,8 @@ class VectorKernelsTest {
             }
         }
         shapes.add(new int[] {64, 1025, 64});
+        shapes.add(new int[] {12, 17, 64});     // two whole tiles of 6 rows, or one of 7 and a tail of 5
+        shapes.add(new int[] {13, 64, 17});     // 6 + 6 + 1, or 7 + 6
         return shapes.stream();
     }
 
@@ -201,6 +203,48 @@ class VectorKernelsTest {
             assertArrayEquals(java.util.Arrays.copyOfRange(y, r * out, (r + 1) * out), y1, "forward row " + r);
             assertArrayEquals(java.util.Arrays.copyOfRange(dx, r * in, (r + 1) * in), dx1, "dx row " + r);
         }
+    }
+
+    /** rows x in x out for the sparse input gradient: whole groups of 8 vectors and a remainder, depth past K_BLOCK. */
+    static Stream<int[]> sparseShapes() {
+        int group = SparseGradient.GROUP;
+        int[] ins = {group, 2 * group + 3, 3 * group + 2 * VectorTiles.L, group - 1};
+        List<int[]> shapes = new ArrayList<>();
+        for (int rows : new int[] {1, 2, 5, 13}) {
+            for (int in : ins) {
+                for (int out : new int[] {10, 300, 1025}) {
+                    shapes.add(new int[] {rows, in, out});
+                }
+            }
+        }
+        shapes.add(new int[] {64, 3136 / group * group, 1024});
+        return shapes.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("sparseShapes")
+    void sparseInputGradientHasTheBitsOfTheTiles(int[] shape) {
+        int rows = shape[0], in = shape[1], out = shape[2];
+        String what = rows + "x" + in + "->" + out;
+        Random rnd = new Random(rows * 41L + in * 3L + out);
+        float[] w = plain(rnd, in * out), dz = plain(rnd, rows * out);
+        for (int i = 0; i < dz.length; i++) {
+            int pick = rnd.nextInt(100);
+            if (pick < 75) dz[i] = 0f;                  // dropout 0.5 after a ReLU
+            else if (pick < 77) dz[i] = -0f;
+        }
+        java.util.Arrays.fill(dz, 0, Math.min(out, dz.length), 0f);     // a row all zero
+        float[] packed = new float[VECTOR.packedDenseSize(in, out)];
+        VECTOR.packDenseWeights(in, out, w, packed);
+        float[] tiles = data(rnd, rows * in + 2 * PAD), sparse = tiles.clone(), scalar = tiles.clone();
+        PackedDense.backwardInputDense(rows, in, out, dz, 0, packed, tiles, PAD);
+        VECTOR.denseBackwardInputPacked(rows, in, out, dz, 0, packed, sparse, PAD);
+        assertArrayEquals(tiles, sparse, "sparse dx differs from the tiles' " + what);
+        SCALAR.denseBackwardInput(rows, in, out, dz, 0, w, scalar, PAD);
+        assertClose(scalar, sparse, out, "sparse dx " + what);
+        dz[dz.length - 1] = Float.NaN;                 // a NaN in the gradient reaches dx
+        VECTOR.denseBackwardInputPacked(rows, in, out, dz, 0, packed, sparse, PAD);
+        assertTrue(Float.isNaN(sparse[PAD + rows * in - 1]), "NaN in dz must reach dx " + what);
     }
 
     static Stream<PoolGeometry> poolShapes() {
