@@ -106,13 +106,13 @@ final class WinogradConv {
      * when it applies.
      */
     static void pack(ConvGeometry g, float[] w, float[] packed, int off) {
-        int inC = g.inC(), outC = g.outC(), tap = inC * outC;
+        int inC = g.inC(), outC = g.outC();
         if (forwardApplies(g)) {
-            WinogradTransforms.kernels(w, tap, outC, 1, inC, outC, false, packed, off, padded(inC), padded(outC));
+            WinogradTransforms.kernels(w, inC, outC, false, packed, off, padded(inC), padded(outC));
             off += kernelSize(g);
         }
         if (backwardInputApplies(g)) {
-            WinogradTransforms.kernels(w, tap, 1, outC, outC, inC, true, packed, off, padded(outC), padded(inC));
+            WinogradTransforms.kernels(w, inC, outC, true, packed, off, padded(outC), padded(inC));
         }
     }
 

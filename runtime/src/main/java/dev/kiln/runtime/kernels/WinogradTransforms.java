@@ -9,10 +9,11 @@ package dev.kiln.runtime.kernels;
  * exact and cost no multiplications; the fifth and sixth point must be something else, and +-1/2
  * (rather than +-2) keeps every entry of A^T, which acts on the products, at +-1 or +-1/2: exact
  * in float, so the output transform adds rounding only through its additions. The pairs +-p let
- * each pair of rows of B^T and A^T share their even and odd parts. Measured on tf-mnist's conv2
- * shapes in float32 (numpy, 3 random layers), +-2 in place of +-1/2 gave the same mean error
- * (8.2e-7 against 8.1e-7), the mixed sets no better; the rows of B^T are scaled to small integers and G
- * carries the inverse scale, because G is applied once per weight update, in double.
+ * each pair of rows of B^T and A^T share their even and odd parts. Simulated in float32 on
+ * tf-mnist's conv2 shapes (numpy, 3 random layers), +-2 in place of +-1/2 gave the same mean error
+ * (8.2e-7 against 8.1e-7); sets mixing 1/2 and 2 ranged from 6.0e-7 to 1.5e-6, so none was worth
+ * the loss of symmetry. The rows of B^T are scaled to small integers and G carries the inverse
+ * scale, because G is applied once per weight update, in double.
  *
  * <pre>
  *        [ 1  0 -5  0  4  0 ]        [  1     0     0     0     0   ]
@@ -54,41 +55,64 @@ final class WinogradTransforms {
     private WinogradTransforms() {
     }
 
+    /** Channel pairs transformed per pass of {@link #kernels}. */
+    private static final int CHUNK = 256;
     /**
-     * u[uOff + (pos*nI + i)*nO + o] = (G k G^T)[pos] of each kernel k[kh][kw] = w[tap(kh, kw) + i*iStride + o*oStride],
-     * i < nI, o < nO, where tap(kh, kw) = (kh*5 + kw)*tapStride, or ((4-kh)*5 + 4-kw)*tapStride when flip is set
-     * (the kernel of a convolution's input gradient). Computed in double and rounded once to float;
-     * u is zero where i or o lies in [nI, nIPad) or [nO, nOPad) (row length nOPad, rows nIPad per position).
+     * Each thread's work rows of {@link #kernels}, (G k)[a][kw] for a block of pairs and then one
+     * output row: made once, so repacking after each optimizer step allocates nothing.
      */
-    static void kernels(float[] w, int tapStride, int iStride, int oStride, int nI, int nO, boolean flip,
-                        float[] u, int uOff, int nIPad, int nOPad) {
+    private static final ThreadLocal<double[]> WORK = ThreadLocal.withInitial(() -> new double[(ALPHA * R + 1) * CHUNK]);
+
+    /**
+     * The transformed kernels U[pos] = (G k G^T)[pos] of every channel pair of w[kh][kw][inC][outC],
+     * computed in double and rounded once to float. Without flip, u[uOff + (pos*nIPad + ic)*nOPad + oc]
+     * (the forward's U); with flip, u[uOff + (pos*nIPad + oc)*nOPad + ic] of the kernel turned by
+     * 180 degrees, k[kh][kw] = w[4-kh][4-kw] (the input gradient's). Rows and columns past the real
+     * channels (up to nIPad, nOPad) are zero. The loops run over a tap's inC*outC contiguous
+     * values, in blocks. Once per weight update, both of tf-mnist's conv2 kernels took 2.5 ms
+     * (measured on a loaded machine): about 1% of a 64-image training step.
+     */
+    static void kernels(float[] w, int inC, int outC, boolean flip, float[] u, int uOff, int nIPad, int nOPad) {
         java.util.Arrays.fill(u, uOff, uOff + POSITIONS * nIPad * nOPad, 0f);
-        double[] k = new double[R * R];
-        double[] half = new double[ALPHA * R];       // G k: 6 x 5
-        for (int i = 0; i < nI; i++) {
-            for (int o = 0; o < nO; o++) {
-                for (int kh = 0; kh < R; kh++) {
-                    for (int kw = 0; kw < R; kw++) {
+        int pairs = inC * outC;
+        double[] half = WORK.get();             // (G k)[a][kw] for a block of channel pairs, then one row of U
+        int row = ALPHA * R * CHUNK;
+        for (int j0 = 0; j0 < pairs; j0 += CHUNK) {
+            int n = Math.min(CHUNK, pairs - j0);
+            for (int a = 0; a < ALPHA; a++) {
+                for (int kw = 0; kw < R; kw++) {
+                    int h = (a * R + kw) * CHUNK;
+                    java.util.Arrays.fill(half, h, h + n, 0);
+                    for (int kh = 0; kh < R; kh++) {
+                        double gk = G[a][kh];
+                        if (gk == 0) continue;
                         int tap = flip ? (R - 1 - kh) * R + (R - 1 - kw) : kh * R + kw;
-                        k[kh * R + kw] = w[tap * tapStride + i * iStride + o * oStride];
+                        int src = tap * pairs + j0;
+                        for (int jj = 0; jj < n; jj++) {
+                            half[h + jj] += gk * w[src + jj];
+                        }
                     }
                 }
-                for (int a = 0; a < ALPHA; a++) {
-                    for (int col = 0; col < R; col++) {
-                        double s = 0;
-                        for (int kh = 0; kh < R; kh++) {
-                            s += G[a][kh] * k[kh * R + col];
+            }
+            for (int a = 0; a < ALPHA; a++) {
+                for (int b = 0; b < ALPHA; b++) {
+                    java.util.Arrays.fill(half, row, row + n, 0);
+                    for (int kw = 0; kw < R; kw++) {
+                        double gk = G[b][kw];
+                        if (gk == 0) continue;
+                        int h = (a * R + kw) * CHUNK;
+                        for (int jj = 0; jj < n; jj++) {
+                            half[row + jj] += half[h + jj] * gk;
                         }
-                        half[a * R + col] = s;
                     }
-                }
-                for (int a = 0; a < ALPHA; a++) {
-                    for (int b = 0; b < ALPHA; b++) {
-                        double s = 0;
-                        for (int col = 0; col < R; col++) {
-                            s += half[a * R + col] * G[b][col];
+                    int base = uOff + (a * ALPHA + b) * nIPad * nOPad;
+                    for (int jj = 0, ic = j0 / outC, oc = j0 % outC; jj < n; jj++) {
+                        int at = flip ? base + oc * nOPad + ic : base + ic * nOPad + oc;
+                        u[at] = (float) half[row + jj];
+                        if (++oc == outC) {
+                            oc = 0;
+                            ic++;
                         }
-                        u[uOff + ((a * ALPHA + b) * nIPad + i) * nOPad + o] = (float) s;
                     }
                 }
             }

@@ -134,14 +134,7 @@ class WinogradConvTest {
     static float[] transformed(ConvGeometry g, float[] w, boolean flip) {
         ConvGeometry f = flip ? WinogradConv.dual(g) : g;
         float[] u = new float[WinogradConv.kernelSize(f)];
-        int tap = g.inC() * g.outC();
-        if (flip) {
-            WinogradTransforms.kernels(w, tap, 1, g.outC(), g.outC(), g.inC(), true, u, 0,
-                    WinogradConv.padded(g.outC()), WinogradConv.padded(g.inC()));
-        } else {
-            WinogradTransforms.kernels(w, tap, g.outC(), 1, g.inC(), g.outC(), false, u, 0,
-                    WinogradConv.padded(g.inC()), WinogradConv.padded(g.outC()));
-        }
+        WinogradTransforms.kernels(w, g.inC(), g.outC(), flip, u, 0, WinogradConv.padded(f.inC()), WinogradConv.padded(f.outC()));
         return u;
     }
 
