@@ -126,9 +126,15 @@ public final class KernelBenchmark {
         }));
         float[] packed = new float[k.packedConvSize(g)];
         k.packConvWeights(g, w, packed);
-        cases.add(new Case(name + " dx packed", flops, () -> {
+        // A Winograd convolution does fewer multiplications; its GFLOP/s count the direct ones it replaces.
+        String fast = " (Winograd F(2x2,5x5), direct-equivalent FLOPs)";
+        cases.add(new Case(name + " fwd packed" + (k.convForwardIsWinograd(g) ? fast : ""), flops, () -> {
+            for (int e = 0; e < BATCH; e++) k.convForwardPacked(g, Activation.RELU, x, e * g.inSize(), w, packed, b, y, e * g.outSize());
+        }));
+        cases.add(new Case(name + " dx packed" + (k.convBackwardInputIsWinograd(g) ? fast : ""), flops, () -> {
             for (int e = 0; e < BATCH; e++) k.convBackwardInputPacked(g, dz, e * g.outSize(), packed, dx, e * g.inSize());
         }));
+        cases.add(new Case(name + " pack (once per update)", 0, () -> k.packConvWeights(g, w, packed)));
     }
 
     private static void addDense(List<Case> cases, Kernels k, String name, int rows, int in, int out) {

@@ -67,9 +67,9 @@ final class ConvEmitter extends WeightedEmitter {
     @Override
     Step forward() {
         return Step.eachExample(CodeBlock.builder()
-                .addStatement("kernels.convForward($N, $T.$L,\n$L, $L,\n$N.value(), $N.value(),\nws.$N, r * $N.outSize())",
+                .addStatement("kernels.convForwardPacked($N, $T.$L,\n$L, $L,\n$N.value(), $N.values(), $N.value(),\nws.$N, r * $N.outSize())",
                         geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
-                        in.forwardArray(), in.offset(geometry + ".inSize()"), weight, bias, out, geometry)
+                        in.forwardArray(), in.offset(geometry + ".inSize()"), weight, packed, bias, out, geometry)
                 .build());
     }
 
@@ -113,10 +113,10 @@ final class ConvEmitter extends WeightedEmitter {
         return spec.filters();
     }
 
-    /** Only the input gradient reads packed weights; the first layer has none. */
+    /** The forward reads packed weights (a Winograd convolution's transformed kernel), and so does the input gradient. */
     @Override
     boolean packsWeight() {
-        return inputGradient();
+        return true;
     }
 
     @Override
@@ -126,6 +126,6 @@ final class ConvEmitter extends WeightedEmitter {
 
     @Override
     String packedUse() {
-        return "its input gradient";
+        return inputGradient() ? "its forward and input gradient" : "its forward";
     }
 }

@@ -32,8 +32,8 @@ public interface Kernels {
 
     /**
      * Floats needed by {@link #packConvWeights}. Used like the packed dense methods (see there):
-     * pack once per weight update, share across threads, then call
-     * {@link #convBackwardInputPacked}; forward and weight gradient keep using w.
+     * pack once per weight update, share across threads, then call {@link #convForwardPacked}
+     * and {@link #convBackwardInputPacked}; the weight gradient needs no weights.
      */
     default int packedConvSize(ConvGeometry g) {
         return g.weightSize();
@@ -42,6 +42,28 @@ public interface Kernels {
     /** Fills packed[0, packedConvSize(g)) from w[kh][kw][inC][outC]. */
     default void packConvWeights(ConvGeometry g, float[] w, float[] packed) {
         System.arraycopy(w, 0, packed, 0, g.weightSize());
+    }
+
+    /**
+     * {@link #convForward} on w and its packed form (see {@link #packConvWeights}), which may hold a
+     * transformed kernel the forward reads instead of w (a Winograd convolution's).
+     */
+    default void convForwardPacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
+                                   float[] b, float[] y, int yOff) {
+        convForward(g, act, x, xOff, w, b, y, yOff);
+    }
+
+    /**
+     * Whether {@link #convForwardPacked} runs g as a Winograd convolution, with fewer multiplications
+     * than {@link ConvGeometry#flops()} counts (for benchmarks and logs).
+     */
+    default boolean convForwardIsWinograd(ConvGeometry g) {
+        return false;
+    }
+
+    /** As {@link #convForwardIsWinograd}, for {@link #convBackwardInputPacked}. */
+    default boolean convBackwardInputIsWinograd(ConvGeometry g) {
+        return false;
     }
 
     /** {@link #convBackwardInput} on weights packed by {@link #packConvWeights}. */

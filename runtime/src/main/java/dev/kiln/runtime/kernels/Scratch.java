@@ -13,10 +13,12 @@ final class Scratch {
      * Independent buffers a single kernel call may need at once: a padded input, a rearranged
      * weight matrix, zeros, and the zero-padded panels a partial vector block works in (operand,
      * output, bias; see {@link TileLoops}), the lanes of dot products summed in a fixed order,
-     * and a block of a convolution's input gradient before it is scattered ({@link ConvInputGradient}).
+     * and a block of a convolution's input gradient before it is scattered ({@link ConvInputGradient});
+     * a Winograd convolution's transformed inputs, products, output and one tile ({@link WinogradConv}).
      */
-    static final int INPUT = 0, WEIGHTS = 1, ZEROS = 2, PANEL = 3, OUT = 4, BIAS = 5, SUMS = 6, COLS = 7;
-    private static final int SLOTS = 8;
+    static final int INPUT = 0, WEIGHTS = 1, ZEROS = 2, PANEL = 3, OUT = 4, BIAS = 5, SUMS = 6, COLS = 7,
+            WINOGRAD_V = 8, WINOGRAD_M = 9, WINOGRAD_OUT = 10, WINOGRAD_TILE = 11;
+    private static final int SLOTS = 12;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
     private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][0]);

@@ -39,19 +39,45 @@ public final class VectorKernels implements Kernels {
         VectorConv.backwardWeights(g, x, xOff, dz, dzOff, dw, db);
     }
 
+    /** The direct input gradient's packed weight, then {@link WinogradConv}'s transformed kernels where it runs. */
     @Override
     public int packedConvSize(ConvGeometry g) {
-        return g.weightSize();
+        return g.weightSize() + WinogradConv.packedSize(g);
     }
 
     @Override
     public void packConvWeights(ConvGeometry g, float[] w, float[] packed) {
         VectorConv.pack(g, w, packed);
+        WinogradConv.pack(g, w, packed, g.weightSize());
+    }
+
+    @Override
+    public void convForwardPacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
+                                  float[] b, float[] y, int yOff) {
+        if (WinogradConv.forwardApplies(g)) {
+            WinogradConv.forward(g, act, x, xOff, packed, g.weightSize(), b, y, yOff);
+        } else {
+            VectorConv.forward(g, act, x, xOff, w, b, y, yOff);
+        }
+    }
+
+    @Override
+    public boolean convForwardIsWinograd(ConvGeometry g) {
+        return WinogradConv.forwardApplies(g);
+    }
+
+    @Override
+    public boolean convBackwardInputIsWinograd(ConvGeometry g) {
+        return WinogradConv.backwardInputApplies(g);
     }
 
     @Override
     public void convBackwardInputPacked(ConvGeometry g, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
-        VectorConv.backwardInputPacked(g, dz, dzOff, packed, dx, dxOff);
+        if (WinogradConv.backwardInputApplies(g)) {
+            WinogradConv.backwardInput(g, dz, dzOff, packed, g.weightSize(), dx, dxOff);
+        } else {
+            VectorConv.backwardInputPacked(g, dz, dzOff, packed, dx, dxOff);
+        }
     }
 
     @Override

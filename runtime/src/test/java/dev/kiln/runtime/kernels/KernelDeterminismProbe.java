@@ -52,7 +52,8 @@ public final class KernelDeterminismProbe {
         List<ConvGeometry> convs = List.of(
                 new ConvGeometry(1, 9, 9, 20, 5, 5, 1, 2, 2, 9, 9),       // SAME, few input channels: product and scatter
                 new ConvGeometry(9, 7, 7, 36, 3, 3, 1, 1, 1, 7, 7),       // SAME: the flipped-kernel input gradient
-                new ConvGeometry(3, 8, 8, 17, 2, 2, 2, 0, 0, 4, 4));      // VALID, stride 2: product and scatter
+                new ConvGeometry(3, 8, 8, 17, 2, 2, 2, 0, 0, 4, 4),       // VALID, stride 2: product and scatter
+                new ConvGeometry(16, 7, 7, 20, 5, 5, 1, 2, 2, 7, 7));     // 5x5 stride 1: Winograd forward and input gradient
         for (ConvGeometry g : convs) {
             Random rnd = new Random(g.hashCode());
             float[] x = random(rnd, g.inSize()), w = random(rnd, g.weightSize()), b = random(rnd, g.outC());
@@ -64,6 +65,13 @@ public final class KernelDeterminismProbe {
                     return y;
                 });
             }
+            float[] forwardPacked = new float[k.packedConvSize(g)];
+            cases.put("convForwardPacked " + g, () -> {
+                k.packConvWeights(g, w, forwardPacked);
+                float[] y = new float[g.outSize()];
+                k.convForwardPacked(g, Activation.RELU, x, 0, w, forwardPacked, b, y, 0);
+                return y;
+            });
             cases.put("convBackwardInput " + g, () -> {
                 float[] dx = new float[g.inSize()];
                 k.convBackwardInput(g, dz, 0, w, dx, 0);

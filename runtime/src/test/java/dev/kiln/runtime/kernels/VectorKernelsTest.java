@@ -30,6 +30,11 @@ class VectorKernelsTest {
     private static final Kernels VECTOR = new VectorKernels();
     private static final int PAD = 5;               // offset of every array and guard cells after it
     private static final float GUARD = 12345f;
+    /**
+     * How many times the direct sums' tolerance a Winograd convolution may differ by: its transforms
+     * add and scale (by up to 5) before the products, so it rounds more (see WinogradTransforms).
+     */
+    private static final int WINOGRAD_ERROR = 4;
 
     static ConvGeometry same(int inC, int h, int w, int outC, int kh, int kw, int stride) {
         int outH = (h + stride - 1) / stride, outW = (w + stride - 1) / stride;
@@ -72,6 +77,14 @@ class VectorKernelsTest {
             SCALAR.convForward(g, act, x, PAD, w, b, expected, PAD);
             VECTOR.convForward(g, act, x, PAD, w, b, actual, PAD);
             assertClose(expected, actual, g.kh() * g.kw() * g.inC() + 1, "convForward " + act + " " + g);
+            float[] packed = new float[VECTOR.packedConvSize(g)], fromPacked = guarded(g.outSize());
+            VECTOR.packConvWeights(g, w, packed);
+            VECTOR.convForwardPacked(g, act, x, PAD, w, packed, b, fromPacked, PAD);
+            if (WinogradConv.forwardApplies(g)) {
+                assertClose(expected, fromPacked, WINOGRAD_ERROR * (g.kh() * g.kw() * g.inC() + 1), "convForwardPacked (Winograd) " + act + " " + g);
+            } else {
+                assertArrayEquals(actual, fromPacked, "convForwardPacked equals convForward " + act + " " + g);
+            }
         }
     }
 
@@ -91,7 +104,11 @@ class VectorKernelsTest {
         VECTOR.packConvWeights(g, w, packed);
         assertEquals(GUARD, packed[packed.length - 1], "pack wrote past packedConvSize " + g);
         VECTOR.convBackwardInputPacked(g, dz, PAD, packed, fromPacked, PAD);
-        assertArrayEquals(actual, fromPacked, "convBackwardInputPacked equals convBackwardInput " + g);
+        if (WinogradConv.backwardInputApplies(g)) {
+            assertClose(expected, fromPacked, WINOGRAD_ERROR * g.kh() * g.kw() * g.outC(), "convBackwardInputPacked (Winograd) " + g);
+        } else {
+            assertArrayEquals(actual, fromPacked, "convBackwardInputPacked equals convBackwardInput " + g);
+        }
     }
 
     @ParameterizedTest

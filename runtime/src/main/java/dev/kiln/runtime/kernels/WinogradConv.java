@@ -1,0 +1,274 @@
+package dev.kiln.runtime.kernels;
+
+import static dev.kiln.runtime.kernels.VectorTiles.L;
+import static dev.kiln.runtime.kernels.VectorTiles.S;
+import static dev.kiln.runtime.kernels.WinogradTransforms.ALPHA;
+import static dev.kiln.runtime.kernels.WinogradTransforms.M;
+import static dev.kiln.runtime.kernels.WinogradTransforms.POSITIONS;
+import static dev.kiln.runtime.kernels.WinogradTransforms.R;
+
+import dev.kiln.dsl.Activation;
+import java.util.Arrays;
+import java.util.Locale;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Stride-1 5x5 convolutions by Winograd's F(2x2, 5x5) ({@link WinogradTransforms}): 36
+ * multiply-adds per input channel, output channel and 2x2 outputs, against 100 directly.
+ *
+ * <p>One example at a time, in blocks of {@value #BLOCK} tiles: each 6x6 input tile (channels as
+ * lanes) is transformed to V[pos][tile][inC]; the 36 products over channels are 36 GEMMs
+ * M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on the forward tiles of {@link TileLoops};
+ * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
+ * is made once per weight update and kept in the packed weights ({@link #pack}), so a forward
+ * pass reads it and never writes it: many threads may share it.
+ *
+ * <p>The input gradient of a stride-1 convolution is itself one: dz, padded by kernel-1-pad on
+ * each side, correlated with the flipped kernel, input and output channels swapped. It runs
+ * through the same code on that "dual" geometry.
+ *
+ * <p>Channel counts are padded to whole vectors inside V, U and M (zero rows and columns), so the
+ * transforms have no tails; a partial last tile (odd output sides) is computed whole into a
+ * scratch output and only its real pixels copied out.
+ *
+ * <p>Used where {@link #forwardApplies}/{@link #backwardInputApplies} say; {@value #PROPERTY}
+ * = {@code direct} turns it off, {@code winograd} forces it on every stride-1 5x5 convolution.
+ */
+final class WinogradConv {
+
+    /** System property: {@code direct}, {@code winograd} or {@code auto} (the default). */
+    static final String PROPERTY = "kiln.conv";
+    /** Tiles per block: V, M and the block's output stay in the core's L2 cache beside U. */
+    static final int BLOCK = 14;
+    /**
+     * Fewest input and output channels for Winograd in {@code auto} mode: the GEMMs run over input
+     * channels, and with few of them the transforms cost more than the multiplications they save.
+     */
+    static final int MIN_CHANNELS = 16;
+
+    private static final String MODE = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
+
+    private WinogradConv() {
+    }
+
+    /** Whether geometry g can run as F(2x2, 5x5) at all: stride 1, a 5x5 kernel, padding within the kernel. */
+    static boolean supports(ConvGeometry g) {
+        return g.stride() == 1 && g.kh() == R && g.kw() == R
+                && g.padTop() >= 0 && g.padTop() < R && g.padLeft() >= 0 && g.padLeft() < R;
+    }
+
+    /** Whether the forward pass of g runs here: supported, and selected by {@value #PROPERTY}. */
+    static boolean forwardApplies(ConvGeometry g) {
+        return selected(g);
+    }
+
+    /** Whether the input gradient of g runs here, as the forward pass of {@link #dual}. */
+    static boolean backwardInputApplies(ConvGeometry g) {
+        return supports(g) && selected(g.outC(), g.inC());     // the dual's channels (no record allocated per call)
+    }
+
+    private static boolean selected(ConvGeometry g) {
+        return supports(g) && selected(g.inC(), g.outC());
+    }
+
+    private static boolean selected(int inC, int outC) {
+        return switch (MODE) {
+            case "direct" -> false;
+            case "winograd" -> true;
+            default -> inC >= MIN_CHANNELS && outC >= MIN_CHANNELS;
+        };
+    }
+
+    /** The stride-1 convolution whose forward pass is g's input gradient (with the flipped kernel). */
+    static ConvGeometry dual(ConvGeometry g) {
+        return new ConvGeometry(g.outC(), g.outH(), g.outW(), g.inC(), g.kh(), g.kw(), 1,
+                g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft(), g.inH(), g.inW());
+    }
+
+    /** A channel count rounded up to whole vectors. */
+    static int padded(int channels) {
+        return (channels + L - 1) / L * L;
+    }
+
+    /** Floats of one transformed kernel U[36][inC padded][outC padded] for the forward pass of g. */
+    static int kernelSize(ConvGeometry g) {
+        return POSITIONS * padded(g.inC()) * padded(g.outC());
+    }
+
+    /** Floats {@link #pack} writes for g: the forward's U, then the input gradient's, each when it applies. */
+    static int packedSize(ConvGeometry g) {
+        return (forwardApplies(g) ? kernelSize(g) : 0) + (backwardInputApplies(g) ? kernelSize(dual(g)) : 0);
+    }
+
+    /**
+     * Writes the transformed kernels of w[kh][kw][inC][outC] to packed from off: the forward's,
+     * then the input gradient's (the flipped kernel, [kh][kw][outC][inC], transformed), each only
+     * when it applies.
+     */
+    static void pack(ConvGeometry g, float[] w, float[] packed, int off) {
+        int inC = g.inC(), outC = g.outC();
+        if (forwardApplies(g)) {
+            WinogradTransforms.kernels(w, inC, outC, false, packed, off, padded(inC), padded(outC));
+            off += kernelSize(g);
+        }
+        if (backwardInputApplies(g)) {
+            WinogradTransforms.kernels(w, inC, outC, true, packed, off, padded(outC), padded(inC));
+        }
+    }
+
+    /** The input gradient of g (overwrites dx), from the kernels {@link #pack} wrote from off. */
+    static void backwardInput(ConvGeometry g, float[] dz, int dzOff, float[] packed, int off,
+                              float[] dx, int dxOff) {
+        int kernel = forwardApplies(g) ? off + kernelSize(g) : off;
+        // The fields of dual(g), passed one by one: a record made per call would be garbage per example.
+        run(g.outC(), g.outH(), g.outW(), g.inC(), g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft(), g.inH(), g.inW(),
+                Activation.NONE, dz, dzOff, packed, kernel, Scratch.zeros(padded(g.inC())), dx, dxOff);
+    }
+
+    /** y = act(conv(x) + b) for one example, from the transformed kernel at packed[uOff..]. */
+    static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, int uOff,
+                        float[] b, float[] y, int yOff) {
+        run(g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
+                act, x, xOff, packed, uOff, b, y, yOff);
+    }
+
+    /** {@link #forward} of the stride-1 5x5 convolution with these fields of its ConvGeometry. */
+    private static void run(int realInC, int inH, int inW, int realOutC, int padTop, int padLeft, int outH, int outW,
+                            Activation act, float[] x, int xOff, float[] packed, int uOff,
+                            float[] b, float[] y, int yOff) {
+        int inC = padded(realInC), outC = padded(realOutC);
+        int tilesH = (outH + M - 1) / M, tilesW = (outW + M - 1) / M, tiles = tilesH * tilesW;
+        int rows = M * tilesH + R - 1, cols = M * tilesW + R - 1;
+        float[] src = Scratch.floats(Scratch.INPUT, rows * cols * inC);
+        padInput(x, xOff, inH, inW, realInC, padTop, padLeft, rows, cols, inC, src);
+        // Outputs go to y in place when every tile is whole and the channels fill whole vectors.
+        boolean inPlace = outC == realOutC && tilesH * M == outH && tilesW * M == outW;
+        float[] dst = inPlace ? y : Scratch.floats(Scratch.WINOGRAD_OUT, tilesH * M * tilesW * M * outC);
+        int dstOff = inPlace ? yOff : 0;
+        float[] bias = b;
+        if (outC != realOutC) {
+            bias = Scratch.zeroed(Scratch.BIAS, outC);
+            System.arraycopy(b, 0, bias, 0, realOutC);
+        }
+        boolean relu = act == Activation.RELU;
+        float[] v = Scratch.floats(Scratch.WINOGRAD_V, POSITIONS * BLOCK * inC);
+        float[] m = Scratch.floats(Scratch.WINOGRAD_M, POSITIONS * BLOCK * outC);
+        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, POSITIONS * L);
+        float[] zeros = Scratch.zeros(outC);
+        for (int t0 = 0; t0 < tiles; t0 += BLOCK) {
+            int count = Math.min(BLOCK, tiles - t0);
+            for (int t = 0; t < count; t++) {
+                int th = (t0 + t) / tilesW, tw = (t0 + t) - th * tilesW;
+                int at = (th * M * cols + tw * M) * inC;
+                for (int c = 0; c < inC; c += L) {
+                    inputTile(src, at + c, cols * inC, inC, rowsOfTile, v, t * inC + c, BLOCK * inC);
+                }
+            }
+            for (int pos = 0; pos < POSITIONS; pos++) {
+                TileLoops.forward(v, pos * BLOCK * inC, Integer.MAX_VALUE, 0, inC, 1, 0, inC,
+                        packed, uOff + pos * inC * outC, outC, zeros, false, false, m, pos * BLOCK * outC, count);
+            }
+            for (int t = 0; t < count; t++) {
+                int th = (t0 + t) / tilesW, tw = (t0 + t) - th * tilesW;
+                int at = dstOff + (th * M * tilesW * M + tw * M) * outC;
+                for (int c = 0; c < outC; c += L) {
+                    outputTile(m, t * outC + c, BLOCK * outC, rowsOfTile, bias, c, relu, dst, at + c, tilesW * M * outC, outC);
+                }
+            }
+        }
+        if (!inPlace) {
+            for (int oh = 0; oh < outH; oh++) {
+                for (int ow = 0; ow < outW; ow++) {
+                    System.arraycopy(dst, (oh * tilesW * M + ow) * outC, y, yOff + (oh * outW + ow) * realOutC, realOutC);
+                }
+            }
+        }
+        if (act != Activation.RELU) {
+            VectorActivations.apply(act, y, yOff, outH * outW * realOutC);   // ReLU is done as the tiles store
+        }
+    }
+
+    /**
+     * dst[r][c][0, inCPad) = x at (r - padTop, c - padLeft), channels past inC and pixels outside x zero:
+     * the input with the padding the tiles read, as many rows and columns as whole tiles need.
+     */
+    private static void padInput(float[] x, int xOff, int inH, int inW, int inC, int padTop, int padLeft,
+                                 int rows, int cols, int inCPad, float[] dst) {
+        if (inC == inCPad) {
+            Scratch.copyPadded(x, xOff, inH, inW, inC, padTop, padLeft, rows, cols, dst);
+            return;
+        }
+        Arrays.fill(dst, 0, rows * cols * inCPad, 0f);
+        for (int ih = 0; ih < inH && ih + padTop < rows; ih++) {
+            for (int iw = 0; iw < inW && iw + padLeft < cols; iw++) {
+                System.arraycopy(x, xOff + (ih * inW + iw) * inC, dst, ((ih + padTop) * cols + iw + padLeft) * inCPad, inC);
+            }
+        }
+    }
+
+    /**
+     * One vector of channels of one tile: v[vOff + pos*posStride] = (B^T d B)[pos], d the 6x6 pixels
+     * from src[at] (rowStride between rows, pixStride between pixels). B^T runs along the rows into
+     * tmp, then down the columns.
+     */
+    static void inputTile(float[] src, int at, int rowStride, int pixStride, float[] tmp,
+                          float[] v, int vOff, int posStride) {
+        for (int i = 0; i < ALPHA; i++) {
+            transformInput(src, at + i * rowStride, pixStride, tmp, i * ALPHA * L, L);
+        }
+        for (int j = 0; j < ALPHA; j++) {
+            transformInput(tmp, j * L, ALPHA * L, v, vOff + j * posStride, ALPHA * posStride);
+        }
+    }
+
+    /**
+     * out[outOff + k*outStride] = (B^T d)[k], k < 6, for the vectors d[l] = in[inOff + l*inStride].
+     * Rows 1-2 (points +-1) and 3-4 (+-1/2) share their even and odd parts. Vectors stay inside this
+     * method: passed to or returned from one that C2 does not inline, they would be boxed.
+     */
+    private static void transformInput(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, inOff), d1 = FloatVector.fromArray(S, in, inOff + inStride),
+                d2 = FloatVector.fromArray(S, in, inOff + 2 * inStride), d3 = FloatVector.fromArray(S, in, inOff + 3 * inStride),
+                d4 = FloatVector.fromArray(S, in, inOff + 4 * inStride), d5 = FloatVector.fromArray(S, in, inOff + 5 * inStride);
+        FloatVector four = FloatVector.broadcast(S, 4f), minusFive = FloatVector.broadcast(S, -5f);
+        FloatVector even = d4.mul(4f).sub(d2), odd = d3.mul(4f).sub(d1);
+        FloatVector evenHalf = d4.sub(d2).mul(2f), oddHalf = d3.sub(d1);
+        d4.fma(four, d2.fma(minusFive, d0)).intoArray(out, outOff);
+        even.add(odd).intoArray(out, outOff + outStride);
+        even.sub(odd).intoArray(out, outOff + 2 * outStride);
+        evenHalf.add(oddHalf).intoArray(out, outOff + 3 * outStride);
+        evenHalf.sub(oddHalf).intoArray(out, outOff + 4 * outStride);
+        d5.fma(four, d3.fma(minusFive, d1)).intoArray(out, outOff + 5 * outStride);
+    }
+
+    /**
+     * One vector of channels of one tile: the 2x2 outputs A^T m A + b, then max(0) when relu is set,
+     * to dst[at], dst[at + pixStride], dst[at + rowStride], dst[at + rowStride + pixStride], from
+     * m[mOff + pos*posStride]. A^T runs along each row of m into tmp (two sums a row), then down
+     * the columns: row 0 of A^T is m0 + m1 + m2 + m3 + m4, row 1 is m1 - m2 + (m3 - m4)/2 + m5.
+     */
+    static void outputTile(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+                           float[] dst, int at, int rowStride, int pixStride) {
+        for (int a = 0, row = mOff; a < ALPHA; a++, row += ALPHA * posStride) {
+            FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + posStride),
+                    m2 = FloatVector.fromArray(S, m, row + 2 * posStride), m3 = FloatVector.fromArray(S, m, row + 3 * posStride),
+                    m4 = FloatVector.fromArray(S, m, row + 4 * posStride), m5 = FloatVector.fromArray(S, m, row + 5 * posStride);
+            m0.add(m1.add(m2)).add(m3.add(m4)).intoArray(tmp, 2 * a * L);
+            m1.sub(m2).add(m3.sub(m4).mul(0.5f)).add(m5).intoArray(tmp, (2 * a + 1) * L);
+        }
+        FloatVector bias = FloatVector.fromArray(S, b, bOff);
+        for (int j = 0; j < M; j++) {
+            FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (2 + j) * L),
+                    s2 = FloatVector.fromArray(S, tmp, (4 + j) * L), s3 = FloatVector.fromArray(S, tmp, (6 + j) * L),
+                    s4 = FloatVector.fromArray(S, tmp, (8 + j) * L), s5 = FloatVector.fromArray(S, tmp, (10 + j) * L);
+            FloatVector top = s0.add(s1.add(s2)).add(s3.add(s4)).add(bias);
+            FloatVector bottom = s1.sub(s2).add(s3.sub(s4).mul(0.5f)).add(s5).add(bias);
+            if (relu) {
+                top = top.max(0f);
+                bottom = bottom.max(0f);
+            }
+            top.intoArray(dst, at + j * pixStride);
+            bottom.intoArray(dst, at + rowStride + j * pixStride);
+        }
+    }
+}

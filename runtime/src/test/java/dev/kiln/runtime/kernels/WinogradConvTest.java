@@ -1,0 +1,199 @@
+package dev.kiln.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.dsl.Activation;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Winograd F(2x2, 5x5) convolutions against plain loops: the algorithm's identity on the
+ * transform matrices, then the forward pass and the input gradient of {@link WinogradConv} on
+ * odd sizes (partial tiles), SAME and VALID padding and channel counts that are not whole vectors,
+ * checked against a float64 direct convolution. The build runs this class at 256 and 128 bits too.
+ */
+class WinogradConvTest {
+
+    /**
+     * Geometries (inC, inH, inW, outC, 5, 5, 1, padTop, padLeft, outH, outW): tf-mnist's conv2,
+     * odd sides (a partial last tile), asymmetric SAME, VALID, channels that are not whole vectors.
+     */
+    static final List<ConvGeometry> GEOMETRIES = List.of(
+            new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14),
+            new ConvGeometry(16, 14, 14, 36, 5, 5, 1, 2, 2, 14, 14),
+            new ConvGeometry(3, 9, 11, 20, 5, 5, 1, 2, 2, 9, 11),
+            new ConvGeometry(9, 7, 7, 17, 5, 5, 1, 1, 2, 4, 5),
+            new ConvGeometry(20, 13, 12, 8, 5, 5, 1, 0, 0, 9, 8),
+            new ConvGeometry(1, 6, 5, 1, 5, 5, 1, 4, 3, 6, 5),
+            new ConvGeometry(40, 5, 5, 33, 5, 5, 1, 0, 0, 1, 1));
+
+    @Test
+    void transformsComputeTheCorrelationExactly() {
+        Random rnd = new Random(1);
+        double[][] d = new double[6][6], g = new double[5][5];
+        for (double[] row : d) for (int i = 0; i < 6; i++) row[i] = rnd.nextDouble() * 2 - 1;
+        for (double[] row : g) for (int i = 0; i < 5; i++) row[i] = rnd.nextDouble() * 2 - 1;
+        double[][] u = mul(mul(WinogradTransforms.G, g), transpose(WinogradTransforms.G));
+        double[][] v = mul(mul(WinogradTransforms.BT, d), transpose(WinogradTransforms.BT));
+        double[][] m = new double[6][6];
+        for (int a = 0; a < 6; a++) for (int b = 0; b < 6; b++) m[a][b] = u[a][b] * v[a][b];
+        double[][] y = mul(mul(WinogradTransforms.AT, m), transpose(WinogradTransforms.AT));
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 2; j++) {
+                double expected = 0;
+                for (int kh = 0; kh < 5; kh++) for (int kw = 0; kw < 5; kw++) expected += g[kh][kw] * d[i + kh][j + kw];
+                assertEquals(expected, y[i][j], 1e-12, "output " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
+    void forwardMatchesTheDirectConvolution() {
+        for (ConvGeometry g : GEOMETRIES) {
+            for (Activation act : List.of(Activation.RELU, Activation.NONE, Activation.TANH)) {
+                Random rnd = new Random(g.hashCode() + act.ordinal());
+                int examples = 2;
+                float[] x = random(rnd, examples * g.inSize() + 3), w = random(rnd, g.weightSize()), b = random(rnd, g.outC());
+                float[] u = transformed(g, w, false);
+                float[] y = new float[examples * g.outSize() + 5];
+                for (int e = 0; e < examples; e++) {
+                    WinogradConv.forward(g, act, x, 3 + e * g.inSize(), u, 0, b, y, 5 + e * g.outSize());
+                }
+                for (int e = 0; e < examples; e++) {
+                    double[][] ref = directForward(g, x, 3 + e * g.inSize(), w, b);
+                    for (int i = 0; i < g.outSize(); i++) {
+                        double expected = activate(act, ref[0][i]);
+                        // The error of a float32 sum bounded by the sum of its terms' magnitudes.
+                        double tolerance = 1e-5 * ref[1][i] + 1e-6;
+                        float got = y[5 + e * g.outSize() + i];
+                        assertTrue(Math.abs(got - expected) <= tolerance,
+                                g + " " + act + " example " + e + " output " + i + ": " + got + " vs " + expected);
+                    }
+                }
+                assertEquals(0f, y[0] + y[1] + y[2] + y[3] + y[4], "wrote before its offset");
+            }
+        }
+    }
+
+    @Test
+    void inputGradientMatchesTheScalarKernels() {
+        ScalarKernels scalar = new ScalarKernels();
+        for (ConvGeometry g : GEOMETRIES) {
+            Random rnd = new Random(g.hashCode());
+            float[] dz = random(rnd, g.outSize() + 2), w = random(rnd, g.weightSize());
+            float[] u = transformed(g, w, true);
+            float[] dx = new float[g.inSize() + 4], expected = new float[g.inSize()];
+            ConvGeometry dual = WinogradConv.dual(g);
+            WinogradConv.forward(dual, Activation.NONE, dz, 2, u, 0, new float[WinogradConv.padded(g.inC())], dx, 4);
+            scalar.convBackwardInput(g, dz, 2, w, expected, 0);
+            float scale = 0;
+            for (float v : expected) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < g.inSize(); i++) {
+                assertEquals(expected[i], dx[4 + i], 1e-5 * g.outC() * scale + 1e-6, g + " input " + i);
+            }
+        }
+    }
+
+    /** The model's path: packConvWeights, then the packed forward and input gradient, whatever they select. */
+    @Test
+    void packedKernelsMatchTheScalarKernels() {
+        Kernels k = KernelProvider.get();
+        ScalarKernels scalar = new ScalarKernels();
+        for (ConvGeometry g : GEOMETRIES) {
+            Random rnd = new Random(g.hashCode() + 7);
+            float[] x = random(rnd, g.inSize()), w = random(rnd, g.weightSize()), b = random(rnd, g.outC());
+            float[] dz = random(rnd, g.outSize());
+            float[] packed = new float[k.packedConvSize(g)];
+            k.packConvWeights(g, w, packed);
+            float[] y = new float[g.outSize()], yRef = new float[g.outSize()];
+            k.convForwardPacked(g, Activation.RELU, x, 0, w, packed, b, y, 0);
+            scalar.convForward(g, Activation.RELU, x, 0, w, b, yRef, 0);
+            float[] dx = new float[g.inSize()], dxRef = new float[g.inSize()];
+            k.convBackwardInputPacked(g, dz, 0, packed, dx, 0);
+            scalar.convBackwardInput(g, dz, 0, w, dxRef, 0);
+            double tolerance = 1e-5 * 25 * Math.max(g.inC(), g.outC());
+            for (int i = 0; i < y.length; i++) assertEquals(yRef[i], y[i], tolerance, g + " output " + i);
+            for (int i = 0; i < dx.length; i++) assertEquals(dxRef[i], dx[i], tolerance, g + " input " + i);
+        }
+    }
+
+    @Test
+    void selectsOnlyStrideOneFiveByFiveKernels() {
+        assertTrue(WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14)));
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14)), "3x3");
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 2, 2, 2, 7, 7)), "stride 2");
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 5, 5, 20, 20)), "padding past the kernel");
+        assertTrue(!WinogradConv.forwardApplies(new ConvGeometry(1, 28, 28, 32, 5, 5, 1, 2, 2, 28, 28))
+                        || "winograd".equals(System.getProperty(WinogradConv.PROPERTY)),
+                "one input channel gives GEMMs of depth 1: direct is faster");
+    }
+
+    /** U of the forward (or, when flip, of the input gradient's dual convolution) for w. */
+    static float[] transformed(ConvGeometry g, float[] w, boolean flip) {
+        ConvGeometry f = flip ? WinogradConv.dual(g) : g;
+        float[] u = new float[WinogradConv.kernelSize(f)];
+        WinogradTransforms.kernels(w, g.inC(), g.outC(), flip, u, 0, WinogradConv.padded(f.inC()), WinogradConv.padded(f.outC()));
+        return u;
+    }
+
+    /** The convolution in double: [0] the pre-activation outputs, [1] the sum of |term| of each (with |bias|). */
+    static double[][] directForward(ConvGeometry g, float[] x, int xOff, float[] w, float[] b) {
+        double[] y = new double[g.outSize()], mag = new double[g.outSize()];
+        for (int oh = 0; oh < g.outH(); oh++) {
+            for (int ow = 0; ow < g.outW(); ow++) {
+                for (int oc = 0; oc < g.outC(); oc++) {
+                    double s = b[oc], a = Math.abs(b[oc]);
+                    for (int kh = 0; kh < g.kh(); kh++) {
+                        int ih = oh - g.padTop() + kh;
+                        if (ih < 0 || ih >= g.inH()) continue;
+                        for (int kw = 0; kw < g.kw(); kw++) {
+                            int iw = ow - g.padLeft() + kw;
+                            if (iw < 0 || iw >= g.inW()) continue;
+                            for (int ic = 0; ic < g.inC(); ic++) {
+                                double t = (double) x[xOff + (ih * g.inW() + iw) * g.inC() + ic]
+                                        * w[((kh * g.kw() + kw) * g.inC() + ic) * g.outC() + oc];
+                                s += t;
+                                a += Math.abs(t);
+                            }
+                        }
+                    }
+                    int i = (oh * g.outW() + ow) * g.outC() + oc;
+                    y[i] = s;
+                    mag[i] = a;
+                }
+            }
+        }
+        return new double[][] {y, mag};
+    }
+
+    private static double activate(Activation act, double z) {
+        return switch (act) {
+            case NONE -> z;
+            case RELU -> Math.max(z, 0);
+            case SIGMOID -> 1 / (1 + Math.exp(-z));
+            case TANH -> Math.tanh(z);
+        };
+    }
+
+    static float[] random(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = rnd.nextFloat() * 2 - 1;
+        return a;
+    }
+
+    private static double[][] mul(double[][] a, double[][] b) {
+        double[][] c = new double[a.length][b[0].length];
+        for (int i = 0; i < a.length; i++)
+            for (int j = 0; j < b[0].length; j++)
+                for (int k = 0; k < b.length; k++) c[i][j] += a[i][k] * b[k][j];
+        return c;
+    }
+
+    private static double[][] transpose(double[][] a) {
+        double[][] t = new double[a[0].length][a.length];
+        for (int i = 0; i < a.length; i++) for (int j = 0; j < a[0].length; j++) t[j][i] = a[i][j];
+        return t;
+    }
+}
