@@ -38,7 +38,7 @@ import torch
 import torch.nn.functional as F
 
 # The repository's numpy-only safetensors reader and writer.
-sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "samples" / "src" / "main" / "python"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[4] / "tools"))
 import safetensors_numpy  # noqa: E402
 
 OUT = Path("it-tests/src/test/resources/dev/kiln/it/parity")
@@ -74,7 +74,7 @@ def gap(name):
 
 
 NETWORKS = {
-    # samples/src/main/java/dev/kiln/samples/networks
+    # networks/src/main/java/dev/kiln/networks/
     "TfMnist": ((1, 28, 28), 4, [
         conv("conv1", 32, 5, mode="SAME", act="RELU"), pool("pool1", "max", 2),
         conv("conv2", 64, 5, mode="SAME", act="RELU"), pool("pool2", "max", 2),

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.io.CheckpointException;
 import dev.kiln.runtime.io.Checkpoints;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Adam;
-import dev.kiln.samples.SampleNetworks;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -25,7 +25,7 @@ class CheckpointRoundTripTest {
         float[] images = randomImages(8 * 28 * 28);
         int[] labels = {0, 1, 2, 3, 4, 5, 6, 7};
         float[] before = new float[8 * 10];
-        try (Model model = SampleNetworks.TF_16_36.create(5)) {
+        try (Model model = SeedNetworks.TF_16_36.create(5)) {
             Adam adam = Adam.withLearningRate(1e-3f);
             for (int i = 0; i < 3; i++) {
                 model.trainStep(images, labels, 8, adam);
@@ -34,7 +34,7 @@ class CheckpointRoundTripTest {
             Checkpoints.save(file, model, adam, Map.of());
         }
         float[] after = new float[8 * 10];
-        try (Model loaded = SampleNetworks.TF_16_36.create(77)) {
+        try (Model loaded = SeedNetworks.TF_16_36.create(77)) {
             Checkpoints.load(file).restoreInto(loaded, null);
             loaded.predictBatch(images, 8, after);
         }
@@ -44,10 +44,10 @@ class CheckpointRoundTripTest {
     @Test
     void aCheckpointOfAnotherNetworkIsRefusedNamingTheDifference() throws Exception {
         Path file = folder.resolve("keras.kiln");
-        try (Model keras = SampleNetworks.KERAS_MNIST.create(1)) {
+        try (Model keras = SeedNetworks.KERAS_MNIST.create(1)) {
             Checkpoints.save(file, keras, null, Map.of());
         }
-        try (Model pytorch = SampleNetworks.PYTORCH_MNIST.create(1)) {
+        try (Model pytorch = SeedNetworks.PYTORCH_MNIST.create(1)) {
             CheckpointException e = assertThrows(CheckpointException.class,
                     () -> Checkpoints.load(file).restoreInto(pytorch, null));
             assertTrue(e.getMessage().contains("conv2.weight"), e.getMessage());

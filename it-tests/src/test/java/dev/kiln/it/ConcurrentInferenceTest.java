@@ -3,10 +3,10 @@ package dev.kiln.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.networks.TfMnistModel;
 import dev.kiln.runtime.io.Checkpoints;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Sgd;
-import dev.kiln.samples.networks.TfMnistModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,6 +3,7 @@ package dev.kiln.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.TrainAndTest;
 import dev.kiln.runtime.model.Model;
@@ -10,7 +11,6 @@ import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.train.EpochReport;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingConfig;
-import dev.kiln.samples.SampleNetworks;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +26,7 @@ class FashionMnistTrainingTest {
         TrainAndTest data = FashionMnistData.load();
         Dataset train = data.train().first(12_000);
         Dataset test = data.test().first(2_000);
-        try (Model model = SampleNetworks.KERAS_MNIST.create(3)) {
+        try (Model model = SeedNetworks.KERAS_MNIST.create(3)) {
             model.setThreads(2);
             Trainer trainer = new Trainer(model, Adam.withLearningRate(1e-3f), TrainingConfig.of(1, 64, 3), null, null);
             List<EpochReport> reports = trainer.fit(train, test);

@@ -3,9 +3,9 @@ package dev.kiln.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
-import dev.kiln.samples.SampleNetworks;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -14,7 +14,7 @@ class LargeClassicsTest {
 
     @Test
     void vgg19HasItsQuotedParameterCountAndClassifiesAnImage() {
-        try (Model vgg = SampleNetworks.VGG19.create(1)) {
+        try (Model vgg = SeedNetworks.VGG19.create(1)) {
             assertEquals(143_667_240L, vgg.parameters().stream().mapToLong(Parameter::size).sum());
             assertProbabilities(vgg);
         }
@@ -22,7 +22,7 @@ class LargeClassicsTest {
 
     @Test
     void alexNetRunsAForwardPass() {
-        try (Model alexnet = SampleNetworks.ALEXNET.create(1)) {
+        try (Model alexnet = SeedNetworks.ALEXNET.create(1)) {
             assertProbabilities(alexnet);
         }
     }

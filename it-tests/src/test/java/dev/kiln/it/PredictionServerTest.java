@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.samples.embed.ClassifyClothing;
-import dev.kiln.samples.embed.LoadTest;
-import dev.kiln.samples.embed.PredictionServer;
-import dev.kiln.samples.networks.TfMnistModel;
+import dev.kiln.cli.serve.LoadTest;
+import dev.kiln.cli.serve.PredictionServer;
+import dev.kiln.networks.TfMnistModel;
+import dev.kiln.runtime.data.MnistFormat;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,14 +18,14 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The HTTP prediction service of the embedding example, under a short version of its load test. */
+/** The HTTP prediction service that kiln serve runs, under a short version of its load test. */
 class PredictionServerTest {
 
     @Test
     void thirtyTwoClientsGetOnlyRightAnswers() {
         assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
             try (TfMnistModel model = TfMnistModel.create(4, 1);
-                 PredictionServer server = PredictionServer.start(model, ClassifyClothing.CLASSES,
+                 PredictionServer server = PredictionServer.start(model, MnistFormat.FASHION_MNIST.classNames(),
                          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 32)) {
                 LoadTest.Report report = LoadTest.run(server, model, randomImages(64), 32,
                         Duration.ofSeconds(1), Duration.ofSeconds(3));
@@ -40,7 +40,7 @@ class PredictionServerTest {
     void aBodyOfTheWrongSizeOrMethodGetsAReason() {
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
             try (TfMnistModel model = TfMnistModel.create(4, 1);
-                 PredictionServer server = PredictionServer.start(model, ClassifyClothing.CLASSES,
+                 PredictionServer server = PredictionServer.start(model, MnistFormat.FASHION_MNIST.classNames(),
                          new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
                  HttpClient http = HttpClient.newHttpClient()) {
                 URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/predict");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.io.FileCheckpointStore;
 import dev.kiln.runtime.model.Model;
@@ -16,7 +17,6 @@ import dev.kiln.runtime.train.EpochReport;
 import dev.kiln.runtime.train.Trainer;
 import dev.kiln.runtime.train.TrainingConfig;
 import dev.kiln.runtime.train.TrainingListener;
-import dev.kiln.samples.SampleNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,7 +42,7 @@ class ResumeTest {
 
         List<Parameter> uninterrupted;
         List<EpochReport> straight;
-        try (Model model = SampleNetworks.TF_MNIST.create(SEED)) {
+        try (Model model = SeedNetworks.TF_MNIST.create(SEED)) {
             model.setThreads(2);
             straight = new Trainer(model, adam(), TrainingConfig.of(EPOCHS, BATCH, SEED), null, null).fit(train, test);
             uninterrupted = model.parameters();
@@ -50,7 +50,7 @@ class ResumeTest {
             TrainingConfig saving = TrainingConfig.of(EPOCHS, BATCH, SEED).withCheckpoint(checkpoint, 13, true);
 
             // First run: stopped by an "interruption" right after the checkpoint of step 13.
-            try (Model first = SampleNetworks.TF_MNIST.create(SEED)) {
+            try (Model first = SeedNetworks.TF_MNIST.create(SEED)) {
                 first.setThreads(2);
                 TrainingListener interrupt = new TrainingListener() {
                     @Override
@@ -66,7 +66,7 @@ class ResumeTest {
             assertTrue(Files.exists(checkpoint));
 
             // Second run: a new process would do exactly this.
-            try (Model resumed = SampleNetworks.TF_MNIST.create(999)) {
+            try (Model resumed = SeedNetworks.TF_MNIST.create(999)) {
                 resumed.setThreads(2);
                 List<EpochReport> rest = new Trainer(resumed, adam(), saving, new FileCheckpointStore(checkpoint), null)
                         .fit(train, test);
@@ -86,7 +86,7 @@ class ResumeTest {
     void aDivergingRunStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws Exception {
         Dataset train = FashionMnistData.load().train().first(256);
         Path checkpoint = folder.resolve("diverge.kiln");
-        try (Model model = SampleNetworks.KERAS_MNIST.create(SEED)) {
+        try (Model model = SeedNetworks.KERAS_MNIST.create(SEED)) {
             // One clean epoch writes a checkpoint.
             new Trainer(model, adam(), TrainingConfig.of(1, BATCH, SEED).withCheckpoint(checkpoint, 0, false),
                     new FileCheckpointStore(checkpoint), null).fit(train, null);

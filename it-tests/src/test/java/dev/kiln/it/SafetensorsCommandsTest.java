@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.cli.KilnCommand;
+import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.io.Checkpoint;
 import dev.kiln.runtime.io.Checkpoints;
 import dev.kiln.runtime.io.SafetensorsFile;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.train.Evaluation;
-import dev.kiln.samples.SampleNetworks;
-import dev.kiln.samples.cli.KilnCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ class SafetensorsCommandsTest {
     @Test
     void exportThenImportGivesTheSameWeightsUnderSequentialNames() throws Exception {
         Path original = folder.resolve("original.kiln");
-        try (Model model = SampleNetworks.PYTORCH_MNIST.create(11)) {
+        try (Model model = SeedNetworks.PYTORCH_MNIST.create(11)) {
             Checkpoints.save(original, model, null, Map.of());
         }
         Path file = folder.resolve("mnist.safetensors");
@@ -52,7 +52,7 @@ class SafetensorsCommandsTest {
     @Test
     void importingIntoAnotherNetworkFailsNamingTheTensorAndBothShapes() throws Exception {
         Path original = folder.resolve("pytorch.kiln");
-        try (Model model = SampleNetworks.PYTORCH_MNIST.create(12)) {
+        try (Model model = SeedNetworks.PYTORCH_MNIST.create(12)) {
             Checkpoints.save(original, model, null, Map.of());
         }
         Path file = folder.resolve("pytorch.safetensors");
@@ -73,7 +73,7 @@ class SafetensorsCommandsTest {
         String[] args = {"train", "pytorch-mnist", "--weights", weights.toString(), "--names", SEQUENTIAL, "--epochs", "1",
             "--limit", "128", "--test-limit", "100", "--lr", "1e-7", "--threads", "2", "--checkpoint", checkpoint.toString()};
         assertEquals(0, run(args).code);
-        try (Model model = SampleNetworks.PYTORCH_MNIST.create(1)) {
+        try (Model model = SeedNetworks.PYTORCH_MNIST.create(1)) {
             Checkpoints.load(checkpoint).restoreInto(model, null);
             double accuracy = Evaluation.accuracy(model, FashionMnistData.load().test().first(2_000), 500);
             // From random weights two steps reach nowhere near this; PyTorch's weights score 85.87% on all 10,000.

@@ -2,9 +2,9 @@ package dev.kiln.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.ModelInfo;
-import dev.kiln.samples.SampleNetworks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SampleNetworkInfoTest {
 
     @ParameterizedTest
-    @EnumSource(value = SampleNetworks.class, names = {"VGG19", "ALEXNET"}, mode = EnumSource.Mode.EXCLUDE)
-    void infoMatchesTheCreatedModel(SampleNetworks network) {
+    @EnumSource(value = SeedNetworks.class, names = {"VGG19", "ALEXNET"}, mode = EnumSource.Mode.EXCLUDE)
+    void infoMatchesTheCreatedModel(SeedNetworks network) {
         ModelInfo info = network.info();
         try (Model model = network.create(3)) {
             assertEquals(model.parameters().stream().mapToLong(p -> p.size()).sum(), info.parameters(), "parameters");
@@ -27,7 +27,7 @@ class SampleNetworkInfoTest {
 
     @Test
     void theLargeClassicsAreCountedWithoutCreatingThem() {
-        assertEquals(143_667_240L, SampleNetworks.VGG19.info().parameters());   // VGG-19 with 1000 classes
-        assertEquals(58_289_538L, SampleNetworks.ALEXNET.info().parameters());
+        assertEquals(143_667_240L, SeedNetworks.VGG19.info().parameters());   // VGG-19 with 1000 classes
+        assertEquals(58_289_538L, SeedNetworks.ALEXNET.info().parameters());
     }
 }

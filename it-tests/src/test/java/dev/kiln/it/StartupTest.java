@@ -2,8 +2,8 @@ package dev.kiln.it;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.samples.bench.StartupBenchmark;
-import dev.kiln.samples.bench.StartupRun;
+import dev.kiln.benchmarks.StartupBenchmark;
+import dev.kiln.benchmarks.StartupRun;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

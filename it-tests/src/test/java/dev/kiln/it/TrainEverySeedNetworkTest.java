@@ -3,8 +3,8 @@ package dev.kiln.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.samples.SampleNetworks;
-import dev.kiln.samples.cli.KilnCommand;
+import dev.kiln.cli.KilnCommand;
+import dev.kiln.networks.SeedNetworks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,7 +58,7 @@ class TrainEverySeedNetworkTest {
     void refusesToTrainANetworkThatIsOnlySummarised() {
         String out = run(1, "train", "vgg19");
         assertTrue(out.contains("vgg19 is compiled and summarised only"), out);
-        assertEquals(SampleNetworks.VGG19, SampleNetworks.byName("vgg19"));
+        assertEquals(SeedNetworks.VGG19, SeedNetworks.byName("vgg19"));
     }
 
     /** Runs the kiln command line in this JVM and returns what it printed (stdout and stderr). */

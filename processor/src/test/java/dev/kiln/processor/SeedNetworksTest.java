@@ -20,8 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SeedNetworksTest {
 
-    private static final Path SAMPLES = Path.of("..", "samples", "src", "main", "java", "dev", "kiln", "samples",
-            "networks");
+    private static final Path SEED_NETWORKS = Path.of("..", "networks", "src", "main", "java", "dev", "kiln", "networks");
 
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
@@ -36,7 +35,7 @@ class SeedNetworksTest {
     })
     void sampleCompilesWithoutWarningsAndHasItsTotals(String name, String total, String trainable)
             throws MalformedURLException {
-        Path file = SAMPLES.resolve(name + ".java");
+        Path file = SEED_NETWORKS.resolve(name + ".java");
         JavaFileObject source = JavaFileObjects.forResource(file.toUri().toURL());
         Compilation c = ProcessorCompiler.compile(List.of(source), true);
         assertThat(c).succeeded();
@@ -48,8 +47,9 @@ class SeedNetworksTest {
 
     @Test
     void everySampleIsTested() throws Exception {
-        try (var files = Files.list(SAMPLES)) {
-            org.junit.jupiter.api.Assertions.assertEquals(8, files.count());
+        try (var files = Files.list(SEED_NETWORKS)) { // the annotated classes, beside the SeedNetworks registry
+            org.junit.jupiter.api.Assertions.assertEquals(8,
+                    files.filter(file -> !file.getFileName().toString().equals("SeedNetworks.java")).count());
         }
     }
 

@@ -1,0 +1,132 @@
+package dev.kiln.benchmarks;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Runs the PyTorch peer, the repository's {@code kiln_peer.py} (or a script given with
+ * {@code --peer}), with Debian's Python, and reads its tab-separated lines. The script tunes its
+ * own environment and refuses to measure PyTorch on a slow BLAS; lines starting with {@code #}
+ * describe that environment.
+ */
+final class PyTorchPeer {
+    static final String PYTHON = "/usr/bin/python3";
+    static final String INSTALL = "apt-get install -y python3-torch python3-numpy libopenblas0-pthread";
+
+    private final Path script;
+    private final String shownAs;
+
+    PyTorchPeer(Path script) {
+        this(script, script.toString());
+    }
+
+    private PyTorchPeer(Path script, String shownAs) {
+        this.script = script;
+        this.shownAs = shownAs;
+    }
+
+    /** The peer script carried by the repository, or {@code given} when there is one. */
+    static PyTorchPeer of(Path given) {
+        return given != null ? new PyTorchPeer(given)
+                : new PyTorchPeer(BundledPeers.file(BundledPeers.PYTORCH_PEER), "benchmarks/src/main/peer/" + BundledPeers.PYTORCH_PEER);
+    }
+
+    /** Where the script comes from, for the report: its place in the repository, or the path given with --peer. */
+    String scriptName() {
+        return shownAs;
+    }
+
+    /**
+     * The environment the peer measures in (torch's version, BLAS, threads, oneDNN); throws with
+     * what is missing when torch cannot run, or runs on the reference BLAS.
+     */
+    List<String> check(String threads) throws IOException {
+        List<String> environment = new ArrayList<>();
+        run(List.of("check", "--threads", threads), line -> {
+            if (line.startsWith("#")) {
+                environment.add(line.substring(1).trim());
+            }
+        });
+        return environment;
+    }
+
+    /** One line of {@code speed}: a network at one thread count and batch size. */
+    record Speed(String net, int threads, int batch, double trainImagesPerSecond, double singleImageMicros,
+                 double batch256ImagesPerSecond) {}
+
+    List<Speed> speed(String net, String threads, String batches, double seconds) throws IOException {
+        List<Speed> rows = new ArrayList<>();
+        run(List.of("speed", "--nets", net, "--threads", threads, "--batches", batches,
+                "--seconds", String.format(Locale.ROOT, "%.1f", seconds)), line -> {
+            String[] fields = line.split("\t");
+            if (!line.startsWith("#") && fields.length >= 7 && !fields[0].equals("net")) {
+                rows.add(new Speed(fields[0], Integer.parseInt(fields[1]), Integer.parseInt(fields[2]),
+                        Double.parseDouble(fields[3]), Double.parseDouble(fields[5]), Double.parseDouble(fields[6])));
+            }
+        });
+        return rows;
+    }
+
+    /** One line of {@code accuracy}: an epoch's training wall time and the test accuracy after it. */
+    record Epoch(int epoch, double seconds, double trainLoss, double testAccuracy) {}
+
+    List<Epoch> accuracy(String net, int epochs, Path data) throws IOException {
+        List<Epoch> rows = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of("accuracy", "--net", net, "--epochs", Integer.toString(epochs)));
+        if (data != null) {
+            args.addAll(List.of("--data", data.toString()));
+        }
+        run(args, line -> {
+            String[] fields = line.split("\t");
+            if (!line.startsWith("#") && fields.length >= 5 && !fields[0].equals("net")) {
+                rows.add(new Epoch(Integer.parseInt(fields[1]), Double.parseDouble(fields[2]),
+                        Double.parseDouble(fields[3]), Double.parseDouble(fields[4])));
+            }
+        });
+        return rows;
+    }
+
+    /** Runs the script with these arguments, hands each line of its output on, and fails with its error output. */
+    void run(List<String> args, Consumer<String> onLine) throws IOException {
+        List<String> command = new ArrayList<>(List.of(PYTHON, script.toString()));
+        command.addAll(args);
+        Path errors = Files.createTempFile("kiln-peer", ".err");
+        try {
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+            } catch (IOException e) {
+                throw new IOException("the PyTorch peer needs " + PYTHON + ", which cannot be run (" + e.getMessage()
+                        + "): " + INSTALL + "; or pass --no-peer to measure Kiln alone", e);
+            }
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    onLine.accept(line);
+                }
+            }
+            int exit = process.waitFor();
+            String stderr = Files.readString(errors, StandardCharsets.UTF_8).strip();
+            if (exit != 0) {
+                throw new IOException("the PyTorch peer cannot measure (" + String.join(" ", command) + " exited with status "
+                        + exit + "):\n" + (stderr.isEmpty() ? "(no message)" : stderr)
+                        + "\nThe benchmark needs: " + INSTALL + ". Or pass --no-peer to measure Kiln alone.");
+            }
+            if (!stderr.isEmpty()) {
+                System.err.println(stderr);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the PyTorch peer", e);
+        } finally {
+            Files.deleteIfExists(errors);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.kiln.cli;
+
+import dev.kiln.networks.SeedNetworks;
+import dev.kiln.runtime.data.Preprocessing;
+import dev.kiln.runtime.data.TrainAndTest;
+import dev.kiln.runtime.io.FileCheckpointStore;
+import dev.kiln.runtime.io.ParameterNames;
+import dev.kiln.runtime.io.Safetensors;
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.CsvHistory;
+import dev.kiln.runtime.train.EpochReport;
+import dev.kiln.runtime.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Trains a sample network, printing progress and each epoch's test accuracy, "
+        + "and saves a checkpoint after every epoch.")
+final class TrainCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class,
+            description = "tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like or emotion.")
+    SeedNetworks network;
+
+    @Option(names = "--epochs", defaultValue = "2", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = {"--batch-size", "-b"}, paramLabel = "N", description = "Examples per step (default: the tutorial's).")
+    Integer batchSize;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: every core).")
+    Integer threads;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order and dropout (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Checkpoint file (default: checkpoints/NETWORK.kiln). Training resumes from it when it exists.")
+    Path checkpoint;
+
+    @Option(names = "--fresh", description = "Start over even if the checkpoint exists (it is then overwritten).")
+    boolean fresh;
+
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", defaultValue = "0",
+            description = "Also save every STEPS steps inside an epoch (default: only after each epoch).")
+    int checkpointEvery;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Start from the weights of a .safetensors file (e.g. trained in PyTorch) instead of random ones; "
+                    + "the optimizer starts fresh. When the checkpoint exists, add --fresh (otherwise training resumes from it).")
+    Path weights;
+
+    @Option(names = "--names", paramLabel = "MAPPING", converter = NamesOption.class,
+            description = "With --weights: " + NamesOption.DESCRIPTION)
+    ParameterNames names = ParameterNames.identity();
+
+    @Option(names = "--history", paramLabel = "FILE.csv",
+            description = "Write each epoch's learning rate, losses and accuracies to this CSV file.")
+    Path history;
+
+    @Mixin DataOptions data = new DataOptions();
+    @Mixin OptimizerOptions optimizerOptions = new OptimizerOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        if (!network.trainable()) {
+            throw new IllegalArgumentException(network.cliName() + " is compiled and summarised only; train one of the "
+                    + "networks of sections 1-6: tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like, emotion");
+        }
+        // Everything that can be checked before the data is loaded and the model created is checked first.
+        data.check();
+        int batch = batchSize == null ? network.defaultBatchSize() : batchSize;
+        Path file = checkpoint == null ? network.defaultCheckpoint() : checkpoint;
+        if (threads != null) {
+            ThreadLimit.check(threads, batch, network.cliName(), network.info().parameters(),
+                    Runtime.getRuntime().availableProcessors());
+        }
+        Optimizer optimizer = optimizerOptions.create(network);
+        new FileCheckpointStore(file).checkWritable();
+        if (weights != null && !fresh && Files.exists(file)) {
+            throw new IllegalArgumentException("training would resume from " + file + ", not start from " + weights
+                    + "; add --fresh to start over from " + weights + " (the checkpoint is then overwritten)");
+        }
+        TrainAndTest sets = data.load(network);
+        // The checkpoint keeps how the images were prepared, so evaluate and predict prepare theirs the same way.
+        FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), data.classNames(network)));
+        try (Model model = network.create(seed)) {
+            if (threads != null) {
+                model.setThreads(threads);
+            }
+            if (weights != null) {
+                Safetensors.load(weights, model, names);
+            }
+            System.out.printf("kiln: training %s on %s (%,d examples; test %,d), %s, batch %d, %d thread%s%n",
+                    network.cliName(), sets.train().name(), sets.train().size(), sets.test().size(),
+                    optimizer.describe(), batch, model.threads(), model.threads() == 1 ? "" : "s");
+            // The test set is the validation set, measured in training-sized batches (the builder's default): the
+            // model's workspaces for those serve it too, where larger batches would allocate a second, larger set
+            // (about 200 MB for tf-mnist at 500).
+            Trainer.Builder trainer = Trainer.builder(model, optimizer).epochs(epochs).batchSize(batch).seed(seed)
+                    .checkpoint(store, checkpointEvery, !fresh).listeners(new ProgressDisplay());
+            if (history != null) {
+                trainer.listeners(new CsvHistory(history));
+            }
+            var reports = trainer.build().fit(sets.train(), sets.test());
+            if (!reports.isEmpty()) {
+                EpochReport last = reports.get(reports.size() - 1);
+                System.out.printf("kiln: test accuracy %.2f%% after %d epoch%s; checkpoint %s%n",
+                        100 * last.validationAccuracy(), last.epoch(), last.epoch() == 1 ? "" : "s", file);
+            } else {
+                System.out.printf("kiln: %s already holds %d epochs; nothing to do (use --epochs N or --fresh)%n",
+                        file, epochs);
+            }
+        }
+        return 0;
+    }
+}

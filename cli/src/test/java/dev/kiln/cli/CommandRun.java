@@ -1,0 +1,29 @@
+package dev.kiln.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** The exit code and error output of one run of the kiln command line, in this JVM. */
+record CommandRun(int exitCode, String err) {
+
+    static CommandRun of(CommandLine cli, String... args) {
+        StringWriter err = new StringWriter();
+        cli.setErr(new PrintWriter(err, true));
+        int exitCode = cli.execute(args);
+        return new CommandRun(exitCode, err.toString());
+    }
+
+    static CommandRun of(String... args) {
+        return of(KilnCommand.commandLine(), args);
+    }
+
+    /** The error output, which must be exactly one line, without "kiln: " and the line end. */
+    String errorLine() {
+        String text = err.strip();
+        if (!text.startsWith("kiln: ") || text.contains("\n")) {
+            throw new AssertionError("not one 'kiln: ' line but:\n" + err);
+        }
+        return text.substring("kiln: ".length());
+    }
+}

@@ -1,0 +1,100 @@
+package dev.kiln.networks;
+
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.model.ModelInfo;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
+
+/**
+ * The seed networks by their command-line names, with the hyper-parameters their tutorials used.
+ * The models are the classes the annotation processor generated from the seed network classes of this package.
+ */
+public enum SeedNetworks {
+    TF_MNIST("tf-mnist", TfMnistModel::create, TfMnistModel.INFO, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    KERAS_MNIST("keras-mnist", KerasMnistModel::create, KerasMnistModel.INFO, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    PYTORCH_MNIST("pytorch-mnist", PytorchMnistModel::create, PytorchMnistModel.INFO, Data.FASHION_MNIST, "adam", 1e-3f, 64, true),
+    TF_16_36("tf-16-36", Tf1636Model::create, Tf1636Model.INFO, Data.FASHION_MNIST, "adam", 1e-4f, 64, true),
+    LENET_LIKE("lenet-like", LenetLikeModel::create, LenetLikeModel.INFO, Data.FASHION_MNIST, "rmsprop", 1e-3f, 128, true),
+    EMOTION("emotion", EmotionModel::create, EmotionModel.INFO, Data.FER2013, "adam", 1e-3f, 128, true),
+    VGG19("vgg19", Vgg19Model::create, Vgg19Model.INFO, Data.NONE, "sgd", 1e-2f, 32, false),
+    ALEXNET("alexnet", AlexNetModel::create, AlexNetModel.INFO, Data.NONE, "sgd", 1e-2f, 32, false);
+
+    /** What a network trains on. */
+    public enum Data { FASHION_MNIST, FER2013, NONE }
+
+    private final String cliName;
+    private final LongFunction<? extends Model> factory;
+    private final ModelInfo info;
+    private final Data data;
+    private final String optimizer;
+    private final float learningRate;
+    private final int batchSize;
+    private final boolean trainable;
+
+    SeedNetworks(String cliName, LongFunction<? extends Model> factory, ModelInfo info, Data data, String optimizer,
+                   float learningRate, int batchSize, boolean trainable) {
+        this.cliName = cliName;
+        this.factory = factory;
+        this.info = info;
+        this.data = data;
+        this.optimizer = optimizer;
+        this.learningRate = learningRate;
+        this.batchSize = batchSize;
+        this.trainable = trainable;
+    }
+
+    public String cliName() {
+        return cliName;
+    }
+
+    /** The network's constant facts (summary, size, FLOPs), without creating a model. */
+    public ModelInfo info() {
+        return info;
+    }
+
+    /** A new model with freshly initialised weights. */
+    public Model create(long seed) {
+        return factory.apply(seed);
+    }
+
+    public Data data() {
+        return data;
+    }
+
+    /** The tutorial's optimizer: "adam", "sgd" or "rmsprop". */
+    public String defaultOptimizer() {
+        return optimizer;
+    }
+
+    public float defaultLearningRate() {
+        return learningRate;
+    }
+
+    public int defaultBatchSize() {
+        return batchSize;
+    }
+
+    /** Where {@code kiln train} keeps this network's checkpoint unless told otherwise. */
+    public Path defaultCheckpoint() {
+        return Path.of("checkpoints", cliName + ".kiln");
+    }
+
+    /** Sections 1-6 of the seed list train; the large classics are compiled and summarised only. */
+    public boolean trainable() {
+        return trainable;
+    }
+
+    public static SeedNetworks byName(String name) {
+        return Arrays.stream(values())
+                .filter(n -> n.cliName.equalsIgnoreCase(name) || n.name().equalsIgnoreCase(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no network named '" + name + "'; choose one of "
+                        + names()));
+    }
+
+    public static String names() {
+        return Arrays.stream(values()).map(SeedNetworks::cliName).collect(Collectors.joining(", "));
+    }
+}
