@@ -119,7 +119,7 @@ final class TrainCommand implements Callable<Integer> {
                 trainer.listeners(new CsvHistory(history));
             }
             if (report != null) {
-                trainer.listeners(new TrainingCharts(report));
+                trainer.listeners(new TrainingCharts(report, "test"));
             }
             var reports = trainer.build().fit(sets.train(), sets.test());
             if (!reports.isEmpty()) {

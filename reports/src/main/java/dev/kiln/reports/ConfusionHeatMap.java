@@ -24,7 +24,8 @@ public final class ConfusionHeatMap {
 
     private final long[][] counts;
     private final List<String> names;
-    private final String title;
+    /** The title, wrapped to the width of the grid, recalls and colour bar. */
+    private final List<String> titleLines;
     private final long largest;
     /** The pixel layout, fixed by the class count and the names' widths. */
     private final int cell;
@@ -37,7 +38,6 @@ public final class ConfusionHeatMap {
     private ConfusionHeatMap(long[][] counts, List<String> names, String title) {
         this.counts = counts;
         this.names = names;
-        this.title = title;
         long most = 0;
         for (long[] row : counts) {
             for (long n : row) {
@@ -51,11 +51,10 @@ public final class ConfusionHeatMap {
         // Cells big enough for a 5-digit count, shrinking for many classes down to 14 pixels.
         this.cell = Math.max(14, Math.min(64, 640 / n));
         this.gridSize = n * cell;
-        int titleHeight = metrics(TileGrid.TITLE).getHeight();
         this.left = MARGIN + metrics(AXIS).getHeight() + longestName + 8;
-        this.top = MARGIN + titleHeight + 12;
-        this.width = Math.max(left + gridSize + recallWidth() + BAR_WIDTH + 70 + MARGIN,
-                2 * MARGIN + metrics(TileGrid.TITLE).stringWidth(title));
+        this.width = left + gridSize + recallWidth() + BAR_WIDTH + 70 + MARGIN;
+        this.titleLines = TileGrid.wrap(title, TileGrid.TITLE, width - 2 * MARGIN);
+        this.top = MARGIN + titleLines.size() * metrics(TileGrid.TITLE).getHeight() + 12;
         // The column names are written at 45 degrees below the grid.
         this.height = top + gridSize + (int) Math.ceil(longestName * Math.sqrt(0.5)) + metrics.getHeight() + 10
                 + metrics(AXIS).getHeight() + MARGIN;
@@ -105,7 +104,10 @@ public final class ConfusionHeatMap {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.BLACK);
             g.setFont(TileGrid.TITLE);
-            g.drawString(title, MARGIN, MARGIN + g.getFontMetrics().getAscent());
+            FontMetrics big = g.getFontMetrics();
+            for (int line = 0; line < titleLines.size(); line++) {
+                g.drawString(titleLines.get(line), MARGIN, MARGIN + big.getAscent() + line * big.getHeight());
+            }
             drawCells(g);
             drawNames(g);
             drawColourBar(g);

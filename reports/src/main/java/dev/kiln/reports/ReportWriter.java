@@ -122,7 +122,7 @@ public final class ReportWriter {
         Examples.requireShape(images, model, "image");
         images.fill(new int[] {example}, 0, 1, image, label);
         Normalization normalization = images instanceof Dataset data ? data.normalization() : null;
-        String caption = (images.name().isBlank() ? "example " : images.name() + " image ") + example
+        String caption = "image " + example + (images.name().isBlank() ? "" : " of " + images.name())
                 + " (" + ClassNames.of(classNames, model.classes()).get(label[0]) + ")";
         return firstConvolution(model, image, normalization, caption);
     }

@@ -19,6 +19,7 @@ final class TileGrid {
     static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 14);
     private static final int MARGIN = 16;
     private static final int GAP = 14;
+    private static final int MIN_TEXT_WIDTH = 560;
 
     /** One picture with its caption lines; the first line is drawn in {@code firstLineColor}, the rest in black. */
     record Tile(BufferedImage picture, List<String> caption, Color firstLineColor) {
@@ -27,8 +28,9 @@ final class TileGrid {
         }
     }
 
-    private final String title;
-    private final List<String> notes;
+    /** The title and the notes, each wrapped to the width of the tiles (but at least {@link #MIN_TEXT_WIDTH}). */
+    private final List<String> titleLines;
+    private final List<String> noteLines;
     private final List<Tile> tiles;
     private final int columns;
     private final int scale;
@@ -45,8 +47,6 @@ final class TileGrid {
         if (tiles.isEmpty()) {
             throw new IllegalArgumentException("a grid needs at least one picture");
         }
-        this.title = title;
-        this.notes = List.copyOf(notes);
         this.tiles = List.copyOf(tiles);
         this.columns = Math.max(1, Math.min(columns, tiles.size()));
         this.scale = scale;
@@ -64,7 +64,38 @@ final class TileGrid {
         }
         this.cellWidth = widest;
         this.cellHeight = pictureHeight + 4 + lines * lineHeight;
-        this.headerHeight = big.getHeight() + notes.size() * lineHeight + 10;
+        int textWidth = Math.max(MIN_TEXT_WIDTH, bodyWidth());
+        this.titleLines = wrap(title, TITLE, textWidth);
+        List<String> wrappedNotes = new ArrayList<>();
+        for (String note : notes) {
+            wrappedNotes.addAll(wrap(note, TEXT, textWidth));
+        }
+        this.noteLines = wrappedNotes;
+        this.headerHeight = titleLines.size() * big.getHeight() + noteLines.size() * lineHeight + 10;
+    }
+
+    /**
+     * {@code text} in lines no wider than {@code width} in {@code font}, broken at spaces (a word
+     * wider than that gets a line of its own): a data set named by its file path must not make a
+     * picture a metre wide.
+     */
+    static List<String> wrap(String text, Font font, int width) {
+        FontMetrics metrics = metrics(font);
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && metrics.stringWidth(line + " " + word) > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+
+    private int bodyWidth() {
+        return columns * cellWidth + (columns - 1) * GAP;
     }
 
     /** A grid about as wide as tall for {@code count} tiles, at most {@code most} columns. */
@@ -82,12 +113,14 @@ final class TileGrid {
     }
 
     int width() {
-        int body = columns * cellWidth + (columns - 1) * GAP;
-        int header = metrics(TITLE).stringWidth(title);
-        for (String note : notes) {
+        int header = 0;
+        for (String line : titleLines) {
+            header = Math.max(header, metrics(TITLE).stringWidth(line));
+        }
+        for (String note : noteLines) {
             header = Math.max(header, metrics(TEXT).stringWidth(note));
         }
-        return 2 * MARGIN + Math.max(body, header);
+        return 2 * MARGIN + Math.max(bodyWidth(), header);
     }
 
     int height() {
@@ -112,11 +145,15 @@ final class TileGrid {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
             g.setColor(Color.BLACK);
             g.setFont(TITLE);
-            int y = MARGIN + g.getFontMetrics().getAscent();
-            g.drawString(title, MARGIN, y);
+            FontMetrics big = g.getFontMetrics();
+            int y = MARGIN - big.getDescent() - big.getLeading();
+            for (String line : titleLines) {
+                y += big.getHeight();
+                g.drawString(line, MARGIN, y);
+            }
             g.setFont(TEXT);
-            y += g.getFontMetrics(TITLE).getDescent();
-            for (String note : notes) {
+            y += big.getDescent();
+            for (String note : noteLines) {
                 y += lineHeight;
                 g.drawString(note, MARGIN, y);
             }
