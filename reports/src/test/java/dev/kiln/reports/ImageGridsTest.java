@@ -173,4 +173,23 @@ class ImageGridsTest {
             assertEquals("the image has 100 values, but RgbConv takes 3x10x10 = 300", wrongSize.getMessage());
         }
     }
+
+    /** A data set named by its file path makes a long title: it wraps, the picture stays as wide as its tiles need. */
+    @Test
+    void longTitlesWrapInsteadOfWideningThePicture() {
+        String path = "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz";
+        List<String> lines = TileGrid.wrap("Tf1636: feature maps of the first convolution for image 0 of Fashion-MNIST test, "
+                + path + " (Ankle boot)", TileGrid.TITLE, 560);
+        assertTrue(lines.size() >= 2, lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.contains(path)), "a word is never split: " + lines);
+        try (TinyConvModel model = TinyConvModel.create(4, 1)) {
+            TileGrid shortTitle = FeatureMapGrid.grid(model, new float[144], null, "zeros");
+            TileGrid longTitle = FeatureMapGrid.grid(model, new float[144], null, "image 0 of Fashion-MNIST test, " + path);
+            // Lines of at most 560 pixels between margins of 16, but the path is one word and may be wider.
+            int widest = Math.max(560, TileGrid.metrics(TileGrid.TITLE).stringWidth(path));
+            assertTrue(longTitle.width() <= 2 * 16 + widest, longTitle.width() + " for text of at most " + widest);
+            assertTrue(longTitle.height() > shortTitle.height());
+            assertEquals(longTitle.height(), longTitle.render().getHeight());
+        }
+    }
 }
