@@ -1,6 +1,8 @@
 package dev.kiln.cli;
 
 import dev.kiln.networks.SeedNetworks;
+import dev.kiln.reports.ReportWriter;
+import dev.kiln.reports.TrainingCharts;
 import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.data.TrainAndTest;
 import dev.kiln.runtime.io.FileCheckpointStore;
@@ -62,6 +64,15 @@ final class TrainCommand implements Callable<Integer> {
             description = "Write each epoch's learning rate, losses and accuracies to this CSV file.")
     Path history;
 
+    @Option(names = "--report", paramLabel = "DIR",
+            description = "Write PNGs to look at into DIR: loss and accuracy per epoch (redrawn after each), then the confusion "
+                    + "matrix (also as text), misclassified test images, and the first convolution's filters and feature maps.")
+    Path report;
+
+    @Option(names = "--report-image", paramLabel = "N", defaultValue = "0",
+            description = "With --report: the test image whose feature maps are drawn (default: ${DEFAULT-VALUE}).")
+    int reportImage;
+
     @Mixin DataOptions data = new DataOptions();
     @Mixin OptimizerOptions optimizerOptions = new OptimizerOptions();
 
@@ -81,6 +92,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Optimizer optimizer = optimizerOptions.create(network);
         new FileCheckpointStore(file).checkWritable();
+        ReportWriter reportWriter = report == null ? null : ReportFolder.open(report, reportImage);
         if (weights != null && !fresh && Files.exists(file)) {
             throw new IllegalArgumentException("training would resume from " + file + ", not start from " + weights
                     + "; add --fresh to start over from " + weights + " (the checkpoint is then overwritten)");
@@ -106,6 +118,9 @@ final class TrainCommand implements Callable<Integer> {
             if (history != null) {
                 trainer.listeners(new CsvHistory(history));
             }
+            if (report != null) {
+                trainer.listeners(new TrainingCharts(report, "test"));
+            }
             var reports = trainer.build().fit(sets.train(), sets.test());
             if (!reports.isEmpty()) {
                 EpochReport last = reports.get(reports.size() - 1);
@@ -114,6 +129,9 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 System.out.printf("kiln: %s already holds %d epochs; nothing to do (use --epochs N or --fresh)%n",
                         file, epochs);
+            }
+            if (reportWriter != null) {
+                ReportFolder.write(reportWriter, model, sets.test(), data.classNames(network), reportImage);
             }
         }
         return 0;

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.runtime.data.MnistFormat;
 import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.io.Checkpoints;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,16 +23,7 @@ class SavedPreprocessingTest {
     private static final Pattern ACCURACY = Pattern.compile("test accuracy (\\d+\\.\\d+)%");
 
     private static String run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream previous = System.out;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            CommandRun run = CommandRun.of(args);
-            assertEquals(0, run.exitCode(), run.err());
-        } finally {
-            System.setOut(previous);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return CommandRun.printed(args);
     }
 
     private static String lastAccuracy(String printed) {

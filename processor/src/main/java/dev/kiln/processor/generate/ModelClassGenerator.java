@@ -166,11 +166,13 @@ final class ModelClassGenerator {
             layer.addConstants(type);
         }
         addMaxChunk(type);
+        type.addField(LayerList.constant(layers));
         type.addField(FieldSpec.builder(RuntimeTypes.MODEL_INFO, "INFO", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("The network's name, fingerprint, summary, shapes, forward FLOPs and parameter count, without creating a model.\n")
-                .initializer("new $T($S, ARCHITECTURE, SUMMARY, $L, $L, $L, $L, $LL, $LL)", RuntimeTypes.MODEL_INFO,
+                .addJavadoc("The network's name, fingerprint, summary, shapes, forward FLOPs, parameter count and layers,\n"
+                        + "without creating a model.\n")
+                .initializer("new $T($S, ARCHITECTURE, SUMMARY, $L, $L, $L, $L, $LL, $LL, $L)", RuntimeTypes.MODEL_INFO,
                         model.className(), model.input().channels(), model.input().height(), model.input().width(),
-                        model.classes(), model.forwardFlops(), model.totalParameters())
+                        model.classes(), model.forwardFlops(), model.totalParameters(), LayerList.CONSTANT)
                 .build());
     }
 
@@ -367,6 +369,7 @@ final class ModelClassGenerator {
                 .returns(float[].class)
                 .addStatement("return $N", last.dOut)
                 .build());
+        type.addMethod(LayerList.layerOutput(layers));
         return type.build();
     }
 }

@@ -17,6 +17,8 @@ final class RuntimeTypes {
     static final ClassName WORKSPACE = ABSTRACT_MODEL.nestedClass("Workspace");
     static final ClassName MODEL_INFO = ClassName.get(MODEL, "ModelInfo");
     static final ClassName PARAMETER = ClassName.get(MODEL, "Parameter");
+    static final ClassName LAYER_INFO = ClassName.get(MODEL, "LayerInfo");
+    static final ClassName LAYER_KIND = LAYER_INFO.nestedClass("Kind");
     static final ClassName PACKED_WEIGHT = ClassName.get(MODEL, "PackedWeight");
     static final ClassName LAYOUTS = ClassName.get(MODEL, "Layouts");
     static final ClassName INITIALIZERS = ClassName.get(MODEL, "Initializers");

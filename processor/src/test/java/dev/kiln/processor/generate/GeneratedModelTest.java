@@ -38,12 +38,18 @@ class GeneratedModelTest {
     /** Forward: probabilities within 1e-5 of the reference's. */
     private static final double PROB_TOL = 1e-5;
 
-    static Stream<Arguments> cases() {
+    /** The kernels of this JVM and, when those are not the scalar ones, the scalar kernels. */
+    static List<Kernels> kernels() {
         List<Kernels> kernels = new ArrayList<>();
         kernels.add(KernelProvider.get());
         if (!(KernelProvider.get() instanceof ScalarKernels)) {
             kernels.add(new ScalarKernels());
         }
+        return kernels;
+    }
+
+    static Stream<Arguments> cases() {
+        List<Kernels> kernels = kernels();
         return TestNetworks.ALL.stream().flatMap(net -> kernels.stream()
                 .flatMap(k -> Stream.of(1, 2).map(threads -> Arguments.of(net.className(), net, k, threads))));
     }

@@ -9,7 +9,9 @@ import dev.kiln.processor.model.Shape;
 import dev.kiln.runtime.model.DropoutMask;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -94,12 +96,19 @@ final class ReferenceNetwork {
 
     /** The logits of example {@code n} of {@code images} (NCHW floats). */
     double[] logits(float[] images, int n, Masks masks) {
+        List<double[]> outputs = layerOutputs(images, n, masks);
+        return outputs.get(outputs.size() - 1);
+    }
+
+    /** Every layer's output (C, H, W order) for example {@code n} of {@code images}, in layer order. */
+    List<double[]> layerOutputs(float[] images, int n, Masks masks) {
         Shape in = net.input();
         int size = (int) in.size();
         double[] a = new double[size];
         for (int i = 0; i < size; i++) {
             a[i] = images[n * size + i];
         }
+        List<double[]> outputs = new ArrayList<>();
         for (ResolvedLayer layer : net.layers()) {
             a = switch (layer.spec()) {
                 case LayerSpec.ConvSpec c -> conv(layer, c, a);
@@ -108,8 +117,9 @@ final class ReferenceNetwork {
                 case LayerSpec.DenseSpec d -> dense(layer, d, a);
                 case LayerSpec.DropoutSpec d -> masks == null ? a : dropout(layer, d.rate(), a, n, masks);
             };
+            outputs.add(a);
         }
-        return a;
+        return outputs;
     }
 
     private double[] conv(ResolvedLayer layer, LayerSpec.ConvSpec spec, double[] x) {

@@ -76,6 +76,12 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
 
         /** The gradient of the loss with respect to {@link #logits()}. */
         protected abstract float[] dLogits();
+
+        /**
+         * The array that holds layer {@code layer}'s output (its index in {@link ModelInfo#layers()})
+         * after an inference forward pass, NHWC per example.
+         */
+        protected abstract float[] layerOutput(int layer);
     }
 
     /** The kernels every layer calls; fixed for the model's life. */
@@ -218,6 +224,11 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     }
 
     @Override
+    public List<LayerInfo> layers() {
+        return info.layers();
+    }
+
+    @Override
     public long step() {
         return step;
     }
@@ -326,6 +337,40 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         } finally {
             weights.endRead(hold);
         }
+    }
+
+    /**
+     * Runs the inference pass on one image, as {@link #predict} does (on the caller's thread, in a
+     * lent workspace, under a shared hold of the weights), and copies out the named layer's output.
+     */
+    @Override
+    public float[] activations(float[] image, String layer) {
+        checkImages(image, 1);
+        int index = layerIndex(layer);
+        LayerInfo described = info.layers().get(index);
+        float[] chw = new float[described.outputSize()];
+        W ws = callerWorkspaces.acquire(1);
+        long hold = weights.beginRead();
+        try {
+            float[] x = chunkInput(ws, image, 0, 1);
+            forward(ws, x, 0, 1, 0, false);
+            Layouts.hwcToChw(ws.layerOutput(index), 0, chw, 0, 1, described.channels(), described.height(), described.width());
+        } finally {
+            weights.endRead(hold);
+            callerWorkspaces.release(ws);
+        }
+        return chw;
+    }
+
+    private int layerIndex(String layer) {
+        List<LayerInfo> layers = info.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            if (layers.get(i).name().equals(layer)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(name() + " has no layer \"" + layer + "\"; its layers are "
+                + layers.stream().map(LayerInfo::name).toList());
     }
 
     /**

@@ -60,4 +60,12 @@ public final class Layouts {
             }
         }
     }
+
+    /** Copies {@code count} examples from (H, W, C) to (C, H, W) layout: the inverse of {@link #chwToHwc}. */
+    public static void hwcToChw(float[] src, int srcOff, float[] dst, int dstOff,
+                                int count, int channels, int height, int width) {
+        // (H, W, C) is the (C, H, W) layout of an image with H*W "channels" of C x 1 pixels each,
+        // and its (H, W, C) layout is the (C, H, W) one we want.
+        chwToHwc(src, srcOff, dst, dstOff, count, height * width, channels, 1);
+    }
 }

@@ -130,6 +130,28 @@ public interface Model extends AutoCloseable {
     /** Uses {@code threads} worker threads from now on (1 = the calling thread only). */
     void setThreads(int threads);
 
+    /**
+     * The layers in declaration order, each with its name, kind and output shape. Empty for a
+     * model that does not describe them (Kiln's generated models always do).
+     */
+    default List<LayerInfo> layers() {
+        return List.of();
+    }
+
+    /**
+     * What layer {@code layer} (a name from {@link #layers()}) outputs for one image, in (C, H, W)
+     * order: the values the model's own inference pass computes there (after the layer's
+     * activation, without dropout; a dropout layer passes its input on). For looking inside a
+     * network, e.g. the feature maps of its first convolution. Safe from many threads at once, like
+     * {@link #predict(float[])}.
+     *
+     * @throws IllegalArgumentException when no layer has that name, or {@code image} is too short
+     * @throws UnsupportedOperationException when the model does not expose its layers' outputs
+     */
+    default float[] activations(float[] image, String layer) {
+        throw new UnsupportedOperationException(name() + " does not expose the outputs of its layers");
+    }
+
     /** The summary table: each layer's output shape and parameters, totals, forward FLOPs. */
     String summary();
 

@@ -1,5 +1,7 @@
 package dev.kiln.runtime.model;
 
+import java.util.List;
+
 /**
  * The constant facts of a generated model: its name, the architecture fingerprint, the summary
  * table, the shapes at both ends and its size. Each generated class holds its own as the public
@@ -11,6 +13,7 @@ package dev.kiln.runtime.model;
  * @param summary       the table returned by {@link Model#summary()}
  * @param forwardFlops  forward FLOPs per example, 2 per multiply-add
  * @param parameters    the number of weights, trainable or not
+ * @param layers        every layer in declaration order, with its output shape ({@link Model#layers()})
  */
 public record ModelInfo(
         String name,
@@ -21,7 +24,18 @@ public record ModelInfo(
         int inputWidth,
         int classes,
         long forwardFlops,
-        long parameters) {
+        long parameters,
+        List<LayerInfo> layers) {
+
+    public ModelInfo {
+        layers = List.copyOf(layers);
+    }
+
+    /** Facts of a model that does not describe its layers. */
+    public ModelInfo(String name, String architecture, String summary, int inputChannels, int inputHeight, int inputWidth,
+            int classes, long forwardFlops, long parameters) {
+        this(name, architecture, summary, inputChannels, inputHeight, inputWidth, classes, forwardFlops, parameters, List.of());
+    }
 
     /** Values per example in the public (C, H, W) layout. */
     public int inputSize() {

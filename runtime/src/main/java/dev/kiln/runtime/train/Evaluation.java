@@ -12,7 +12,7 @@ public final class Evaluation {
     }
 
     /** Receives each batch: the images and labels filled in, {@code count} of them. */
-    private interface BatchConsumer {
+    public interface BatchConsumer {
         void accept(float[] images, int[] labels, int count);
     }
 
@@ -66,7 +66,15 @@ public final class Evaluation {
         return metrics;
     }
 
-    private static void forEachBatch(Model model, Examples examples, int batchSize, BatchConsumer consumer) {
+    /**
+     * Hands {@code examples} to {@code consumer} in order, {@code batchSize} at a time (the last
+     * batch may be smaller), in buffers reused from batch to batch: what every measure here, and a
+     * report that needs each example's prediction, is built on.
+     *
+     * @throws IllegalArgumentException when {@code examples} is empty, its images are not of the
+     *     model's input shape, or the batch size is below 1
+     */
+    public static void forEachBatch(Model model, Examples examples, int batchSize, BatchConsumer consumer) {
         Examples.requireNonEmpty(examples, "test");
         Examples.requireShape(examples, model, "test");
         if (batchSize < 1) {

@@ -66,4 +66,20 @@ class LayoutsTest {
         Layouts.chwToHwc(chw, 0, hwc, 1, 2, 2, 1, 3);
         assertArrayEquals(new float[] {0, 1, 10, 2, 20, 3, 30, 4, 40, 5, 50, 6, 60}, hwc);
     }
+
+    @Test
+    void hwcToChwUndoesChwToHwc() {
+        // Two examples of 3 channels x 2 x 4, the input read from offset 1 and written at offset 2.
+        float[] chw = new float[1 + 2 * 24];
+        for (int i = 0; i < chw.length; i++) {
+            chw[i] = i;
+        }
+        float[] hwc = new float[48];
+        Layouts.chwToHwc(chw, 1, hwc, 0, 2, 3, 2, 4);
+        float[] back = new float[2 + 48];
+        Layouts.hwcToChw(hwc, 0, back, 2, 2, 3, 2, 4);
+        assertArrayEquals(java.util.Arrays.copyOfRange(chw, 1, 49), java.util.Arrays.copyOfRange(back, 2, 50));
+        // channel 1 of pixel (row 1, column 2) of the second example sits at (1 * 4 + 2) * 3 + 1 in HWC
+        assertEquals(1 + 24 + (1 * 2 + 1) * 4 + 2, hwc[24 + (1 * 4 + 2) * 3 + 1]);
+    }
 }

@@ -30,6 +30,11 @@ class WorkspacePoolTest {
         protected float[] dLogits() {
             return logits;
         }
+
+        @Override
+        protected float[] layerOutput(int layer) {
+            return logits;
+        }
     }
 
     /** A pool whose every new workspace is counted in {@code created}. */
