@@ -97,6 +97,17 @@ class Cifar10FormatTest {
     }
 
     @Test
+    void moreThanTheByteLimitIsRefusedBeforeAllocating() throws Exception {
+        writeCifar(dir, 10, 2, 1);
+
+        DataTooLargeException e = assertThrows(DataTooLargeException.class,
+                () -> Cifar10Format.load(dir, Limits.NONE.withMaxBytes(15 * 3072)));
+
+        assertEquals(dir.resolve("data_batch_1.bin") + ": 20 images of 3x32x32 take 61440 bytes, more than the limit of"
+                + " 46080 (Limits.maxBytes)", e.getMessage());
+    }
+
+    @Test
     void aFolderWithoutTheBatchesIsNamed() throws Exception {
         Files.writeString(dir.resolve("readme.txt"), "x");
         MalformedDataException e = assertThrows(MalformedDataException.class, () -> Cifar10Format.load(dir));

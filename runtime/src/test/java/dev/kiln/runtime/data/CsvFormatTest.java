@@ -54,6 +54,16 @@ class CsvFormatTest {
     }
 
     @Test
+    void moreRowsThanTheByteLimitAreRefused() throws Exception {
+        Path csv = Files.writeString(dir.resolve("big.csv"), "0,1,2,3\n1,4,5,6\n0,7,8,9\n");
+
+        DataTooLargeException e = assertThrows(DataTooLargeException.class,
+                () -> CsvFormat.read(csv, 1, 1, 3, 0, Limits.NONE.withMaxBytes(8)));
+
+        assertEquals(csv + ": 3 rows of 1x1x3 pixels take 9 bytes, more than the limit of 8 (Limits.maxBytes)", e.getMessage());
+    }
+
+    @Test
     void badRowsAreNamedByFileAndLine() throws Exception {
         String at = dir.resolve("bad.csv") + ":";
         assertEquals(at + "3: expected 3 pixel values (1x1x3), found 2", error("label,a,b,c\n0,1,2,3\n1,2,3\n", 0));
