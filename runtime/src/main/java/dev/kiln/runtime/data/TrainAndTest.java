@@ -1,5 +1,27 @@
 package dev.kiln.runtime.data;
 
-/** A dataset's published training and test sets. */
-public record TrainAndTest(Dataset train, Dataset test) {
+import java.util.List;
+
+/**
+ * A data set's training and test sets, with the names of its classes (index = label; empty when
+ * the files name none) and the bad files a loader skipped on request.
+ */
+public record TrainAndTest(Dataset train, Dataset test, List<String> classNames, SkippedFiles skipped) {
+
+    public TrainAndTest {
+        classNames = List.copyOf(classNames);
+        if (!classNames.isEmpty() && (classNames.size() != train.classes() || classNames.size() != test.classes())) {
+            throw new IllegalArgumentException(classNames.size() + " class names " + classNames + " for sets of "
+                    + train.classes() + " and " + test.classes() + " classes");
+        }
+    }
+
+    /** Sets whose classes have no names, nothing skipped. */
+    public TrainAndTest(Dataset train, Dataset test) {
+        this(train, test, List.of(), SkippedFiles.NONE);
+    }
+
+    public TrainAndTest(Dataset train, Dataset test, List<String> classNames) {
+        this(train, test, classNames, SkippedFiles.NONE);
+    }
 }
