@@ -52,7 +52,7 @@ public final class Fer2013Csv {
                 if (fields.length != 3) {
                     throw new MalformedDataException(where + ": expected 3 fields (emotion,pixels,Usage), found " + fields.length);
                 }
-                String usage = unquote(fields[2]);
+                String usage = CsvFormat.unquote(fields[2]);
                 int part = USAGES.indexOf(usage);
                 if (part < 0) {
                     throw new MalformedDataException(where + ": Usage '" + usage + "' is not one of " + USAGES);
@@ -60,8 +60,8 @@ public final class Fer2013Csv {
                 if (parts[part].full()) {
                     continue;
                 }
-                int emotion = parseEmotion(unquote(fields[0]), where);
-                parsePixels(unquote(fields[1]), row, where);
+                int emotion = parseEmotion(CsvFormat.unquote(fields[0]), where);
+                PixelText.parse(CsvFormat.unquote(fields[1]), 0, ' ', row, where, SIDE + "x" + SIDE);
                 parts[part].add(emotion, row);
             }
         }
@@ -82,52 +82,6 @@ public final class Fer2013Csv {
         throw new MalformedDataException(where + ": emotion '" + text + "' is not a number in 0.." + (EMOTIONS.size() - 1));
     }
 
-    /** Parses space-separated values 0..255 into {@code row} without creating a string per value. */
-    private static void parsePixels(String text, byte[] row, String where) throws MalformedDataException {
-        int count = 0;
-        int i = 0;
-        int length = text.length();
-        while (true) {
-            while (i < length && text.charAt(i) == ' ') {
-                i++;
-            }
-            if (i == length) {
-                break;
-            }
-            int start = i;
-            int value = 0;
-            while (i < length && text.charAt(i) != ' ') {
-                char c = text.charAt(i);
-                if (c < '0' || c > '9' || value > 255) {
-                    int end = text.indexOf(' ', start);
-                    throw new MalformedDataException(where + ": pixel " + (count + 1) + " is '"
-                            + text.substring(start, end < 0 ? length : end) + "', not a whole number in 0..255");
-                }
-                value = value * 10 + (c - '0');
-                i++;
-            }
-            if (value > 255) {
-                throw new MalformedDataException(where + ": pixel " + (count + 1) + " is " + value + ", outside 0..255");
-            }
-            if (count == PIXELS) {
-                throw new MalformedDataException(where + ": more than " + PIXELS + " pixel values (48x48)");
-            }
-            row[count++] = (byte) value;
-            if (i - start > 3) {
-                throw new MalformedDataException(where + ": pixel " + count + " is '" + text.substring(start, i)
-                        + "', not a whole number in 0..255");
-            }
-        }
-        if (count != PIXELS) {
-            throw new MalformedDataException(where + ": expected " + PIXELS + " pixel values (48x48), found " + count);
-        }
-    }
-
-    private static String unquote(String field) {
-        String trimmed = field.trim();
-        return trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")
-                ? trimmed.substring(1, trimmed.length() - 1).trim() : trimmed;
-    }
 
     /** The rows of one Usage, growing as they are read. */
     private static final class Part {

@@ -18,8 +18,10 @@ import java.util.zip.ZipException;
  *
  * <p>The header is untrusted: before anything is allocated from it, the item count times the item
  * size is checked against what the file can hold (its remaining bytes when raw; the deflate
- * format's maximum ratio of 1032:1 when compressed). Compressed data is then read in growing
- * chunks, so a header that lies costs at most twice the data actually present.
+ * format's maximum ratio of 1032:1 when compressed), and against the {@link Limits}: a gzip bomb
+ * (a small file claiming, and expanding to, hundreds of megabytes) is refused by
+ * {@link Limits#maxCompressionRatio()} before anything is decompressed. Compressed data is then
+ * read in growing chunks, so a header that lies costs at most twice the data actually present.
  */
 public final class IdxReader {
     private static final int UNSIGNED_BYTE = 0x08;
@@ -59,6 +61,16 @@ public final class IdxReader {
      * every item is read. The header is checked against the whole file either way.
      */
     public static IdxArray read(Path path, int dimensionCount, String noun, int limit) throws IOException {
+        return read(path, dimensionCount, noun, limit, Limits.NONE);
+    }
+
+    /**
+     * As {@link #read(Path, int, String, int)}, refusing with a {@link DataTooLargeException}, before
+     * allocating, a header that claims more than {@code limits} allow: more bytes than
+     * {@link Limits#maxBytes()}, or, compressed, more than {@link Limits#maxCompressionRatio()}
+     * times the file's size (a gzip bomb).
+     */
+    public static IdxArray read(Path path, int dimensionCount, String noun, int limit, Limits limits) throws IOException {
         if (limit < 0) {
             throw new IllegalArgumentException("cannot read " + limit + " " + noun + " of " + path);
         }
@@ -69,7 +81,7 @@ public final class IdxReader {
             file.reset();
             InputStream in = gzip ? new GZIPInputStream(file, 1 << 16) : file;
             try {
-                return read(path, in, gzip, fileSize, dimensionCount, noun, limit);
+                return read(path, in, gzip, fileSize, dimensionCount, noun, limit, limits);
             } catch (EOFException | ZipException e) {
                 throw new MalformedDataException(path + (gzip ? ": the gzip data" : ": the data") + " is damaged or truncated (" + e.getMessage() + ")", e);
             }
@@ -77,7 +89,7 @@ public final class IdxReader {
     }
 
     private static IdxArray read(Path path, InputStream in, boolean gzip, long fileSize, int dimensionCount, String noun,
-            int limit) throws IOException {
+            int limit, Limits limits) throws IOException {
         DataInputStream data = new DataInputStream(in);
         int headerSize = 4 + 4 * dimensionCount;
         byte[] header = new byte[headerSize];
@@ -123,6 +135,7 @@ public final class IdxReader {
                 throw new MalformedDataException(path + ": " + claim + " but the file holds " + remaining
                         + " bytes after the header");
             }
+            limits.checkBytes(path, wanted, describe(keptDimensions, noun));
             byte[] bytes = new byte[wanted];
             data.readFully(bytes);
             return new IdxArray(keptDimensions, bytes);
@@ -131,6 +144,8 @@ public final class IdxReader {
             throw new MalformedDataException(path + ": " + claim + " but a gzip file of " + fileSize
                     + " bytes cannot hold more than " + fileSize * MAX_DEFLATE_RATIO);
         }
+        limits.checkExpansion(path, fileSize, total, claim);
+        limits.checkBytes(path, wanted, describe(keptDimensions, noun));
         byte[] bytes = readGrowing(in, wanted);
         if (bytes.length < wanted) {
             throw new MalformedDataException(path + ": " + claim + " but the file holds " + bytes.length

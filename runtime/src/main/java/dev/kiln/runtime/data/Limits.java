@@ -15,7 +15,8 @@ package dev.kiln.runtime.data;
  * @param maxImagePixels      the most pixels (width x height) one image file may have, checked
  *                            before its pixels are decoded
  * @param maxCompressionRatio how many times its own size a gzip-compressed file may expand; real
- *                            image data expands 1-10 times, a gzip bomb about 1000 times
+ *                            image data expands 1-10 times, a gzip bomb about 1000 times (checked
+ *                            for expansions beyond {@link #SMALL_EXPANSION})
  */
 public record Limits(int train, int test, long maxBytes, long maxImagePixels, int maxCompressionRatio) {
     /** Java arrays stop a little short of Integer.MAX_VALUE: no file can decode to more. */
@@ -24,6 +25,9 @@ public record Limits(int train, int test, long maxBytes, long maxImagePixels, in
     public static final long DEFAULT_MAX_IMAGE_PIXELS = 100_000_000L;
     /** Real image files compress 1-10 times (Fashion-MNIST 1.8, MNIST 4.7); deflate at most 1032. */
     public static final int DEFAULT_MAX_COMPRESSION_RATIO = 100;
+
+    /** Expansions up to this size are allowed whatever the ratio: a small file cannot exhaust memory. */
+    public static final long SMALL_EXPANSION = 64L << 20;
 
     public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
 
@@ -63,6 +67,20 @@ public record Limits(int train, int test, long maxBytes, long maxImagePixels, in
         if (bytes > maxBytes) {
             throw new DataTooLargeException(file + ": " + what + " take " + bytes + " bytes, more than the limit of "
                     + maxBytes + (maxBytes == MAX_ARRAY_BYTES ? " (the largest Java array)" : " (Limits.maxBytes)"));
+        }
+    }
+
+    /**
+     * Refuses a compressed {@code file} of {@code compressedSize} bytes whose header declares
+     * {@code claimed} bytes ({@code what}) when that is more than {@link #maxCompressionRatio} times
+     * its size (and more than {@link #SMALL_EXPANSION}); called before anything is decompressed into memory.
+     */
+    void checkExpansion(Object file, long compressedSize, long claimed, String what) throws DataTooLargeException {
+        if (claimed > SMALL_EXPANSION && claimed > compressedSize * maxCompressionRatio) {
+            throw new DataTooLargeException(file + ": " + what + " from a gzip file of " + compressedSize + " bytes would"
+                    + " expand it " + claimed / Math.max(1, compressedSize) + " times, more than the limit of "
+                    + maxCompressionRatio + " (Limits.maxCompressionRatio: image data expands 1-10 times, a gzip bomb"
+                    + " about 1000)");
         }
     }
 }

@@ -57,9 +57,9 @@ public final class MnistFormat {
         Path trainImages = find(directory, TRAIN_IMAGES);
         Path testImages = find(directory, TEST_IMAGES);
         Dataset train = load(trainImages, find(directory, TRAIN_LABELS), spec.title() + " train, " + trainImages,
-                spec.classes(), limits.train());
+                spec.classes(), limits.train(), limits);
         Dataset test = load(testImages, find(directory, TEST_LABELS), spec.title() + " test, " + testImages,
-                spec.classes(), limits.test());
+                spec.classes(), limits.test(), limits);
         return new TrainAndTest(train, test);
     }
 
@@ -73,8 +73,14 @@ public final class MnistFormat {
      * files than those; the files must still agree on the count.
      */
     public static Dataset load(Path imagesFile, Path labelsFile, String name, int classes, int limit) throws IOException {
-        IdxArray images = IdxReader.readImages(imagesFile, limit);
-        IdxArray labels = IdxReader.readLabels(labelsFile, limit);
+        return load(imagesFile, labelsFile, name, classes, limit, Limits.NONE);
+    }
+
+    /** As {@link #load(Path, Path, String, int, int)}, refusing files larger than {@code limits} allow before allocating. */
+    public static Dataset load(Path imagesFile, Path labelsFile, String name, int classes, int limit, Limits limits)
+            throws IOException {
+        IdxArray images = IdxReader.read(imagesFile, 3, "images", limit, limits);
+        IdxArray labels = IdxReader.read(labelsFile, 1, "labels", limit, limits);
         if (images.count() != labels.count()) {
             throw new MalformedDataException(imagesFile + " holds " + images.count() + " images but " + labelsFile
                     + " holds " + labels.count() + " labels" + (limit < Integer.MAX_VALUE ? " (of the first " + limit + ")" : ""));
