@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainAndTest sets = data.load(network);
         // The checkpoint keeps how the images were prepared, so evaluate and predict prepare theirs the same way.
-        FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), data.classNames(network)));
+        FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), sets.classNames()));
         try (Model model = network.create(seed)) {
             if (threads != null) {
                 model.setThreads(threads);

@@ -1,7 +1,10 @@
 package dev.kiln.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** The exit code and error output of one run of the kiln command line, in this JVM. */
@@ -16,6 +19,23 @@ record CommandRun(int exitCode, String err) {
 
     static CommandRun of(String... args) {
         return of(KilnCommand.commandLine(), args);
+    }
+
+    /** Runs {@code args}, requires exit code 0, and returns what the command printed on standard output. */
+    static String output(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        CommandRun run;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            run = of(args);
+        } finally {
+            System.setOut(previous);
+        }
+        if (run.exitCode() != 0) {
+            throw new AssertionError("exit code " + run.exitCode() + ":\n" + run.err() + "\n" + out);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** The error output, which must be exactly one line, without "kiln: " and the line end. */

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.runtime.data.MnistFormat;
 import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.io.Checkpoints;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,20 +22,7 @@ class SavedPreprocessingTest {
 
     private static final Pattern ACCURACY = Pattern.compile("test accuracy (\\d+\\.\\d+)%");
 
-    private static String run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream previous = System.out;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            CommandRun run = CommandRun.of(args);
-            assertEquals(0, run.exitCode(), run.err());
-        } finally {
-            System.setOut(previous);
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private static String lastAccuracy(String printed) {
+    static String lastAccuracy(String printed) {
         Matcher m = ACCURACY.matcher(printed);
         String last = null;
         while (m.find()) {
@@ -52,9 +36,9 @@ class SavedPreprocessingTest {
     void evaluateAppliesTheNormalizationTrainingSaved() throws Exception {
         Path data = SyntheticMnist.write(dir.resolve("data"), 64, 40);
         String checkpoint = dir.resolve("model.kiln").toString();
-        String trained = run("train", "pytorch-mnist", "--epochs", "1", "--normalize", "auto", "--threads", "1",
+        String trained = CommandRun.output("train", "pytorch-mnist", "--epochs", "1", "--normalize", "auto", "--threads", "1",
                 "--checkpoint", checkpoint, "--data", data.toString());
-        String evaluated = run("evaluate", "pytorch-mnist", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
+        String evaluated = CommandRun.output("evaluate", "pytorch-mnist", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
 
         assertEquals(lastAccuracy(trained), lastAccuracy(evaluated), trained + "\n" + evaluated);
         Preprocessing saved = Checkpoints.load(Path.of(checkpoint)).preprocessing().orElseThrow();
