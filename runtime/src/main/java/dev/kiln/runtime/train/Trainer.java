@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 
 /**
  * The training loop: epochs of shuffled batches, a checkpoint after each epoch, validation loss and
@@ -40,21 +41,24 @@ public final class Trainer {
     private final CheckpointStore store;
     private final List<TrainingListener> listeners;
     private final double validationSplit;
+    /** Applied to every training batch; null: none. */
+    private final Augmentation augmentation;
     /** The step of the checkpoint this run saved or resumed from last; -1: none yet. */
     private long goodCheckpointStep = -1;
 
     public Trainer(Model model, Optimizer optimizer, TrainingConfig config, CheckpointStore store, TrainingListener listener) {
-        this(model, optimizer, config, store, listener == null ? List.of() : List.of(listener), 0);
+        this(model, optimizer, config, store, listener == null ? List.of() : List.of(listener), 0, null);
     }
 
     private Trainer(Model model, Optimizer optimizer, TrainingConfig config, CheckpointStore store,
-            List<TrainingListener> listeners, double validationSplit) {
+            List<TrainingListener> listeners, double validationSplit, Augmentation augmentation) {
         this.model = model;
         this.optimizer = optimizer;
         this.config = config;
         this.store = store;
         this.listeners = List.copyOf(listeners);
         this.validationSplit = validationSplit;
+        this.augmentation = augmentation;
     }
 
     /** A trainer for {@code model} updated by {@code optimizer}: 1 epoch of batches of 32, seed 0, until told otherwise. */
@@ -101,6 +105,7 @@ public final class Trainer {
         List<EpochReport> reports = new ArrayList<>();
         TrainingControl control = new TrainingControl(model, optimizer);
         TrainingPosition next = start;
+        float[] black = augmentation == null ? null : blackPixel(train);
 
         for (int epoch = start.epoch(); epoch <= config.epochs() && !control.stopRequested(); epoch++) {
             for (TrainingListener listener : listeners) {
@@ -120,6 +125,10 @@ public final class Trainer {
                 int from = batch * config.batchSize();
                 int count = Math.min(config.batchSize(), train.size() - from);
                 train.fill(order, from, count, images, labels);
+                if (augmentation != null) {
+                    augmentation.apply(images, count, model.inputChannels(), model.inputHeight(), model.inputWidth(), black,
+                            new SplittableRandom(batchSeed(config.seed(), epoch, batch)));
+                }
                 float loss = model.trainStep(images, labels, count, optimizer);
                 if (!Float.isFinite(loss)) {
                     throw diverged(String.format(Locale.ROOT, "the training loss became %s at epoch %d, batch %d (step %d)",
@@ -171,6 +180,26 @@ public final class Trainer {
             info(control.weightsReplacement() + (store == null ? "" : "; saved them to " + store.describe()));
         }
         return reports;
+    }
+
+    /**
+     * The seed of one batch's augmentation: a function of the run's seed, the epoch and the batch
+     * only, so a resumed run augments exactly as the uninterrupted one (SplittableRandom mixes it).
+     */
+    static long batchSeed(long seed, int epoch, int batch) {
+        return (seed * 0x9E3779B97F4A7C15L + epoch) * 0xBF58476D1CE4E5B9L + batch;
+    }
+
+    /** Per channel, the value a black pixel has in the batches {@code train} fills: 0, or -mean/std when normalized. */
+    private static float[] blackPixel(Examples train) {
+        if (train instanceof Dataset data && data.normalization() != null) {
+            float[] black = new float[data.channels()];
+            for (int c = 0; c < black.length; c++) {
+                black[c] = -data.normalization().mean(c) / data.normalization().std(c);
+            }
+            return black;
+        }
+        return new float[] {0f};
     }
 
     private TrainingPosition resume(int trainSize) {
@@ -232,6 +261,7 @@ public final class Trainer {
         private int checkpointEvery;
         private boolean resume;
         private double validationSplit;
+        private Augmentation augmentation;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder(Model model, Optimizer optimizer) {
@@ -286,6 +316,16 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * Changes every training batch with {@code augmentation} (e.g.
+         * {@code Augmentation.randomCrop(4).thenFlip()}), seeded from the seed, epoch and batch;
+         * validation data is left as it is. Null: none (the default).
+         */
+        public Builder augment(Augmentation augmentation) {
+            this.augmentation = augmentation;
+            return this;
+        }
+
         /** Adds callbacks, called in this order. */
         public Builder listeners(TrainingListener... listeners) {
             this.listeners.addAll(List.of(listeners));
@@ -296,7 +336,7 @@ public final class Trainer {
             TrainingConfig config = TrainingConfig.of(epochs, batchSize, seed)
                     .withEvalBatchSize(evaluationBatchSize == null ? batchSize : evaluationBatchSize)
                     .withCheckpoint(null, checkpointEvery, resume);
-            return new Trainer(model, optimizer, config, store, listeners, validationSplit);
+            return new Trainer(model, optimizer, config, store, listeners, validationSplit, augmentation);
         }
     }
 }

@@ -18,12 +18,31 @@ final class ScriptedModel implements Model {
     /** A weight for checkpoints to hold; {@link #poisonWeightAtStep} makes it diverge. */
     private final Parameter weight = new Parameter("fc.weight", new int[] {3}, null, true, 0f);
     private long poisonStep = -1;
+    private int channels = 1;
+    private int height = 1;
+    private int width = 1;
+    /** When not null, a copy of every training batch's images (count x channels x height x width). */
+    List<float[]> batches;
     private long step;
     private long seed;
     private int correct;
 
     ScriptedModel(LongToDoubleFunction lossAtStep) {
         this.lossAtStep = lossAtStep;
+    }
+
+    /** Takes images of channels x height x width (default 1 x 1 x 1). */
+    ScriptedModel withInput(int channels, int height, int width) {
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        return this;
+    }
+
+    /** Keeps a copy of every training batch's images in {@link #batches}. */
+    ScriptedModel recordingBatches() {
+        batches = new ArrayList<>();
+        return this;
     }
 
     /** From step {@code at} on, one of the three weight values is NaN (as if the update had diverged), the loss still finite. */
@@ -40,8 +59,11 @@ final class ScriptedModel implements Model {
             weight.value()[1] = Float.NaN;
         }
         correct = 0;
+        if (batches != null) {
+            batches.add(java.util.Arrays.copyOf(images, count * channels * height * width));
+        }
         for (int i = 0; i < count; i++) {
-            seen.add((int) images[i]);
+            seen.add((int) images[i * channels * height * width]);
             correct += labels[i] % 2; // half the labels are odd
         }
         return (float) lossAtStep.applyAsDouble(step);
@@ -50,9 +72,9 @@ final class ScriptedModel implements Model {
     @Override public int lastBatchCorrect() { return correct; }
     @Override public String name() { return "Scripted"; }
     @Override public String architecture() { return "scripted"; }
-    @Override public int inputChannels() { return 1; }
-    @Override public int inputHeight() { return 1; }
-    @Override public int inputWidth() { return 1; }
+    @Override public int inputChannels() { return channels; }
+    @Override public int inputHeight() { return height; }
+    @Override public int inputWidth() { return width; }
     @Override public int classes() { return 2; }
     @Override public float[] predict(float[] image) { return new float[] {1, 0}; }
     @Override public void predictBatch(float[] images, int count, float[] probabilities) {
