@@ -79,6 +79,17 @@ class DataFormatsTest {
     }
 
     @Test
+    void augmentationIsAppliedAsAskedAndAnUnknownStepIsRefused() throws IOException {
+        Path folder = DataFiles.imageFolder(dir.resolve("images"), 10, 2, 1, 28, 28);
+        String out = train(folder, "--augment", "crop=2,flip");
+        assertTrue(out.contains(", augmented by randomCrop(2).then(horizontalFlip())\n"), out);
+        assertTrue(train(folder, "--augment", "crop").contains(", augmented by randomCrop(4)\n"));
+        CommandRun run = CommandRun.of("train", "pytorch-mnist", "--augment", "rotate", "--checkpoint", checkpoint());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("--augment takes crop, crop=PAD and flip, separated by commas; not 'rotate'"), run.err());
+    }
+
+    @Test
     void aNpyFileOfImagesTrainsWithTheLabelsNamedAfterIt() throws IOException {
         Path images = DataFiles.npyBytes(dir.resolve("npy/x_digits.npy"), new int[] {50, 28, 28}, 1);
         DataFiles.npyLabels(dir.resolve("npy/y_digits.npy"), 50, 10);
