@@ -68,8 +68,10 @@ enum DataFormat {
             if (ImageFolder.looksLike(path)) {
                 return IMAGE_FOLDER;
             }
-            // Otherwise the IDX reader says which of its files are missing.
-            return IDX;
+            if (holdsIdxFiles(path)) {
+                return IDX; // the IDX reader says which of its files are missing, if any
+            }
+            throw new IllegalArgumentException("--data " + path + " holds none of the formats Kiln reads; give " + formats());
         }
         if (!Files.isRegularFile(path)) {
             throw new NoSuchFileException(path.toString(), null, "--data: no such file or folder");
@@ -89,6 +91,13 @@ enum DataFormat {
         return "an MNIST-layout folder of IDX files, an image folder (PATH/train/<class>/*.png, PATH/test/<class>/...),"
                 + " a CIFAR-10 folder of binary batches, a .npy file of images (labels: --labels), a folder of"
                 + " x_train/y_train/x_test/y_test .npy files, the FER-2013 CSV, or a .csv of a label and pixel values per row";
+    }
+
+    /** True when {@code folder} holds a file named like an IDX file (train-images-idx3-ubyte, ...). */
+    private static boolean holdsIdxFiles(Path folder) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(folder)) {
+            return files.anyMatch(file -> file.getFileName().toString().contains("-ubyte"));
+        }
     }
 
     /** True when the first line of {@code csv} is FER-2013's header. */

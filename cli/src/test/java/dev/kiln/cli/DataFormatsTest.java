@@ -148,5 +148,8 @@ class DataFormatsTest {
         assertEquals("--data " + dir.resolve("notes.txt") + ": not a format Kiln reads; give " + DataFormat.formats(),
                 fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data",
                         Files.writeString(dir.resolve("notes.txt"), "x").toString()));
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertEquals("--data " + empty + " holds none of the formats Kiln reads; give " + DataFormat.formats(),
+                fails("train", "emotion", "--checkpoint", checkpoint(), "--data", empty.toString()));
     }
 }
