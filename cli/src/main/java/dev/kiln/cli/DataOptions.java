@@ -4,23 +4,42 @@ import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.data.Dataset;
 import dev.kiln.runtime.data.DatasetLocator;
 import dev.kiln.runtime.data.DatasetSpec;
-import dev.kiln.runtime.data.Fer2013Csv;
 import dev.kiln.runtime.data.Limits;
 import dev.kiln.runtime.data.MnistFormat;
 import dev.kiln.runtime.data.Normalization;
 import dev.kiln.runtime.data.TrainAndTest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Where the data comes from and how it is prepared; shared by the commands that need data. */
 final class DataOptions {
     @Option(names = "--data", paramLabel = "PATH",
-            description = "Folder with the IDX files (MNIST layout), or the FER-2013 CSV for the emotion network. "
-                    + "Without it: ~/.cache/kiln/datasets, then /usr/share/datasets, then a download.")
+            description = "The data, in a format told from what PATH is:%n"
+                    + "  - a folder of MNIST-layout IDX files (train-images-idx3-ubyte[.gz], ...; see --dataset);%n"
+                    + "  - an image folder, PATH/train/<class>/*.png and PATH/test/<class>/... (PNG, JPEG, BMP, GIF; "
+                    + "class names from the folder names). Without test/ (or train/), 20%% of the images become the test "
+                    + "set by a fixed seeded split. Images are converted to the network's channels (RGB to gray as "
+                    + "0.299 R + 0.587 G + 0.114 B, gray repeated into RGB) and resized whole to its input size with a "
+                    + "bilinear filter (aspect ratio not kept, as Keras's image_dataset_from_directory);%n"
+                    + "  - a CIFAR-10 folder of binary batches (data_batch_N.bin, test_batch.bin);%n"
+                    + "  - a folder of x_train.npy, y_train.npy, x_test.npy, y_test.npy;%n"
+                    + "  - one .npy file of images (N,H,W), (N,C,H,W) or (N,H,W,C), uint8 or float32, its labels in "
+                    + "the y*.npy next to an x*.npy or in --labels FILE; 20%% become the test set (fixed seeded split);%n"
+                    + "  - the FER-2013 CSV (emotion,pixels,Usage);%n"
+                    + "  - any other .csv: per row a label, then the network's CxHxW pixel values 0..255 (a header row is "
+                    + "skipped); 20%% become the test set (fixed seeded split).%n"
+                    + "Arrays (IDX, CIFAR-10, .npy, CSV) must have the network's input shape. "
+                    + "Without --data: Fashion-MNIST from ~/.cache/kiln/datasets, then /usr/share/datasets, then a download.")
     Path data;
+
+    @Option(names = "--labels", paramLabel = "FILE.npy",
+            description = "With --data IMAGES.npy: the labels (int64, int32 or uint8, one per image).")
+    Path labels;
+
+    @Option(names = "--skip-bad",
+            description = "In an image folder, count and skip files that cannot be read instead of stopping at the first.")
+    boolean skipBad;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
             description = "fashion-mnist or mnist, for the 28x28 networks (default: ${DEFAULT-VALUE}).")
@@ -58,12 +77,16 @@ final class DataOptions {
     TrainAndTest load(SeedNetworks network) throws IOException {
         check();
         Limits limits = new Limits(limit == null ? Integer.MAX_VALUE : limit, testLimit == null ? Integer.MAX_VALUE : testLimit);
-        TrainAndTest sets = switch (network.data()) {
-            case FASHION_MNIST -> DatasetLocator.standard().load(spec(), data, limits);
-            case FER2013 -> loadFer(network, limits);
+        TrainAndTest sets = data != null ? loadGiven(network, limits) : switch (network.data()) {
+            case FASHION_MNIST -> withSpecNames(DatasetLocator.standard().load(spec(), null, limits));
+            case FER2013 -> throw new IllegalArgumentException(network.cliName() + " trains on 48x48 faces: pass the "
+                    + "FER-2013 CSV (rows 'emotion,pixels,Usage') with --data FILE.csv");
             case NONE -> throw new IllegalArgumentException(network.cliName()
                     + " is compiled and summarised only: it has no training data set (see seed-networks.md, section 8)");
         };
+        if (sets.skipped().count() > 0) {
+            System.out.println("kiln: " + sets.skipped().summary());
+        }
         Dataset train = sets.train();
         Dataset test = sets.test();
         if (normalize != null) {
@@ -71,16 +94,45 @@ final class DataOptions {
             train = train.withNormalization(n);
             test = test.withNormalization(n);
         }
-        return new TrainAndTest(train, test);
+        return new TrainAndTest(train, test, sets.classNames(), sets.skipped());
     }
 
-    /** The names of the classes of the data {@code network} trains on, index = label. */
-    List<String> classNames(SeedNetworks network) {
-        return switch (network.data()) {
-            case FASHION_MNIST -> spec().classNames();
-            case FER2013 -> Fer2013Csv.EMOTIONS;
-            case NONE -> List.of();
-        };
+    /** The data at --data, in the format it is in, checked against what {@code network} can learn. */
+    private TrainAndTest loadGiven(SeedNetworks network, Limits limits) throws IOException {
+        DataFormat format = DataFormat.detect(data);
+        if (labels != null && format != DataFormat.NPY_FILE) {
+            throw new IllegalArgumentException("--labels is for --data IMAGES.npy; " + data + " is " + format.description());
+        }
+        if (skipBad && format != DataFormat.IMAGE_FOLDER) {
+            throw new IllegalArgumentException("--skip-bad is for image folders; " + data + " is " + format.description()
+                    + ", which is read whole or refused");
+        }
+        TrainAndTest sets = format.load(new DataFormat.Request(data, labels, network.info(), spec(), limits, skipBad));
+        if (format == DataFormat.IDX) {
+            sets = withSpecNames(sets);
+        }
+        checkClasses(sets, network);
+        return sets;
+    }
+
+    /** IDX files name no classes; the data set --dataset names does. */
+    private TrainAndTest withSpecNames(TrainAndTest sets) {
+        return new TrainAndTest(sets.train(), sets.test(), spec().classNames(), sets.skipped());
+    }
+
+    /**
+     * Fails when the data has more classes than the network has outputs, or names a different
+     * number: the checkpoint would then name outputs wrongly. Unnamed labels (arrays) may use
+     * fewer classes than the network has.
+     */
+    private void checkClasses(TrainAndTest sets, SeedNetworks network) {
+        int outputs = network.info().classes();
+        int classes = Math.max(sets.train().classes(), sets.test().classes());
+        if (classes > outputs || (!sets.classNames().isEmpty() && sets.classNames().size() != outputs)) {
+            throw new IllegalArgumentException(data + " has " + classes + " classes"
+                    + (sets.classNames().isEmpty() ? "" : " " + sets.classNames()) + ", but " + network.cliName() + " has "
+                    + outputs + " outputs; train a network with " + classes + " outputs on it");
+        }
     }
 
     private DatasetSpec spec() {
@@ -89,16 +141,6 @@ final class DataOptions {
             case "mnist" -> MnistFormat.MNIST;
             default -> throw new IllegalArgumentException("--dataset " + dataset + " is not known; use fashion-mnist or mnist");
         };
-    }
-
-    private TrainAndTest loadFer(SeedNetworks network, Limits limits) throws IOException {
-        if (data == null || !Files.isRegularFile(data)) {
-            throw new IllegalArgumentException(network.cliName() + " trains on 48x48 faces: pass the FER-2013 CSV "
-                    + "(rows 'emotion,pixels,Usage') with --data FILE.csv" + (data == null ? "" : "; " + data + " is not a file"));
-        }
-        Fer2013Csv.Sets sets = Fer2013Csv.read(data, limits);
-        Dataset test = sets.publicTest().size() > 0 ? sets.publicTest() : sets.privateTest();
-        return new TrainAndTest(sets.training(), test);
     }
 
     private static Normalization parse(String text) {

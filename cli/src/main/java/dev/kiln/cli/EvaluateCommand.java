@@ -53,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 System.out.println(classifier.metrics(sets.test(), 500, 3));
             }
             if (reportWriter != null) {
-                List<String> names = classifier.preprocessing().classNames().isEmpty() ? data.classNames(network)
+                List<String> names = classifier.preprocessing().classNames().isEmpty() ? sets.classNames()
                         : classifier.preprocessing().classNames();
                 ReportFolder.write(reportWriter, model, classifier.prepare(sets.test()), names, reportImage);
             }

@@ -10,6 +10,7 @@ import dev.kiln.runtime.io.ParameterNames;
 import dev.kiln.runtime.io.Safetensors;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.Augmentation;
 import dev.kiln.runtime.train.CsvHistory;
 import dev.kiln.runtime.train.EpochReport;
 import dev.kiln.runtime.train.Trainer;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Parameters;
         + "and saves a checkpoint after every epoch.")
 final class TrainCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NETWORK", converter = NetworkOption.class,
-            description = "tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like or emotion.")
+            description = "tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like or emotion; with --data, on any data of its "
+                    + "input shape and class count.")
     SeedNetworks network;
 
     @Option(names = "--epochs", defaultValue = "2", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
@@ -73,6 +75,9 @@ final class TrainCommand implements Callable<Integer> {
             description = "With --report: the test image whose feature maps are drawn (default: ${DEFAULT-VALUE}).")
     int reportImage;
 
+    @Option(names = "--augment", paramLabel = "STEPS", converter = AugmentOption.class, description = AugmentOption.DESCRIPTION)
+    Augmentation augment;
+
     @Mixin DataOptions data = new DataOptions();
     @Mixin OptimizerOptions optimizerOptions = new OptimizerOptions();
 
@@ -99,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         TrainAndTest sets = data.load(network);
         // The checkpoint keeps how the images were prepared, so evaluate and predict prepare theirs the same way.
-        FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), data.classNames(network)));
+        FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), sets.classNames()));
         try (Model model = network.create(seed)) {
             if (threads != null) {
                 model.setThreads(threads);
@@ -107,14 +112,15 @@ final class TrainCommand implements Callable<Integer> {
             if (weights != null) {
                 Safetensors.load(weights, model, names);
             }
-            System.out.printf("kiln: training %s on %s (%,d examples; test %,d), %s, batch %d, %d thread%s%n",
+            System.out.printf("kiln: training %s on %s (%,d examples; test %,d), %s, batch %d, %d thread%s%s%n",
                     network.cliName(), sets.train().name(), sets.train().size(), sets.test().size(),
-                    optimizer.describe(), batch, model.threads(), model.threads() == 1 ? "" : "s");
+                    optimizer.describe(), batch, model.threads(), model.threads() == 1 ? "" : "s",
+                    augment == null ? "" : ", augmented by " + augment);
             // The test set is the validation set, measured in training-sized batches (the builder's default): the
             // model's workspaces for those serve it too, where larger batches would allocate a second, larger set
             // (about 200 MB for tf-mnist at 500).
             Trainer.Builder trainer = Trainer.builder(model, optimizer).epochs(epochs).batchSize(batch).seed(seed)
-                    .checkpoint(store, checkpointEvery, !fresh).listeners(new ProgressDisplay());
+                    .checkpoint(store, checkpointEvery, !fresh).augment(augment).listeners(new ProgressDisplay());
             if (history != null) {
                 trainer.listeners(new CsvHistory(history));
             }
@@ -131,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
                         file, epochs);
             }
             if (reportWriter != null) {
-                ReportFolder.write(reportWriter, model, sets.test(), data.classNames(network), reportImage);
+                ReportFolder.write(reportWriter, model, sets.test(), sets.classNames(), reportImage);
             }
         }
         return 0;

@@ -1,7 +1,10 @@
 package dev.kiln.cli;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 
 /** The exit code and error output of one run of the kiln command line, in this JVM. */
@@ -18,20 +21,21 @@ record CommandRun(int exitCode, String err) {
         return of(KilnCommand.commandLine(), args);
     }
 
-    /** What a run that must succeed prints on standard output; fails with its error output otherwise. */
-    static String printed(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream previous = System.out;
+    /** Runs {@code args}, requires exit code 0, and returns what the command printed on standard output. */
+    static String output(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        CommandRun run;
         try {
-            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            CommandRun run = of(args);
-            if (run.exitCode() != 0) {
-                throw new AssertionError("exit code " + run.exitCode() + ": " + run.err());
-            }
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            run = of(args);
         } finally {
             System.setOut(previous);
         }
-        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        if (run.exitCode() != 0) {
+            throw new AssertionError("exit code " + run.exitCode() + ":\n" + run.err() + "\n" + out);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     /** The error output, which must be exactly one line, without "kiln: " and the line end. */

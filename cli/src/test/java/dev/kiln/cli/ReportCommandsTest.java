@@ -36,7 +36,7 @@ class ReportCommandsTest {
         Path data = SyntheticMnist.write(dir.resolve("data"), 64, 40);
         String checkpoint = dir.resolve("model.kiln").toString();
         Path trainReport = dir.resolve("train-report");
-        String trained = CommandRun.printed("train", "tf-16-36", "--epochs", "2", "--threads", "1", "--checkpoint", checkpoint,
+        String trained = CommandRun.output("train", "tf-16-36", "--epochs", "2", "--threads", "1", "--checkpoint", checkpoint,
                 "--data", data.toString(), "--report", trainReport.toString(), "--report-image", "3");
         assertPngs(trainReport, List.of("loss.png", "accuracy.png"));
         assertPngs(trainReport, TEST_FILES);
@@ -44,13 +44,13 @@ class ReportCommandsTest {
         assertTrue(Files.readString(trainReport.resolve("confusion.txt")).contains("0 T-shirt/top, 1 Trouser"));
 
         Path evaluateReport = dir.resolve("evaluate-report");
-        String evaluated = CommandRun.printed("evaluate", "tf-16-36", "--checkpoint", checkpoint, "--data", data.toString(),
+        String evaluated = CommandRun.output("evaluate", "tf-16-36", "--checkpoint", checkpoint, "--data", data.toString(),
                 "--report=" + evaluateReport);
         assertTrue(evaluated.contains("top-3 "), evaluated);
         assertPngs(evaluateReport, TEST_FILES);
         assertFalse(Files.exists(evaluateReport.resolve("loss.png")), "evaluate has no history to draw");
 
-        String textOnly = CommandRun.printed("evaluate", "tf-16-36", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
+        String textOnly = CommandRun.output("evaluate", "tf-16-36", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
         assertTrue(textOnly.contains("top-3 ") && !textOnly.contains("kiln: report in"), textOnly);
     }
 

@@ -22,11 +22,7 @@ class SavedPreprocessingTest {
 
     private static final Pattern ACCURACY = Pattern.compile("test accuracy (\\d+\\.\\d+)%");
 
-    private static String run(String... args) {
-        return CommandRun.printed(args);
-    }
-
-    private static String lastAccuracy(String printed) {
+    static String lastAccuracy(String printed) {
         Matcher m = ACCURACY.matcher(printed);
         String last = null;
         while (m.find()) {
@@ -40,9 +36,9 @@ class SavedPreprocessingTest {
     void evaluateAppliesTheNormalizationTrainingSaved() throws Exception {
         Path data = SyntheticMnist.write(dir.resolve("data"), 64, 40);
         String checkpoint = dir.resolve("model.kiln").toString();
-        String trained = run("train", "pytorch-mnist", "--epochs", "1", "--normalize", "auto", "--threads", "1",
+        String trained = CommandRun.output("train", "pytorch-mnist", "--epochs", "1", "--normalize", "auto", "--threads", "1",
                 "--checkpoint", checkpoint, "--data", data.toString());
-        String evaluated = run("evaluate", "pytorch-mnist", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
+        String evaluated = CommandRun.output("evaluate", "pytorch-mnist", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
 
         assertEquals(lastAccuracy(trained), lastAccuracy(evaluated), trained + "\n" + evaluated);
         Preprocessing saved = Checkpoints.load(Path.of(checkpoint)).preprocessing().orElseThrow();

@@ -5,12 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.cli.KilnCommand;
 import dev.kiln.networks.SeedNetworks;
+import dev.kiln.runtime.data.Fer2013Csv;
+import dev.kiln.runtime.inference.Classifier;
+import dev.kiln.runtime.inference.Prediction;
+import dev.kiln.runtime.model.Model;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,6 +55,38 @@ class TrainEverySeedNetworkTest {
                 "--checkpoint", checkpoint.toString());
         assertTrue(out.contains("training emotion on fer2013.csv Training (96 examples; test 24)"), out);
         assertTrue(Files.exists(checkpoint));
+
+        // As in the chapter, a colour photo of its own size: converted to gray, resized to 48x48, and named.
+        Path photo = colourPhoto(folder.resolve("photo.png"), 100, 80, 200, 100, 50);
+        String predicted = run(0, "predict", "--checkpoint", checkpoint.toString(), "--top", "2", photo.toString());
+        assertTrue(predicted.startsWith("kiln: emotion (step 1), images prepared as 1x48x48\n" + photo + "\n"), predicted);
+        List<String> lines = predicted.lines().toList();
+        assertEquals(4, lines.size(), predicted);
+        // One colour gives one gray value, 0.299 * 200 + 0.587 * 100 + 0.114 * 50 = 124.2, which any resize keeps:
+        // the library's answer for 48x48 pixels of 124 must be what the command printed.
+        float[] gray = new float[48 * 48];
+        Arrays.fill(gray, 124 / 255f);
+        try (Model model = SeedNetworks.EMOTION.create(0)) {
+            List<Prediction> expected = Classifier.load(model, checkpoint).classify(gray, 2);
+            for (int i = 0; i < 2; i++) {
+                Prediction p = expected.get(i);
+                assertTrue(Fer2013Csv.EMOTIONS.contains(p.name()), p.name());
+                assertEquals((i + 1) + ". " + p.name() + " " + String.format(Locale.ROOT, "%.6f", p.probability()),
+                        lines.get(2 + i).strip().replaceAll(" +", " "), predicted);
+            }
+        }
+    }
+
+    /** A width x height RGB PNG of one colour. */
+    private static Path colourPhoto(Path file, int width, int height, int r, int g, int b) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        ImageIO.write(image, "png", file.toFile());
+        return file;
     }
 
     @Test

@@ -94,6 +94,11 @@ public enum SeedNetworks {
                         + names()));
     }
 
+    /** The seed network whose generated model has {@code architecture} (its fingerprint, as a checkpoint saves it), if any. */
+    public static java.util.Optional<SeedNetworks> byArchitecture(String architecture) {
+        return Arrays.stream(values()).filter(n -> n.info.architecture().equals(architecture)).findFirst();
+    }
+
     public static String names() {
         return Arrays.stream(values()).map(SeedNetworks::cliName).collect(Collectors.joining(", "));
     }

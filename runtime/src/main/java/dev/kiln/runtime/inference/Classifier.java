@@ -1,8 +1,10 @@
 package dev.kiln.runtime.inference;
 
 import dev.kiln.runtime.data.Dataset;
+import dev.kiln.runtime.data.ImageLoader;
 import dev.kiln.runtime.data.Preprocessing;
 import dev.kiln.runtime.io.Checkpoint;
+import dev.kiln.runtime.io.CheckpointException;
 import dev.kiln.runtime.io.Checkpoints;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Predictions;
@@ -47,7 +49,11 @@ public final class Classifier {
      * as they are, with the class indices as names, and {@link #prepare} leaves data sets as given.
      */
     public static Classifier load(Model model, Path checkpoint) throws IOException {
-        Checkpoint saved = Checkpoints.load(checkpoint);
+        return load(model, Checkpoints.load(checkpoint));
+    }
+
+    /** {@link #load(Model, Path)} from a checkpoint already read, e.g. to choose the model by its architecture first. */
+    public static Classifier load(Model model, Checkpoint saved) throws CheckpointException {
         Classifier classifier = saved.preprocessing().isPresent() ? of(model, saved.preprocessing().get())
                 : new Classifier(model, new Preprocessing(model.inputChannels(), model.inputHeight(), model.inputWidth(), null,
                         List.of()), false);
@@ -101,6 +107,25 @@ public final class Classifier {
             best.add(new Prediction(label, preprocessing.className(label), probabilities[label]));
         }
         return best;
+    }
+
+    /**
+     * The pixels of an image file as this model takes them before normalization: decoded
+     * (PNG, JPEG, BMP or GIF), converted to the model's channels (colour to gray as
+     * {@code 0.299 R + 0.587 G + 0.114 B}, gray repeated into RGB), resized whole to its input
+     * height x width with a bilinear filter, and scaled to [0, 1], as an image folder's training
+     * images were ({@link ImageLoader}). {@link #probabilities(float[])} then normalizes them.
+     *
+     * @throws IOException naming the file when it cannot be read, is damaged, or is too large
+     */
+    public float[] pixels(Path imageFile) throws IOException {
+        return ImageLoader.toUnitRange(ImageLoader.read(imageFile, preprocessing.channels(), preprocessing.height(),
+                preprocessing.width()));
+    }
+
+    /** The {@code k} most probable classes of an image file, prepared by {@link #pixels(Path)}, most probable first. */
+    public List<Prediction> classify(Path imageFile, int k) throws IOException {
+        return classify(pixels(imageFile), k);
     }
 
     /**
