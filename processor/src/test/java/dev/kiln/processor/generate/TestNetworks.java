@@ -72,6 +72,18 @@ final class TestNetworks {
             .dense("logits", 3, NONE)
             .build();
 
+    /**
+     * Input pixels no window reads beside windows that read padding, after a trainable layer (so
+     * their input gradient is computed and must be zero): SAME 3x1 stride 2 on an even width pads
+     * rows 0/1 and never reads column 11; 3x3 stride 3 padding 1 floored on width 6 never reads column 5.
+     */
+    static final NetworkModel UNREAD_EDGES = new NetBuilder("UnreadEdges", 1, 8, 12)
+            .conv("first", 3, 3, 3, 1, SAME, 0, TANH)
+            .conv("tall", 4, 3, 1, 2, SAME, 0, TANH)
+            .conv("floored", 3, 3, 3, 3, EXPLICIT, 1, NONE)
+            .dense("logits", 3, NONE)
+            .build();
+
     static final List<NetworkModel> ALL = List.of(CONV_DENSE, STRIDES, STRIDE3_DROPOUT, FROZEN_MIDDLE, FROZEN_FIRST,
-            RELU_OVERLAP_POOL);
+            RELU_OVERLAP_POOL, UNREAD_EDGES);
 }

@@ -48,10 +48,11 @@ final class ConvInputGradient {
             scatter(g, cols, p0, count, dst, dstOff, dstW);
         }
         if (padded) {
-            int rowFloats = g.inW() * inC;
-            for (int ih = 0; ih < g.inH(); ih++) {
-                System.arraycopy(dst, ((ih + g.padTop()) * wp + g.padLeft()) * inC, dx, dxOff + ih * rowFloats, rowFloats);
-            }
+            // The padded copy spans the pixels windows read, which may end before the input does
+            // (floor = true, or SAME with a kernel smaller than the stride on one axis): it is not
+            // padTop + inH by padLeft + inW, and the last input rows and columns may lie outside it.
+            // Their gradient is zero; copying inW pixels per row would read the next row instead.
+            Scratch.copyUnpadded(dst, hp, wp, inC, g.padTop(), g.padLeft(), dx, dxOff, g.inH(), g.inW());
         }
     }
 

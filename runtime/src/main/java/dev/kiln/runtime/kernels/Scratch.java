@@ -76,4 +76,27 @@ final class Scratch {
             Arrays.fill(dst, row + hi * c, row + w * c, 0f);
         }
     }
+
+    /**
+     * The inverse of {@link #copyPadded}: copies the inH x inW x c window of src (h x w x c) whose
+     * top-left corner is (top, left) to dst, with zero wherever the window lies outside src. A
+     * padded buffer spans only the pixels some window reads, so it may end before the input does
+     * (windows that do not reach its last rows or columns): those pixels come out zero.
+     */
+    static void copyUnpadded(float[] src, int h, int w, int c, int top, int left,
+                             float[] dst, int dstOff, int inH, int inW) {
+        int lo = Math.min(Math.max(-left, 0), inW);             // first column of dst inside src
+        int hi = Math.max(Math.min(w - left, inW), lo);         // one past the last
+        for (int ih = 0; ih < inH; ih++) {
+            int row = dstOff + ih * inW * c;
+            int r = ih + top;
+            if (r < 0 || r >= h) {
+                Arrays.fill(dst, row, row + inW * c, 0f);
+                continue;
+            }
+            Arrays.fill(dst, row, row + lo * c, 0f);
+            System.arraycopy(src, (r * w + lo + left) * c, dst, row + lo * c, (hi - lo) * c);
+            Arrays.fill(dst, row + hi * c, row + inW * c, 0f);
+        }
+    }
 }

@@ -46,7 +46,35 @@ class VectorKernelsTest {
         return new ConvGeometry(inC, h, w, outC, kh, kw, stride, 0, 0, (h - kh) / stride + 1, (w - kw) / stride + 1);
     }
 
+    /** PyTorch's padding with floor = true: windows that do not fit are dropped, with what they would have read. */
+    static ConvGeometry floored(int inC, int h, int w, int outC, int k, int stride, int padding) {
+        return new ConvGeometry(inC, h, w, outC, k, k, stride, padding, padding,
+                (h + 2 * padding - k) / stride + 1, (w + 2 * padding - k) / stride + 1);
+    }
+
     static Stream<ConvGeometry> convShapes() {
+        return Stream.concat(commonShapes(), unreadInputShapes());
+    }
+
+    /**
+     * Geometries where no window reads the last input rows or columns, yet some window reads
+     * padding: the padded copy is then narrower or shorter than padding + input, and those pixels'
+     * input gradient must come out zero.
+     */
+    static Stream<ConvGeometry> unreadInputShapes() {
+        return Stream.of(
+                new ConvGeometry(9, 7, 8, 17, 5, 5, 1, 1, 2, 4, 5),   // the reported one: last column unread
+                floored(5, 9, 9, 12, 3, 3, 1),    // @Conv(kernel 3, stride 3, padding 1, floor): last row and column
+                floored(17, 10, 11, 9, 3, 4, 1),  // ...stride 4: column 10 unread, every row read
+                floored(36, 10, 9, 20, 5, 4, 1),  // 5x5 stride 4: rows 8-9 and column 8 unread; 36 channels (tails)
+                same(7, 8, 8, 12, 3, 1, 2),       // SAME 3x1 stride 2: rows padded 0/1, last column unread
+                same(9, 8, 10, 13, 1, 5, 2),      // SAME 1x5 stride 2: last row unread, columns padded 1/2
+                same(5, 7, 9, 6, 2, 2, 3),        // SAME 2x2 stride 3: rows padded 0/1, last column unread
+                new ConvGeometry(16, 10, 10, 8, 3, 3, 1, 2, 2, 9, 9),  // the flipped-kernel input gradient, last row and column unread
+                valid(9, 9, 10, 12, 3, 3, 3));    // stride 3, no padding: last column unread
+    }
+
+    static Stream<ConvGeometry> commonShapes() {
         return Stream.of(
                 same(1, 28, 28, 32, 5, 5, 1),     // tf-mnist conv1
                 same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image: flipped-kernel input gradient
