@@ -9,6 +9,7 @@ import dev.kiln.runtime.data.Fer2013Csv;
 import dev.kiln.runtime.data.ImageFolder;
 import dev.kiln.runtime.data.Limits;
 import dev.kiln.runtime.data.NpyFormat;
+import dev.kiln.runtime.data.SkippedFiles;
 import dev.kiln.runtime.data.TrainAndTest;
 import dev.kiln.runtime.model.ModelInfo;
 import java.io.BufferedReader;
@@ -165,10 +166,6 @@ enum DataFormat {
 
     /** {@link #TEST_SHARE} of {@code all} as the test set, each part then cut to its limit. */
     static TrainAndTest split(Dataset all, Limits limits, List<String> classNames) {
-        Dataset.Split parts = all.split(TEST_SHARE, SPLIT_SEED);
-        Dataset train = parts.training();
-        Dataset test = parts.validation();
-        return new TrainAndTest(train.first(Math.min(train.size(), limits.train())),
-                test.first(Math.min(test.size(), limits.test())), classNames);
+        return TrainAndTest.split(all, TEST_SHARE, SPLIT_SEED, limits, classNames, SkippedFiles.NONE);
     }
 }

@@ -114,11 +114,7 @@ public final class ImageFolder {
 
     /** A seeded share of {@code all} becomes the test set; each part then keeps its first examples up to the limits. */
     private TrainAndTest split(Loaded all, List<String> classes) {
-        Dataset.Split parts = all.data.split(testFraction, seed);
-        Dataset train = parts.training();
-        Dataset test = parts.validation();
-        return new TrainAndTest(train.first(Math.min(train.size(), limits.train())),
-                test.first(Math.min(test.size(), limits.test())), classes, all.skipped);
+        return TrainAndTest.split(all.data, testFraction, seed, limits, classes, all.skipped);
     }
 
     private record Loaded(Dataset data, SkippedFiles skipped) {

@@ -197,30 +197,31 @@ public final class NpyFormat {
 
     private static byte[] toChannelsFirst(byte[] hwc, int count, int height, int width, int channels) {
         byte[] chw = new byte[hwc.length];
-        int plane = height * width;
-        for (int n = 0; n < count; n++) {
-            int base = n * plane * channels;
-            for (int p = 0; p < plane; p++) {
-                for (int c = 0; c < channels; c++) {
-                    chw[base + c * plane + p] = hwc[base + p * channels + c];
-                }
-            }
-        }
+        forEachChannelsLastIndex(count, height * width, channels, (from, to) -> chw[to] = hwc[from]);
         return chw;
     }
 
     private static float[] toChannelsFirst(float[] hwc, int count, int height, int width, int channels) {
         float[] chw = new float[hwc.length];
-        int plane = height * width;
+        forEachChannelsLastIndex(count, height * width, channels, (from, to) -> chw[to] = hwc[from]);
+        return chw;
+    }
+
+    /** Moves one value from its (N, H, W, C) index to its (N, C, H, W) index. */
+    private interface IndexMove {
+        void move(int from, int to);
+    }
+
+    /** Calls {@code move} for every value, with its channels-last and channels-first index. */
+    private static void forEachChannelsLastIndex(int count, int plane, int channels, IndexMove move) {
         for (int n = 0; n < count; n++) {
             int base = n * plane * channels;
             for (int p = 0; p < plane; p++) {
                 for (int c = 0; c < channels; c++) {
-                    chw[base + c * plane + p] = hwc[base + p * channels + c];
+                    move.move(base + p * channels + c, base + c * plane + p);
                 }
             }
         }
-        return chw;
     }
 
     /** A checked .npy header: dtype, shape, and the size of one item. */

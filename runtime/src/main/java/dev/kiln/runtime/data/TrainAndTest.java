@@ -24,4 +24,17 @@ public record TrainAndTest(Dataset train, Dataset test, List<String> classNames,
     public TrainAndTest(Dataset train, Dataset test, List<String> classNames) {
         this(train, test, classNames, SkippedFiles.NONE);
     }
+
+    /**
+     * Puts a seeded share {@code testFraction} of {@code all} aside as the test set, for data that
+     * comes without one; each part then keeps its first examples up to {@code limits}.
+     */
+    public static TrainAndTest split(Dataset all, double testFraction, long seed, Limits limits, List<String> classNames,
+            SkippedFiles skipped) {
+        Dataset.Split parts = all.split(testFraction, seed);
+        Dataset train = parts.training();
+        Dataset test = parts.validation();
+        return new TrainAndTest(train.first(Math.min(train.size(), limits.train())),
+                test.first(Math.min(test.size(), limits.test())), classNames, skipped);
+    }
 }
