@@ -35,8 +35,13 @@ final class VectorTiles {
      * accumulators, 2 operand vectors and a broadcast must fit the vector registers, or C2 spills
      * accumulators to the stack and reloads them at every step of the inner loop. With 32
      * registers (AVX-512, AArch64) 7 rows use 17, and 14 accumulators were the measured best on
-     * AVX-512, where 28 halved the speed. With 16 (AVX2 and older x86), C2's code for 7 rows kept
-     * 3 accumulators on the stack; for 6 rows (15 registers) it kept none.
+     * AVX-512, where 28 halved the speed. With 16 (AVX2 and older x86), C2's code for 7 rows keeps
+     * 3 accumulators on the stack (6 rows keep none), yet 7 rows stay the default there too: on a
+     * quiet AVX2 Zen 3, whole tf-mnist steps ran 330-343 images/s at 7 forward rows against
+     * 263-295 at 6, and batch-256 inference 1,123-1,179 against 868-914 (tileRows 7,5 against 6,5,
+     * interleaved), because the Winograd GEMMs' blocks of 14 tiles and 14-wide conv outputs split
+     * into whole 7-row tiles but into 6 + 6 + a 2-row remainder. 6 rows stay selectable
+     * ({@code -Dkiln.tileRows=6,5}) and tested.
      */
     static final int ROWS;
     /**
@@ -59,7 +64,7 @@ final class VectorTiles {
     /** {ROWS, WEIGHT_ROWS} from the override, or else from the vector registers there are. */
     static int[] rows(String override, int registers) {
         if (override == null) {
-            return registers >= 32 ? new int[] {7, 7} : new int[] {6, 5};
+            return registers >= 32 ? new int[] {7, 7} : new int[] {7, 5};
         }
         String[] parts = override.split(",", -1);
         if (parts.length > 2) {
