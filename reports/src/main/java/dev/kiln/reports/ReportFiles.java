@@ -1,12 +1,12 @@
 package dev.kiln.reports;
 
+import dev.kiln.runtime.io.AtomicFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -33,43 +33,24 @@ final class ReportFiles {
     }
 
     static Path png(BufferedImage image, Path file) {
-        return write(file, temporary -> {
-            if (!ImageIO.write(image, "png", temporary.toFile())) {
+        return write(file, out -> {
+            if (!ImageIO.write(image, "png", out)) {
                 throw new IOException("no PNG writer for this image");
             }
         });
     }
 
     static Path text(String text, Path file) {
-        return write(file, temporary -> Files.writeString(temporary, text, StandardCharsets.UTF_8));
+        return write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private interface Writer {
-        void write(Path temporary) throws IOException;
-    }
-
-    private static Path write(Path file, Writer writer) {
-        Path temporary = null;
+    /** The runtime's atomic replacement: written beside the name, forced to disk, moved over it. */
+    private static Path write(Path file, AtomicFile.Writer writer) {
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            // Not createTempFile: its owner-only permissions would stay with the report after the move.
-            temporary = Files.createFile(parent.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp"));
-            writer.write(temporary);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, writer);
             return file;
         } catch (IOException e) {
-            deleteQuietly(temporary);
             throw new UncheckedIOException("cannot write " + file + ": " + reason(e), e);
-        }
-    }
-
-    private static void deleteQuietly(Path temporary) {
-        if (temporary != null) {
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // the write already failed; that is the error to report
-            }
         }
     }
 

@@ -30,18 +30,18 @@ import java.util.regex.Pattern;
  * readable by the service that loads it. (A temporary file from {@code Files.createTempFile}
  * would be owner-only, and the rename would carry that over.)
  */
-final class AtomicFile {
+public final class AtomicFile {
     private static final String SUFFIX = ".tmp";
 
     /** Writes the content of a file to a stream (which it must not close). */
-    interface Writer {
+    public interface Writer {
         void writeTo(OutputStream out) throws IOException;
     }
 
     private AtomicFile() {
     }
 
-    static void write(Path target, Writer writer) throws IOException {
+    public static void write(Path target, Writer writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
         Files.createDirectories(directory);

@@ -1,11 +1,10 @@
 package dev.kiln.runtime.train;
 
+import dev.kiln.runtime.io.AtomicFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,16 +31,13 @@ public final class CsvHistory implements TrainingListener {
         rows.add(r.epoch() + "," + r.steps() + "," + rate + "," + number(r.trainLoss()) + ","
                 + number(r.trainAccuracy()) + "," + number(r.validationLoss()) + "," + number(r.validationAccuracy()) + ","
                 + number(r.seconds()));
-        List<String> lines = new ArrayList<>();
-        lines.add(HEADER);
-        lines.addAll(rows);
+        StringBuilder text = new StringBuilder(HEADER).append(System.lineSeparator());
+        for (String row : rows) {
+            text.append(row).append(System.lineSeparator());
+        }
         try {
             // A whole new file replaces the old one: a reader never sees half a row.
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path temporary = Files.createTempFile(parent, file.getFileName().toString(), ".tmp");
-            Files.write(temporary, lines, StandardCharsets.UTF_8);
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFile.write(file, out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the training history " + file + ": " + e.getMessage(), e);
         }
