@@ -39,8 +39,14 @@ final class TileLoops {
                         float[] w, int wOff, int outC, float[] b, boolean accumulate, boolean relu,
                         float[] y, int yOff, int nPix) {
         int oc = 0;
+        boolean rowsOnly = taps == 1 && rowPix == Integer.MAX_VALUE;   // rows pixJump apart: a GEMM
         for (; oc + 2 * L <= outC; oc += 2 * L) {
             for (int p = 0; p < nPix; p += WIDE_TILE) {
+                if (rowsOnly) {
+                    VectorTiles.denseNx2(x, xOff, pixJump, tapLen, w, wOff + oc, outC, b, oc, accumulate, relu,
+                            y, yOff + oc, outC, p, nPix);
+                    continue;
+                }
                 VectorTiles.forwardNx2(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
                         w, wOff + oc, outC, b, oc, accumulate, relu, y, yOff + oc, outC, p, nPix);
             }

@@ -16,7 +16,7 @@ import jdk.incubator.vector.FloatVector;
  * Stride-1 5x5 convolutions by Winograd's F(2x2, 5x5) ({@link WinogradTransforms}): 36
  * multiply-adds per input channel, output channel and 2x2 outputs, against 100 directly.
  *
- * <p>One example at a time, in blocks of {@value #BLOCK} tiles: each 6x6 input tile (channels as
+ * <p>One example at a time, in blocks of {@link #BLOCK} tiles: each 6x6 input tile (channels as
  * lanes) is transformed to V[pos][tile][inC]; the 36 products over channels are 36 GEMMs
  * M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on the forward tiles of {@link TileLoops};
  * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
@@ -38,8 +38,12 @@ final class WinogradConv {
 
     /** System property: {@code direct}, {@code winograd} or {@code auto} (the default). */
     static final String PROPERTY = "kiln.conv";
-    /** Tiles per block: V, M and the block's output stay in the core's L2 cache beside U. */
-    static final int BLOCK = 14;
+    /**
+     * Tiles per block: V, M and the block's output stay in the core's L2 cache beside U. Two
+     * GEMM tiles' rows, so a block splits into whole tiles (14 tiles ran as 6 + 6 + a 6-row tile
+     * for 2 where tiles have 6 rows).
+     */
+    static final int BLOCK = 2 * TileLoops.WIDE_TILE;
     /**
      * Fewest input and output channels for Winograd in {@code auto} mode: the GEMMs run over input
      * channels, and with few of them the transforms cost more than the multiplications they save.
