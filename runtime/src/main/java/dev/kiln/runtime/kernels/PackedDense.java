@@ -233,7 +233,7 @@ final class PackedDense {
             int d = Math.min(VectorDense.K_BLOCK, depth - k);
             if (blockW == 2 * L) {
                 for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
-                    VectorTiles.denseNx2(x, xOff + k, xStride, d,
+                    VectorTiles.forwardNx2(x, xOff + k, Integer.MAX_VALUE, 0, xStride, d,
                             panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
                 }
             } else {

@@ -33,22 +33,23 @@ final class TileLoops {
     private TileLoops() {
     }
 
-    /** Every tile of a forward pass; the parameters are those of {@link VectorTiles#forwardNx2}. */
+    /**
+     * Every tile of a forward pass: out[p][c] = (accumulate ? out[p][c] : b[c]) + sum over tap <
+     * taps, t < tapLen of x[base(p) + tap*tapJump + t] * w[wOff + (tap*tapLen + t)*outC + c], then
+     * ReLU when relu is set; base(p) as in {@link VectorTiles#pixelBase}.
+     */
     static void forward(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
                         int taps, int tapJump, int tapLen,
                         float[] w, int wOff, int outC, float[] b, boolean accumulate, boolean relu,
                         float[] y, int yOff, int nPix) {
         int oc = 0;
-        boolean rowsOnly = taps == 1 && rowPix == Integer.MAX_VALUE;   // rows pixJump apart: a GEMM
         for (; oc + 2 * L <= outC; oc += 2 * L) {
             for (int p = 0; p < nPix; p += WIDE_TILE) {
-                if (rowsOnly) {
-                    VectorTiles.denseNx2(x, xOff, pixJump, tapLen, w, wOff + oc, outC, b, oc, accumulate, relu,
-                            y, yOff + oc, outC, p, nPix);
-                    continue;
+                for (int tap = 0; tap < taps; tap++) {      // the first tap from the bias (or y), the later ones added
+                    VectorTiles.forwardNx2(x, xOff + tap * tapJump, rowPix, rowJump, pixJump, tapLen,
+                            w, wOff + oc + tap * tapLen * outC, outC, b, oc, accumulate || tap > 0,
+                            relu && tap == taps - 1, y, yOff + oc, outC, p, nPix);
                 }
-                VectorTiles.forwardNx2(x, xOff, rowPix, rowJump, pixJump, taps, tapJump, tapLen,
-                        w, wOff + oc, outC, b, oc, accumulate, relu, y, yOff + oc, outC, p, nPix);
             }
         }
         for (; oc < outC; oc += L) {

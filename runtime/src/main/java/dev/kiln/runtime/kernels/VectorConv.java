@@ -13,7 +13,41 @@ final class VectorConv {
     /** From this many input channels up, the input gradient may run with input channels as lanes. */
     static final int FLIPPED_MIN_IN_C = VectorTiles.L / 2;
 
+    /**
+     * Kernel rows (kw x inC floats) shorter than this are first laid out as one row of kh x kw x inC
+     * floats per output pixel ({@link #windows}), and the forward pass is then one product over that
+     * whole depth. The tiles run one call per kernel row, storing and reloading their block between
+     * rows; over a first layer's 5 floats (5x5 on one channel) that cost more than the products.
+     */
+    static final int WINDOW_ROWS_BELOW = 2 * VectorTiles.L;
+
     private VectorConv() {
+    }
+
+    /**
+     * Each output pixel's window of src (a padded or unpadded input srcW pixels wide), in the
+     * weights' order (kernel row, kernel column, channel), one row of kh x kw x inC floats per pixel.
+     */
+    private static float[] windows(ConvGeometry g, float[] src, int srcOff, int srcW) {
+        int inC = g.inC(), s = g.stride(), tapLen = g.kw() * inC, depth = g.kh() * tapLen;
+        int outH = g.outH(), outW = g.outW(), rowStride = srcW * inC;
+        float[] windows = Scratch.floats(Scratch.WINDOWS, outH * outW * depth);
+        for (int oh = 0, to = 0; oh < outH; oh++) {
+            for (int ow = 0; ow < outW; ow++) {
+                int from = srcOff + oh * s * rowStride + ow * s * inC;
+                for (int tap = 0; tap < g.kh(); tap++, from += rowStride, to += tapLen) {
+                    copy(src, from, windows, to, tapLen);
+                }
+            }
+        }
+        return windows;
+    }
+
+    /** A few floats: a loop, where arraycopy's call would cost more than the copy. */
+    private static void copy(float[] src, int from, float[] dst, int to, int n) {
+        for (int i = 0; i < n; i++) {
+            dst[to + i] = src[from + i];
+        }
     }
 
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
@@ -26,8 +60,16 @@ final class VectorConv {
             srcOff = 0;
             srcW = padW;
         }
-        TileLoops.forward(src, srcOff, g.outW(), s * srcW * inC, s * inC, g.kh(), srcW * inC, g.kw() * inC,
-                w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, g.outH() * g.outW());
+        int tapLen = g.kw() * inC, nPix = g.outH() * g.outW();
+        if (tapLen < WINDOW_ROWS_BELOW) {
+            int depth = g.kh() * tapLen;
+            float[] windows = windows(g, src, srcOff, srcW);
+            TileLoops.forward(windows, 0, Integer.MAX_VALUE, 0, depth, 1, 0, depth,
+                    w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, nPix);
+        } else {
+            TileLoops.forward(src, srcOff, g.outW(), s * srcW * inC, s * inC, g.kh(), srcW * inC, tapLen,
+                    w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, nPix);
+        }
         if (act != Activation.RELU) {
             VectorActivations.apply(act, y, yOff, g.outSize());   // ReLU is done by the tiles as they store
         }

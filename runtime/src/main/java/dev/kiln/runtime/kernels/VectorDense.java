@@ -56,7 +56,7 @@ final class VectorDense {
             int depth = Math.min(K_BLOCK, in - k);
             TileLoops.packColumns(w, k * out, out, depth, oc, 2 * L, 2 * L, panel);
             for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
-                VectorTiles.denseNx2(x, xOff + k, in, depth,
+                VectorTiles.forwardNx2(x, xOff + k, Integer.MAX_VALUE, 0, in, depth,
                         panel, 0, 2 * L, b, oc, k > 0, false, y, yOff + oc, out, p, rows);
             }
         }

@@ -37,7 +37,7 @@ final class VectorTiles {
      * registers (AVX-512, AArch64) 7 rows use 17, and 14 accumulators were the measured best on
      * AVX-512, where 28 halved the speed. With 16 (AVX2 and older x86) 6 rows: C2's code for 7
      * keeps accumulators on the stack and reloads them every step, and on an AVX2 Zen 3 the
-     * {@link #denseNx2} tile ran a 3136 x 16 panel at 45-50 GFLOP/s with 6 rows against 31 with 7.
+     * {@link #forwardNx2} tile ran a 3136 x 16 dense panel at 45-50 GFLOP/s with 6 rows against 31 with 7.
      * (7 rows had looked faster in whole steps only while Winograd's blocks of 14 tiles split into
      * 6 + 6 + a 6-row tile for 2; blocks are now two tiles' rows, see WinogradConv.BLOCK.)
      */
@@ -109,21 +109,28 @@ final class VectorTiles {
     }
 
     /**
-     * Forward block: {@link #ROWS} pixels x 2 vectors of output channels.
-     * out[p][c] = (accumulate ? out[p][c] : b[c]) + sum over tap, t of x[base(p) + tap*tapJump + t] * w[wOff + (tap*tapLen + t)*wStride + c],
+     * Forward block: {@link #ROWS} pixels x 2 vectors of output channels, over one tap.
+     * out[p][c] = (accumulate ? out[p][c] : b[c]) + sum over t < depth of x[base(p) + t] * w[wOff + t*wStride + c],
      * then max(out, 0) as it is stored when relu is set (a last call only, when calls accumulate).
-     * In a convolution tap is the kernel row and t runs over (kernel column, input channel),
-     * which are contiguous in NHWC input and in [kh][kw][ic][oc] weights. Pixels 5 to 7 are
-     * written out but computed only when {@link #ROWS} reaches them: the tests are of static
-     * finals, so C2 drops the rows past ROWS with their accumulators, and every size stays a constant.
+     * A dense layer is one call over the whole depth (or one per depth block), its rows the pixels
+     * (rowPix = Integer.MAX_VALUE, pixJump the row stride). A convolution is one call per kernel
+     * row (tap), accumulating: t runs over (kernel column, input channel), which are contiguous in
+     * NHWC input and in [kh][kw][ic][oc] weights. Pixels 5 to 7 are written out but computed only
+     * when {@link #ROWS} reaches them: the tests are of static finals, so C2 drops the rows past
+     * ROWS with their accumulators, and every size stays a constant.
+     *
+     * <p>The loop over taps is the caller's, not this method's: with it here, the taps loop, the
+     * pixel walk and the row bases spilled AVX2's 16 general registers, and a 3136 x 16 dense panel
+     * ran at 31 GFLOP/s against 45-50 with this one-tap loop (6 rows, Zen 3, 90 GFLOP/s peak).
+     * Storing and reloading the block between taps costs less than that; it also sums each kernel
+     * row apart, then adds the rows, a shorter chain than one through every tap.
      */
-    static void forwardNx2(float[] x, int xOff, int rowPix, int rowJump, int pixJump,
-                           int taps, int tapJump, int tapLen,
+    static void forwardNx2(float[] x, int xOff, int rowPix, int rowJump, int pixJump, int depth,
                            float[] w, int wOff, int wStride,
                            float[] b, int bOff, boolean accumulate, boolean relu,
                            float[] y, int yOff, int yStride, int p0, int nPix) {
         int last = nPix - 1, more = last - p0;      // pixels after p0 in this call
-        int q0 = p0, q1 = Math.min(p0 + 1, last), q2 = Math.min(p0 + 2, last), q3 = Math.min(p0 + 3, last),
+        int q1 = Math.min(p0 + 1, last), q2 = Math.min(p0 + 2, last), q3 = Math.min(p0 + 3, last),
                 q4 = Math.min(p0 + 4, last), q5 = Math.min(p0 + 5, last), q6 = Math.min(p0 + 6, last);
         int r0 = p0 / rowPix, c0 = p0 - r0 * rowPix;
         int x0 = xOff + pixelAfter(0, r0, c0, rowPix, rowJump, pixJump),
@@ -133,84 +140,6 @@ final class VectorTiles {
                 x4 = xOff + pixelAfter(Math.min(4, more), r0, c0, rowPix, rowJump, pixJump),
                 x5 = xOff + pixelAfter(Math.min(5, more), r0, c0, rowPix, rowJump, pixJump),
                 x6 = xOff + pixelAfter(Math.min(6, more), r0, c0, rowPix, rowJump, pixJump);
-        int y0 = yOff + q0 * yStride, y1 = yOff + q1 * yStride, y2 = yOff + q2 * yStride, y3 = yOff + q3 * yStride,
-                y4 = yOff + q4 * yStride, y5 = yOff + q5 * yStride, y6 = yOff + q6 * yStride;
-        // An accumulating call sums its own taps from zero and adds them to y at the end: a long
-        // dense product runs as blocks added up, not one chain through the whole depth.
-        FloatVector b0 = accumulate ? FloatVector.zero(S) : FloatVector.fromArray(S, b, bOff);
-        FloatVector b1 = accumulate ? b0 : FloatVector.fromArray(S, b, bOff + L);
-        FloatVector a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0;
-        FloatVector a01 = b1, a11 = b1, a21 = b1, a31 = b1, a41 = b1, a51 = b1, a61 = b1;
-        for (int tap = 0; tap < taps; tap++) {
-            int wi = wOff + tap * tapLen * wStride;
-            for (int t = tap * tapJump, end = t + tapLen; t < end; t++, wi += wStride) {
-                FloatVector w0 = FloatVector.fromArray(S, w, wi);
-                FloatVector w1 = FloatVector.fromArray(S, w, wi + L);
-                FloatVector v = FloatVector.broadcast(S, x[x0 + t]);
-                a00 = v.fma(w0, a00); a01 = v.fma(w1, a01);
-                v = FloatVector.broadcast(S, x[x1 + t]);
-                a10 = v.fma(w0, a10); a11 = v.fma(w1, a11);
-                v = FloatVector.broadcast(S, x[x2 + t]);
-                a20 = v.fma(w0, a20); a21 = v.fma(w1, a21);
-                v = FloatVector.broadcast(S, x[x3 + t]);
-                a30 = v.fma(w0, a30); a31 = v.fma(w1, a31);
-                if (ROW5) {
-                    v = FloatVector.broadcast(S, x[x4 + t]);
-                    a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
-                }
-                if (ROW6) {
-                    v = FloatVector.broadcast(S, x[x5 + t]);
-                    a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
-                }
-                if (ROW7) {
-                    v = FloatVector.broadcast(S, x[x6 + t]);
-                    a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
-                }
-            }
-        }
-        if (accumulate) {       // every row read before any is stored: a repeated pixel must not add twice
-            a00 = a00.add(FloatVector.fromArray(S, y, y0)); a01 = a01.add(FloatVector.fromArray(S, y, y0 + L));
-            a10 = a10.add(FloatVector.fromArray(S, y, y1)); a11 = a11.add(FloatVector.fromArray(S, y, y1 + L));
-            a20 = a20.add(FloatVector.fromArray(S, y, y2)); a21 = a21.add(FloatVector.fromArray(S, y, y2 + L));
-            a30 = a30.add(FloatVector.fromArray(S, y, y3)); a31 = a31.add(FloatVector.fromArray(S, y, y3 + L));
-            if (ROW5) { a40 = a40.add(FloatVector.fromArray(S, y, y4)); a41 = a41.add(FloatVector.fromArray(S, y, y4 + L)); }
-            if (ROW6) { a50 = a50.add(FloatVector.fromArray(S, y, y5)); a51 = a51.add(FloatVector.fromArray(S, y, y5 + L)); }
-            if (ROW7) { a60 = a60.add(FloatVector.fromArray(S, y, y6)); a61 = a61.add(FloatVector.fromArray(S, y, y6 + L)); }
-        }
-        if (relu) {
-            a00 = a00.max(0f); a01 = a01.max(0f); a10 = a10.max(0f); a11 = a11.max(0f);
-            a20 = a20.max(0f); a21 = a21.max(0f); a30 = a30.max(0f); a31 = a31.max(0f);
-            if (ROW5) { a40 = a40.max(0f); a41 = a41.max(0f); }
-            if (ROW6) { a50 = a50.max(0f); a51 = a51.max(0f); }
-            if (ROW7) { a60 = a60.max(0f); a61 = a61.max(0f); }
-        }
-        a00.intoArray(y, y0); a01.intoArray(y, y0 + L);
-        a10.intoArray(y, y1); a11.intoArray(y, y1 + L);
-        a20.intoArray(y, y2); a21.intoArray(y, y2 + L);
-        a30.intoArray(y, y3); a31.intoArray(y, y3 + L);
-        if (ROW5) { a40.intoArray(y, y4); a41.intoArray(y, y4 + L); }
-        if (ROW6) { a50.intoArray(y, y5); a51.intoArray(y, y5 + L); }
-        if (ROW7) { a60.intoArray(y, y6); a61.intoArray(y, y6 + L); }
-    }
-
-    /**
-     * {@link #forwardNx2} for the case of one tap and rows a fixed stride apart: a dense layer's
-     * batch rows, and the GEMMs of Winograd's convolution and of the packed input gradients. Row i
-     * reads x[xOff + (p0 + i) * xStride + t] for t below depth; the sums, their order and the
-     * repeated last row are forwardNx2's, so the bits are too. Its inner loop keeps only the row
-     * bases, one counter and the weight index live, where forwardNx2's also carries the taps loop
-     * and the pixel walk: with AVX2's 16 general registers those spilled, and a 3136 x 16 panel
-     * ran at 31 GFLOP/s there against 50-58 here (6 rows, Zen 3, 90 GFLOP/s peak).
-     */
-    static void denseNx2(float[] x, int xOff, int xStride, int depth,
-                         float[] w, int wOff, int wStride,
-                         float[] b, int bOff, boolean accumulate, boolean relu,
-                         float[] y, int yOff, int yStride, int p0, int nRows) {
-        int last = nRows - 1;
-        int q1 = Math.min(p0 + 1, last), q2 = Math.min(p0 + 2, last), q3 = Math.min(p0 + 3, last),
-                q4 = Math.min(p0 + 4, last), q5 = Math.min(p0 + 5, last), q6 = Math.min(p0 + 6, last);
-        int x0 = xOff + p0 * xStride, x1 = xOff + q1 * xStride, x2 = xOff + q2 * xStride, x3 = xOff + q3 * xStride,
-                x4 = xOff + q4 * xStride, x5 = xOff + q5 * xStride, x6 = xOff + q6 * xStride;
         FloatVector b0 = accumulate ? FloatVector.zero(S) : FloatVector.fromArray(S, b, bOff);
         FloatVector b1 = accumulate ? b0 : FloatVector.fromArray(S, b, bOff + L);
         FloatVector a00 = b0, a10 = b0, a20 = b0, a30 = b0, a40 = b0, a50 = b0, a60 = b0;

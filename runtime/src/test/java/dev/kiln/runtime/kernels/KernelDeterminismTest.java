@@ -29,7 +29,7 @@ class KernelDeterminismTest {
     private static final int CALLS = 1500;
     /** The SIMD methods whose C2 code must have produced the hot results. */
     private static final List<String> MUST_REACH_C2 = List.of(
-            "VectorTiles::forwardNx2", "VectorTiles::denseNx2", "VectorTiles::forward7x1", "VectorTiles::weightsNx2",
+            "VectorTiles::forwardNx2", "VectorTiles::forward7x1", "VectorTiles::weightsNx2",
             "VectorTiles::weights7x1", "VectorTiles::dot4x3", "VectorDense::streamBlock",
             "VectorPooling::windowMax", "VectorActivations::relu", "VectorActivations::reluBackward",
             "PackedDense::streamBlock2", "PackedDense::streamBlock1", "ConvInputGradient::scatter",
