@@ -121,13 +121,12 @@ public final class KernelBenchmark {
         cases.add(new Case(name + " dx", flops, () -> {
             for (int e = 0; e < BATCH; e++) k.convBackwardInput(g, dz, e * g.outSize(), w, dx, e * g.inSize());
         }));
-        cases.add(new Case(name + " dw", flops, () -> {
-            for (int e = 0; e < BATCH; e++) k.convBackwardWeights(g, x, e * g.inSize(), dz, e * g.outSize(), dw, db);
-        }));
-        float[] packed = new float[k.packedConvSize(g)];
-        k.packConvWeights(g, w, packed);
         // A Winograd convolution does fewer multiplications; its GFLOP/s count the direct ones it replaces.
         String fast = " (Winograd F(2x2,5x5), direct-equivalent FLOPs)";
+        cases.add(new Case(name + " dw" + (k.convBackwardWeightsIsWinograd(g) ? fast : ""), flops,
+                () -> k.convBackwardWeights(g, BATCH, x, 0, dz, 0, dw, db)));
+        float[] packed = new float[k.packedConvSize(g)];
+        k.packConvWeights(g, w, packed);
         cases.add(new Case(name + " fwd packed" + (k.convForwardIsWinograd(g) ? fast : ""), flops, () -> {
             for (int e = 0; e < BATCH; e++) k.convForwardPacked(g, Activation.RELU, x, e * g.inSize(), w, packed, b, y, e * g.outSize());
         }));

@@ -3,6 +3,7 @@ package dev.kiln.processor.generate;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeSpec;
+import dev.kiln.dsl.Activation;
 import dev.kiln.processor.model.Axis;
 import dev.kiln.processor.model.LayerSpec.ConvSpec;
 import dev.kiln.processor.model.PytorchParameters;
@@ -75,17 +76,30 @@ final class ConvEmitter extends WeightedEmitter {
 
     @Override
     Step backward() {
-        CodeBlock.Builder code = CodeBlock.builder()
-                .add(activationBackward("r * " + geometry + ".outSize()", geometry + ".outSize()"));
-        if (trainable()) {
-            code.addStatement("kernels.convBackwardWeights($N,\n$L, $L,\nws.$N, r * $N.outSize(),\n$N, $N)",
-                    geometry, in.backwardArray(), in.offset(geometry + ".inSize()"), dOut, geometry, dWeight, dBias);
+        CodeBlock activation = activationBackward("r * " + geometry + ".outSize()", geometry + ".outSize()");
+        // Only a note when there is no activation or another layer's backward already applied it.
+        boolean activationRuns = activation() != Activation.NONE && activationBackwardDoneBy == null;
+        CodeBlock.Builder code = CodeBlock.builder();
+        if (activationRuns || inputGradient()) {
+            code.add(activation);
         }
         if (inputGradient()) {
             code.addStatement("kernels.convBackwardInputPacked($N,\nws.$N, r * $N.outSize(),\n$N.values(),\n$L, r * $N.inSize())",
                     geometry, dOut, geometry, packed, in.grad(), geometry);
         }
-        return Step.eachExample(trainable() ? gradientLocals() : CodeBlock.of(""), code.build());
+        if (!trainable()) {
+            return Step.eachExample(code.build());
+        }
+        // The weight gradient takes the whole chunk in one call, after the loop has made every
+        // example's output gradient: a kernel may then sum over examples before transforming back.
+        CodeBlock.Builder weights = CodeBlock.builder()
+                .add("\n// $L's weight gradient, over the chunk's examples\n", layer.name());
+        if (!activationRuns && !inputGradient()) {
+            weights.add(activation);
+        }
+        weights.addStatement("kernels.convBackwardWeights($N, rows,\n$L, $L,\nws.$N, 0,\n$N, $N)",
+                geometry, in.backwardArray(), in.start(), dOut, dWeight, dBias);
+        return Step.eachExample(gradientLocals(), code.build(), weights.build());
     }
 
     @Override

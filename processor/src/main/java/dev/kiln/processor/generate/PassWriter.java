@@ -48,14 +48,20 @@ final class PassWriter {
         for (Labelled labelled : group) {
             code.add(labelled.step().setup());
         }
-        code.beginControlFlow("for (int r = 0; r < rows; r++)");
-        for (int i = 0; i < group.size(); i++) {
-            if (i > 0) {
-                code.add("\n");
+        List<Labelled> bodies = group.stream().filter(labelled -> !labelled.step().code().isEmpty()).toList();
+        if (!bodies.isEmpty()) {
+            code.beginControlFlow("for (int r = 0; r < rows; r++)");
+            for (int i = 0; i < bodies.size(); i++) {
+                if (i > 0) {
+                    code.add("\n");
+                }
+                code.add("// $L\n", bodies.get(i).comment()).add(bodies.get(i).step().code());
             }
-            code.add("// $L\n", group.get(i).comment()).add(group.get(i).step().code());
+            code.endControlFlow();
         }
-        code.endControlFlow();
+        for (Labelled labelled : group) {
+            code.add(labelled.step().after());
+        }
         group.clear();
     }
 

@@ -7,22 +7,23 @@ import com.palantir.javapoet.CodeBlock;
  * body that handles example {@code r} alone and runs inside a loop over the chunk's examples.
  *
  * @param setup statements a per-example body needs once, before the loop (locals it reads)
+ * @param after statements over the whole chunk once the loop has run (a sum over its examples)
  */
-record Step(CodeBlock setup, CodeBlock code, boolean perExample) {
+record Step(CodeBlock setup, CodeBlock code, CodeBlock after, boolean perExample) {
 
     /** Statements that see the whole chunk ({@code rows} examples), e.g. a dense layer's GEMM. */
     static Step wholeChunk(CodeBlock code) {
-        return new Step(CodeBlock.of(""), code, false);
+        return new Step(CodeBlock.of(""), code, CodeBlock.of(""), false);
     }
 
     /** Statements for example {@code r} only, e.g. a convolution of one image. */
     static Step eachExample(CodeBlock body) {
-        return eachExample(CodeBlock.of(""), body);
+        return eachExample(CodeBlock.of(""), body, CodeBlock.of(""));
     }
 
-    /** As above, with statements to run once before the loop. */
-    static Step eachExample(CodeBlock setup, CodeBlock body) {
-        return new Step(setup, body, true);
+    /** As above, with statements to run once before the loop and once after it. */
+    static Step eachExample(CodeBlock setup, CodeBlock body, CodeBlock after) {
+        return new Step(setup, body, after, true);
     }
 
     static Step none() {
@@ -30,6 +31,6 @@ record Step(CodeBlock setup, CodeBlock code, boolean perExample) {
     }
 
     boolean isEmpty() {
-        return code.isEmpty();
+        return code.isEmpty() && after.isEmpty();
     }
 }

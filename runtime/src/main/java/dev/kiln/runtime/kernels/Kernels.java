@@ -27,8 +27,13 @@ public interface Kernels {
     /** dx[ih][iw][ic] = sum of dz[oh][ow][oc] * w[kh][kw][ic][oc] over the windows that read it (overwrites dx). */
     void convBackwardInput(ConvGeometry g, float[] dz, int dzOff, float[] w, float[] dx, int dxOff);
 
-    /** dw[kh][kw][ic][oc] += x[..][ic] * dz[oh][ow][oc] over all windows; db[oc] += sum of dz[..][oc]. */
-    void convBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db);
+    /**
+     * dw[kh][kw][ic][oc] += x[..][ic] * dz[oh][ow][oc] over all windows of {@code rows} examples;
+     * db[oc] += sum of dz[..][oc]. Example e reads x from xOff + e*inSize and dz from dzOff + e*outSize.
+     * One call takes a model's whole chunk, so a kernel may sum in a transformed space across
+     * examples and transform back once (a Winograd weight gradient).
+     */
+    void convBackwardWeights(ConvGeometry g, int rows, float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db);
 
     /**
      * Floats needed by {@link #packConvWeights}. Used like the packed dense methods (see there):
@@ -63,6 +68,11 @@ public interface Kernels {
 
     /** As {@link #convForwardIsWinograd}, for {@link #convBackwardInputPacked}. */
     default boolean convBackwardInputIsWinograd(ConvGeometry g) {
+        return false;
+    }
+
+    /** As {@link #convForwardIsWinograd}, for {@link #convBackwardWeights}. */
+    default boolean convBackwardWeightsIsWinograd(ConvGeometry g) {
         return false;
     }
 

@@ -105,13 +105,15 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void convBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff,
+    public void convBackwardWeights(ConvGeometry g, int rows, float[] x, int xOff, float[] dz, int dzOff,
                                     float[] dw, float[] db) {
-        // The call's sums start from zero and are added to dw and db once, as the SIMD tiles do.
-        float[] callDw = Scratch.zeros(g.weightSize()), callDb = Scratch.zeroed(Scratch.BIAS, g.outC());
-        accumulateConvWeights(g, x, xOff, dz, dzOff, callDw, callDb);
-        addInto(callDw, g.weightSize(), dw, 0);
-        addInto(callDb, g.outC(), db, 0);
+        for (int e = 0; e < rows; e++) {
+            // Each example's sums start from zero and are added to dw and db once, as the SIMD tiles do.
+            float[] exampleDw = Scratch.zeros(g.weightSize()), exampleDb = Scratch.zeroed(Scratch.BIAS, g.outC());
+            accumulateConvWeights(g, x, xOff + e * g.inSize(), dz, dzOff + e * g.outSize(), exampleDw, exampleDb);
+            addInto(exampleDw, g.weightSize(), dw, 0);
+            addInto(exampleDb, g.outC(), db, 0);
+        }
     }
 
     private static void accumulateConvWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff,

@@ -34,9 +34,15 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void convBackwardWeights(ConvGeometry g, float[] x, int xOff, float[] dz, int dzOff,
+    public void convBackwardWeights(ConvGeometry g, int rows, float[] x, int xOff, float[] dz, int dzOff,
                                     float[] dw, float[] db) {
-        VectorConv.backwardWeights(g, x, xOff, dz, dzOff, dw, db);
+        if (WinogradConv.weightsApply(g)) {
+            WinogradConv.backwardWeights(g, rows, x, xOff, dz, dzOff, dw, db);
+            return;
+        }
+        for (int e = 0; e < rows; e++) {
+            VectorConv.backwardWeights(g, x, xOff + e * g.inSize(), dz, dzOff + e * g.outSize(), dw, db);
+        }
     }
 
     /** The direct input gradient's packed weight, then {@link WinogradConv}'s transformed kernels where it runs. */
@@ -69,6 +75,11 @@ public final class VectorKernels implements Kernels {
     @Override
     public boolean convBackwardInputIsWinograd(ConvGeometry g) {
         return WinogradConv.backwardInputApplies(g);
+    }
+
+    @Override
+    public boolean convBackwardWeightsIsWinograd(ConvGeometry g) {
+        return WinogradConv.weightsApply(g);
     }
 
     @Override

@@ -118,4 +118,57 @@ final class WinogradTransforms {
             }
         }
     }
+
+    /**
+     * dw[kh][kw][ic][oc] += (G^T P G)[kh][kw] for every channel pair, P the 36 summed products
+     * p[(pos*nOCPad + oc)*nICPad + ic] of a Winograd weight gradient: the transpose of
+     * {@link #kernels}, in double, rounded once to float as it is added. Per output channel, G
+     * runs along the rows of P into (P G)[a][kw], then G^T down them into one row of input
+     * channels per tap; every inner loop runs along input channels, contiguous, so C2 vectorizes it.
+     */
+    static void kernelGradients(float[] p, int nOCPad, int nICPad, int inC, int outC, float[] dw) {
+        int rowsLength = (ALPHA * R + 1) * inC;
+        double[] work = GRADIENT_WORK.get();
+        if (work.length < rowsLength) {
+            work = new double[rowsLength];
+            GRADIENT_WORK.set(work);
+        }
+        int tapRow = ALPHA * R * inC;           // after the (P G) rows: one tap's sums
+        for (int oc = 0; oc < outC; oc++) {
+            for (int a = 0; a < ALPHA; a++) {
+                for (int kw = 0; kw < R; kw++) {
+                    int h = (a * R + kw) * inC;
+                    java.util.Arrays.fill(work, h, h + inC, 0);
+                    for (int b = 0; b < ALPHA; b++) {
+                        double gk = G[b][kw];
+                        if (gk == 0) continue;
+                        int src = ((a * ALPHA + b) * nOCPad + oc) * nICPad;
+                        for (int ic = 0; ic < inC; ic++) {
+                            work[h + ic] += gk * p[src + ic];
+                        }
+                    }
+                }
+            }
+            for (int kh = 0; kh < R; kh++) {
+                for (int kw = 0; kw < R; kw++) {
+                    java.util.Arrays.fill(work, tapRow, tapRow + inC, 0);
+                    for (int a = 0; a < ALPHA; a++) {
+                        double gk = G[a][kh];
+                        if (gk == 0) continue;
+                        int h = (a * R + kw) * inC;
+                        for (int ic = 0; ic < inC; ic++) {
+                            work[tapRow + ic] += gk * work[h + ic];
+                        }
+                    }
+                    int dst = (kh * R + kw) * inC * outC + oc;
+                    for (int ic = 0; ic < inC; ic++) {
+                        dw[dst + ic * outC] += (float) work[tapRow + ic];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Each thread's rows (P G)[a][kw] of one output channel and one tap's row, for {@link #kernelGradients}. */
+    private static final ThreadLocal<double[]> GRADIENT_WORK = ThreadLocal.withInitial(() -> new double[0]);
 }

@@ -86,7 +86,7 @@ public final class KernelDeterminismProbe {
             });
             cases.put("convBackwardWeights " + g, () -> {
                 float[] dw = dw0.clone(), db = db0.clone();
-                k.convBackwardWeights(g, x, 0, dz, 0, dw, db);
+                k.convBackwardWeights(g, 1, x, 0, dz, 0, dw, db);
                 return concat(dw, db);
             });
         }

@@ -33,7 +33,8 @@ class KernelDeterminismTest {
             "VectorTiles::weights7x1", "VectorTiles::dot4x3", "VectorDense::streamBlock",
             "VectorPooling::windowMax", "VectorActivations::relu", "VectorActivations::reluBackward",
             "PackedDense::streamBlock2", "PackedDense::streamBlock1", "ConvInputGradient::scatter",
-            "SparseGradient::row", "WinogradConv::transformInput", "WinogradConv::outputTile");
+            "SparseGradient::row", "WinogradConv::transformInput", "WinogradConv::outputTile",
+            "VectorTiles::packedRows8");
     /** A PrintCompilation line of a tier-4 (C2) compile of a kernel method. */
     private static final Pattern C2_LINE =
             Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s4\\s+dev\\.kiln\\.runtime\\.kernels\\.(\\w+::\\w+)");

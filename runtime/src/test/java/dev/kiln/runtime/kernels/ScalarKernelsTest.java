@@ -94,7 +94,7 @@ class ScalarKernelsTest {
         float[] dz = {1, 0, 1, 0, 1, 0, 1, 2};
         float[] dw = filled(8, 1f);
         float[] db = filled(2, 1f);
-        k.convBackwardWeights(g, oneToNine(), 0, dz, 0, dw, db);
+        k.convBackwardWeights(g, 1, oneToNine(), 0, dz, 0, dw, db);
         // oc0: tap (kh,kw) sums x over the 2x2 block starting at (kh,kw): 12, 16, 24, 28.
         // oc1: 2 * x(1+kh, 1+kw): 10, 12, 16, 18. Each plus the 1 already there.
         assertArrayEquals(new float[] {13, 11, 17, 13, 25, 17, 29, 19}, dw, EXACT);

@@ -67,27 +67,17 @@ class WinogradAccuracyTest {
 
     /** dx in double: the sum over output pixels and channels of dz * w over the windows that read each input. */
     private static double[] inputGradient(ConvGeometry g, float[] dz, int dzOff, float[] w) {
+        int inC = g.inC(), outC = g.outC();
         double[] dx = new double[g.inSize()];
-        for (int oh = 0; oh < g.outH(); oh++) {
-            for (int ow = 0; ow < g.outW(); ow++) {
-                for (int kh = 0; kh < g.kh(); kh++) {
-                    int ih = oh - g.padTop() + kh;
-                    if (ih < 0 || ih >= g.inH()) continue;
-                    for (int kw = 0; kw < g.kw(); kw++) {
-                        int iw = ow - g.padLeft() + kw;
-                        if (iw < 0 || iw >= g.inW()) continue;
-                        for (int ic = 0; ic < g.inC(); ic++) {
-                            double s = 0;
-                            for (int oc = 0; oc < g.outC(); oc++) {
-                                s += (double) dz[dzOff + (oh * g.outW() + ow) * g.outC() + oc]
-                                        * w[((kh * g.kw() + kw) * g.inC() + ic) * g.outC() + oc];
-                            }
-                            dx[(ih * g.inW() + iw) * g.inC() + ic] += s;
-                        }
-                    }
+        ConvTaps.forEach(g, (out, tap, in) -> {
+            for (int ic = 0; ic < inC; ic++) {
+                double s = 0;
+                for (int oc = 0; oc < outC; oc++) {
+                    s += (double) dz[dzOff + out * outC + oc] * w[(tap * inC + ic) * outC + oc];
                 }
+                dx[in * inC + ic] += s;
             }
-        }
+        });
         return dx;
     }
 
