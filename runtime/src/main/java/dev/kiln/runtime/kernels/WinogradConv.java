@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>One example at a time, in blocks of {@link #BLOCK} tiles: each 6x6 input tile (channels as
  * lanes) is transformed to V[pos][tile][inC]; the 36 products over channels are 36 GEMMs
- * M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on the forward tiles of {@link TileLoops};
+ * M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
+ * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelRowsNx2});
  * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
  * is made once per weight update and kept in the packed weights ({@link #pack}), so a forward
  * pass reads it and never writes it: many threads may share it.
@@ -274,7 +275,6 @@ final class WinogradConv {
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, POSITIONS * vStride);
         float[] m = Scratch.floats(Scratch.WINOGRAD_M, POSITIONS * mStride);
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, POSITIONS * L);
-        float[] zeros = Scratch.zeros(outC);
         for (int t0 = 0; t0 < tiles; t0 += BLOCK) {
             int count = Math.min(BLOCK, tiles - t0);
             for (int t = 0; t < count; t++) {
@@ -285,8 +285,21 @@ final class WinogradConv {
                 }
             }
             for (int pos = 0; pos < POSITIONS; pos++) {
-                TileLoops.forward(v, pos * vStride, Integer.MAX_VALUE, 0, inC, 1, 0, inC,
-                        packed, uOff + pos * inC * outC, outC, zeros, false, false, m, pos * mStride, count);
+                int u = uOff + pos * inC * outC;
+                // M[pos] = V[pos] x U[pos], U in panels of two vectors of output channels (one for an odd last).
+                int oc = 0;
+                for (; oc + 2 * L <= outC; oc += 2 * L) {
+                    for (int r = 0; r < count; r += VectorTiles.ROWS) {
+                        VectorTiles.panelRowsNx2(v, pos * vStride, inC, inC, packed, u + oc * inC,
+                                m, pos * mStride + oc, outC, r, count);
+                    }
+                }
+                if (oc < outC) {        // the last panel is one vector wide
+                    for (int r = 0; r < count; r += TileLoops.TILE) {
+                        VectorTiles.panelRows7x1(v, pos * vStride, inC, inC, packed, u + oc * inC,
+                                m, pos * mStride + oc, outC, r, count);
+                    }
+                }
             }
             for (int t = 0; t < count; t++) {
                 int th = (t0 + t) / tilesW, tw = (t0 + t) - th * tilesW;

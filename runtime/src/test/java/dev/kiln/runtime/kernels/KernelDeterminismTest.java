@@ -34,7 +34,7 @@ class KernelDeterminismTest {
             "VectorPooling::windowMax", "VectorActivations::relu", "VectorActivations::reluBackward",
             "PackedDense::streamBlock2", "PackedDense::streamBlock1", "ConvInputGradient::scatter",
             "SparseGradient::row", "WinogradConv::transformInput", "WinogradConv::outputTile",
-            "VectorTiles::packedRows8");
+            "VectorTiles::packedRows8", "VectorTiles::panelRowsNx2");
     /** A PrintCompilation line of a tier-4 (C2) compile of a kernel method. */
     private static final Pattern C2_LINE =
             Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s4\\s+dev\\.kiln\\.runtime\\.kernels\\.(\\w+::\\w+)");

@@ -6,9 +6,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorTiles#packedRows8} against float64 sums: depths from 0 to past an unrolled loop,
- * offsets inside larger arrays, a row stride wider than a vector, and the cells around each row
- * left as they were. The build runs it at 256 and 128 bits too.
+ * The tiles that read packed panels ({@link VectorTiles#packedRows8}, {@link VectorTiles#panelRowsNx2},
+ * {@link VectorTiles#panelRows7x1}) against float64 sums: depths from 0 to past an unrolled loop,
+ * offsets inside larger arrays, row strides wider than a vector, blocks past the last row, and the
+ * cells around each block left as they were. The build runs it at 256 and 128 bits too.
  */
 class PackedRowsTileTest {
 
@@ -21,22 +22,62 @@ class PackedRowsTileTest {
             float[] a = random(rnd, aOff + count * rows + 4), b = random(rnd, bOff + count * l + 4);
             float[] c = random(rnd, cOff + rows * cStride + l), before = c.clone();
             VectorTiles.packedRows8(a, aOff, b, bOff, count, c, cOff, cStride);
-            for (int i = 0; i < c.length; i++) {
-                int row = (i - cOff) / cStride, lane = (i - cOff) % cStride;
-                if (i < cOff || row >= rows || lane >= l) {
-                    assertEquals(before[i], c[i], 0f, "count " + count + ": cell " + i + " is outside the block");
-                    continue;
+            assertBlock("count " + count, c, before, true, cOff, cStride, rows, l, count,
+                    (row, col, k) -> (double) a[aOff + k * rows + row] * b[bOff + k * l + col]);
+        }
+    }
+
+    @Test
+    void panelTilesStoreTheirRowsAndRepeatTheLast() {
+        int l = VectorTiles.L;
+        Random rnd = new Random(5);
+        for (int width : new int[] {2 * l, l}) {
+            int rowsPerCall = width == 2 * l ? VectorTiles.ROWS : TileLoops.TILE;
+            for (int depth : new int[] {0, 1, 5, 16, 33}) {
+                for (int nRows : new int[] {1, 3, rowsPerCall, rowsPerCall + 2, 12}) {
+                    int aOff = 4, aStride = depth + 3, bOff = 6, cOff = 3, cStride = width + 5;
+                    float[] a = random(rnd, aOff + nRows * aStride), b = random(rnd, bOff + depth * width + 2);
+                    float[] c = random(rnd, cOff + nRows * cStride + 4), before = c.clone();
+                    for (int r0 = 0; r0 < nRows; r0 += rowsPerCall) {
+                        if (width == 2 * l) {
+                            VectorTiles.panelRowsNx2(a, aOff, aStride, depth, b, bOff, c, cOff, cStride, r0, nRows);
+                        } else {
+                            VectorTiles.panelRows7x1(a, aOff, aStride, depth, b, bOff, c, cOff, cStride, r0, nRows);
+                        }
+                    }
+                    int w = width;
+                    assertBlock("width " + width + ", depth " + depth + ", rows " + nRows, c, before, false,
+                            cOff, cStride, nRows, width, depth,
+                            (row, col, k) -> (double) a[aOff + row * aStride + k] * b[bOff + k * w + col]);
                 }
-                double sum = 0, magnitude = 0;
-                for (int k = 0; k < count; k++) {
-                    double term = (double) a[aOff + k * rows + row] * b[bOff + k * l + lane];
-                    sum += term;
-                    magnitude += Math.abs(term);
-                }
-                double expected = before[i] + sum;
-                double tolerance = 0x1p-22 * (magnitude + Math.abs(before[i])) + 1e-7;
-                assertEquals(expected, c[i], tolerance, "count " + count + ", row " + row + ", lane " + lane);
             }
+        }
+    }
+
+    /** The product of one row and column at depth k, in double. */
+    private interface Term {
+        double at(int row, int col, int k);
+    }
+
+    /**
+     * Every cell of c: inside the rows x width block at cOff (rows cStride apart), the float64 sum
+     * over k < depth of the terms, plus what was there when the tile adds; elsewhere unchanged.
+     */
+    private static void assertBlock(String what, float[] c, float[] before, boolean adds, int cOff, int cStride,
+                                    int rows, int width, int depth, Term term) {
+        for (int i = 0; i < c.length; i++) {
+            int row = (i - cOff) / cStride, col = (i - cOff) % cStride;
+            if (i < cOff || row >= rows || col >= width) {
+                assertEquals(before[i], c[i], 0f, what + ": cell " + i + " is outside the block");
+                continue;
+            }
+            double sum = adds ? before[i] : 0, magnitude = Math.abs(sum);
+            for (int k = 0; k < depth; k++) {
+                double t = term.at(row, col, k);
+                sum += t;
+                magnitude += Math.abs(t);
+            }
+            assertEquals(sum, c[i], 0x1p-22 * magnitude + 1e-7, what + ", row " + row + ", column " + col);
         }
     }
 
