@@ -15,7 +15,7 @@ final class Scratch {
      * output, bias; see {@link TileLoops}), the lanes of dot products summed in a fixed order,
      * and a block of a convolution's input gradient before it is scattered ({@link ConvInputGradient});
      * a Winograd convolution's transformed inputs, products, output and one tile, and its weight
- * gradient in the transformed space ({@link WinogradConv});
+     * gradient in the transformed space ({@link WinogradConv});
      * the windows of a convolution with short kernel rows laid out as rows ({@link VectorConv#forward}).
      */
     static final int INPUT = 0, WEIGHTS = 1, ZEROS = 2, PANEL = 3, OUT = 4, BIAS = 5, SUMS = 6, COLS = 7,

@@ -87,47 +87,44 @@ final class TileLoops {
         return bias;
     }
 
-    /**
-     * Every tile of a weight gradient over nJ weight rows, into dw[dwOff + j*outC + c]; see
-     * {@link VectorTiles#weightsNx2}.
-     */
+    /** Every tile of a weight gradient over nJ weight rows; see {@link VectorTiles#weightsNx2}. */
     static void weights(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
                         int tapLen, int tapJump, int nJ,
-                        float[] dz, int dzOff, int outC, float[] dw, int dwOff) {
+                        float[] dz, int dzOff, int outC, float[] dw) {
         int oc = 0;
         for (; oc + 2 * L <= outC; oc += 2 * L) {
             for (int j = 0; j < nJ; j += WIDE_WEIGHT_TILE) {
                 VectorTiles.weightsNx2(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, j, nJ,
-                        dz, dzOff + oc, outC, dw, dwOff + oc, outC);
+                        dz, dzOff + oc, outC, dw, oc, outC);
             }
         }
         for (; oc < outC; oc += L) {
             if (oc + L <= outC) {       // one whole vector: in place, no panels needed
                 for (int j = 0; j < nJ; j += TILE) {
                     VectorTiles.weights7x1(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, j, nJ,
-                            dz, dzOff + oc, outC, dw, dwOff + oc, outC);
+                            dz, dzOff + oc, outC, dw, oc, outC);
                 }
                 continue;
             }
             weightsPartial(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, nJ,
-                    dz, dzOff, outC, oc, Math.min(L, outC - oc), dw, dwOff);
+                    dz, dzOff, outC, oc, Math.min(L, outC - oc), dw);
         }
     }
 
     /** Weight gradient of the channels [oc, oc + lanes), lanes <= L, through zero-padded panels. */
     static void weightsPartial(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
                                int tapLen, int tapJump, int nJ,
-                               float[] dz, int dzOff, int outC, int oc, int lanes, float[] dw, int dwOff) {
+                               float[] dz, int dzOff, int outC, int oc, int lanes, float[] dw) {
         int nPix = nRows * rowPix;
         float[] dzPanel = Scratch.floats(Scratch.PANEL, nPix * L);
         packColumns(dz, dzOff, outC, nPix, oc, lanes, L, dzPanel);
         float[] dwPanel = Scratch.floats(Scratch.OUT, nJ * L);
-        packColumns(dw, dwOff, outC, nJ, oc, lanes, L, dwPanel);
+        packColumns(dw, 0, outC, nJ, oc, lanes, L, dwPanel);
         for (int j = 0; j < nJ; j += TILE) {
             VectorTiles.weights7x1(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, j, nJ,
                     dzPanel, 0, L, dwPanel, 0, L);
         }
-        unpackColumns(dwPanel, L, nJ, lanes, dw, dwOff + oc, outC);
+        unpackColumns(dwPanel, L, nJ, lanes, dw, oc, outC);
     }
 
     /**

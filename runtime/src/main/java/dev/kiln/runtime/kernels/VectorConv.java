@@ -138,7 +138,7 @@ final class VectorConv {
             srcW = paddedWidth(g);
         }
         TileLoops.weights(src, srcOff, g.outH(), g.outW(), s * srcW * inC, s * inC, g.kw() * inC, srcW * inC,
-                g.kh() * g.kw() * inC, dz, dzOff, g.outC(), dw, 0);
+                g.kh() * g.kw() * inC, dz, dzOff, g.outC(), dw);
         TileLoops.sumPixels(dz, dzOff, g.outH() * g.outW(), g.outC(), db);
     }
 

@@ -149,7 +149,7 @@ final class VectorDense {
             }
         }
         for (int oc = whole; oc < out; oc += L) {
-            TileLoops.weightsPartial(x, xOff, 1, rows, 0, in, in, 0, in, dz, dzOff, out, oc, Math.min(L, out - oc), dw, 0);
+            TileLoops.weightsPartial(x, xOff, 1, rows, 0, in, in, 0, in, dz, dzOff, out, oc, Math.min(L, out - oc), dw);
         }
         TileLoops.sumPixels(dz, dzOff, rows, out, db);
     }

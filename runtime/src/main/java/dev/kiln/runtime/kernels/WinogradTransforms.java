@@ -66,11 +66,12 @@ final class WinogradTransforms {
         return pair * rows + row * width + (col - pair);
     }
 
-    /** Channel pairs transformed per pass of {@link #kernels}. */
+    /** Channel pairs transformed per pass of {@link #kernels}, input channels per pass of {@link #kernelGradients}. */
     private static final int CHUNK = 256;
     /**
-     * Each thread's work rows of {@link #kernels}, (G k)[a][kw] for a block of pairs and then one
-     * output row: made once, so repacking after each optimizer step allocates nothing.
+     * Each thread's work rows of {@link #kernels} and {@link #kernelGradients}: 30 rows of partial
+     * transforms for a block of channels, then one output row. Made once, so repacking after each
+     * optimizer step and each weight gradient allocate nothing.
      */
     private static final ThreadLocal<double[]> WORK = ThreadLocal.withInitial(() -> new double[(ALPHA * R + 1) * CHUNK]);
 
@@ -80,8 +81,8 @@ final class WinogradTransforms {
      * flip, U[pos][oc][ic] of the kernel turned by 180 degrees, k[kh][kw] = w[4-kh][4-kw] (the input
      * gradient's). Each position's nIPad x nOPad matrix is stored from uOff + pos*nIPad*nOPad in
      * panels of two vectors of columns ({@link #panelIndex}), the layout the GEMM tiles read at a
-     * constant stride. Rows and columns past the real channels (up to nIPad, nOPad) are zero. The loops run over a tap's inC*outC contiguous
-     * values, in blocks. Once per weight update, both of tf-mnist's conv2 kernels took 2.5 ms
+     * constant stride. Rows and columns past the real channels (up to nIPad, nOPad) are zero. The
+     * loops run over a tap's inC*outC contiguous values, in blocks. Once per weight update, both of tf-mnist's conv2 kernels took 2.5 ms
      * (measured on a loaded machine): about 1% of a 64-image training step.
      */
     static void kernels(float[] w, int inC, int outC, boolean flip, float[] u, int uOff, int nIPad, int nOPad) {
@@ -134,53 +135,49 @@ final class WinogradTransforms {
     /**
      * dw[kh][kw][ic][oc] += (G^T P G)[kh][kw] for every channel pair, P the 36 summed products
      * p[(pos*nOCPad + oc)*nICPad + ic] of a Winograd weight gradient: the transpose of
-     * {@link #kernels}, in double, rounded once to float as it is added. Per output channel, G
-     * runs along the rows of P into (P G)[a][kw], then G^T down them into one row of input
-     * channels per tap; every inner loop runs along input channels, contiguous, so C2 vectorizes it.
+     * {@link #kernels}, in double, rounded once to float as it is added. Per output channel and
+     * block of up to {@link #CHUNK} input channels, G runs along the rows of P into (P G)[a][kw]
+     * in {@link #WORK}'s rows, then G^T down them into its last row, one tap at a time; every
+     * inner loop runs along input channels, contiguous, so C2 vectorizes it.
      */
     static void kernelGradients(float[] p, int nOCPad, int nICPad, int inC, int outC, float[] dw) {
-        int rowsLength = (ALPHA * R + 1) * inC;
-        double[] work = GRADIENT_WORK.get();
-        if (work.length < rowsLength) {
-            work = new double[rowsLength];
-            GRADIENT_WORK.set(work);
-        }
-        int tapRow = ALPHA * R * inC;           // after the (P G) rows: one tap's sums
+        double[] work = WORK.get();
+        int tapRow = ALPHA * R * CHUNK;         // after the (P G) rows: one tap's sums
         for (int oc = 0; oc < outC; oc++) {
-            for (int a = 0; a < ALPHA; a++) {
-                for (int kw = 0; kw < R; kw++) {
-                    int h = (a * R + kw) * inC;
-                    java.util.Arrays.fill(work, h, h + inC, 0);
-                    for (int b = 0; b < ALPHA; b++) {
-                        double gk = G[b][kw];
-                        if (gk == 0) continue;
-                        int src = ((a * ALPHA + b) * nOCPad + oc) * nICPad;
-                        for (int ic = 0; ic < inC; ic++) {
-                            work[h + ic] += gk * p[src + ic];
+            for (int ic0 = 0; ic0 < inC; ic0 += CHUNK) {
+                int n = Math.min(CHUNK, inC - ic0);
+                for (int a = 0; a < ALPHA; a++) {
+                    for (int kw = 0; kw < R; kw++) {
+                        int h = (a * R + kw) * CHUNK;
+                        java.util.Arrays.fill(work, h, h + n, 0);
+                        for (int b = 0; b < ALPHA; b++) {
+                            double gk = G[b][kw];
+                            if (gk == 0) continue;
+                            int src = ((a * ALPHA + b) * nOCPad + oc) * nICPad + ic0;
+                            for (int i = 0; i < n; i++) {
+                                work[h + i] += gk * p[src + i];
+                            }
                         }
                     }
                 }
-            }
-            for (int kh = 0; kh < R; kh++) {
-                for (int kw = 0; kw < R; kw++) {
-                    java.util.Arrays.fill(work, tapRow, tapRow + inC, 0);
-                    for (int a = 0; a < ALPHA; a++) {
-                        double gk = G[a][kh];
-                        if (gk == 0) continue;
-                        int h = (a * R + kw) * inC;
-                        for (int ic = 0; ic < inC; ic++) {
-                            work[tapRow + ic] += gk * work[h + ic];
+                for (int kh = 0; kh < R; kh++) {
+                    for (int kw = 0; kw < R; kw++) {
+                        java.util.Arrays.fill(work, tapRow, tapRow + n, 0);
+                        for (int a = 0; a < ALPHA; a++) {
+                            double gk = G[a][kh];
+                            if (gk == 0) continue;
+                            int h = (a * R + kw) * CHUNK;
+                            for (int i = 0; i < n; i++) {
+                                work[tapRow + i] += gk * work[h + i];
+                            }
                         }
-                    }
-                    int dst = (kh * R + kw) * inC * outC + oc;
-                    for (int ic = 0; ic < inC; ic++) {
-                        dw[dst + ic * outC] += (float) work[tapRow + ic];
+                        int dst = ((kh * R + kw) * inC + ic0) * outC + oc;
+                        for (int i = 0; i < n; i++) {
+                            dw[dst + i * outC] += (float) work[tapRow + i];
+                        }
                     }
                 }
             }
         }
     }
-
-    /** Each thread's rows (P G)[a][kw] of one output channel and one tap's row, for {@link #kernelGradients}. */
-    private static final ThreadLocal<double[]> GRADIENT_WORK = ThreadLocal.withInitial(() -> new double[0]);
 }

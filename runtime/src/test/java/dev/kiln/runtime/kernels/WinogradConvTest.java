@@ -19,7 +19,8 @@ class WinogradConvTest {
     /**
      * Geometries (inC, inH, inW, outC, 5, 5, 1, padTop, padLeft, outH, outW): tf-mnist's conv2,
      * odd sides (a partial last tile), asymmetric SAME, VALID, channels that are not whole vectors,
-     * last input rows and columns that no window reads while others read padding.
+     * last input rows and columns that no window reads while others read padding, and more input
+     * channels than the transforms' blocks of 256.
      */
     static final List<ConvGeometry> GEOMETRIES = List.of(
             new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14),
@@ -29,7 +30,8 @@ class WinogradConvTest {
             new ConvGeometry(9, 8, 8, 17, 5, 5, 1, 1, 2, 3, 5),
             new ConvGeometry(20, 13, 12, 8, 5, 5, 1, 0, 0, 9, 8),
             new ConvGeometry(1, 6, 5, 1, 5, 5, 1, 4, 3, 6, 5),
-            new ConvGeometry(40, 5, 5, 33, 5, 5, 1, 0, 0, 1, 1));
+            new ConvGeometry(40, 5, 5, 33, 5, 5, 1, 0, 0, 1, 1),
+            new ConvGeometry(260, 6, 6, 3, 5, 5, 1, 0, 0, 2, 2));
 
     @Test
     void transformsComputeTheCorrelationExactly() {
