@@ -70,7 +70,7 @@ final class PackedDense {
     static void backwardInput(int rows, int in, int out, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
         int pOff = copySize(in, out), sparseCols = in / SparseGradient.GROUP * SparseGradient.GROUP;
         if (sparseCols > 0) {
-            int[] index = Scratch.ints(rows + 1 + rows * out);
+            int[] index = Scratch.ints(Scratch.INDEX, rows + 1 + rows * out);
             if (SparseGradient.listNonZeros(rows, out, dz, dzOff, index) < SparseGradient.MAX_DENSITY * rows * out) {
                 for (int c0 = 0; c0 < sparseCols; c0 += SparseGradient.GROUP) {
                     SparseGradient.group(rows, out, dz, dzOff, index, packed, pOff + c0 * out, dx, dxOff + c0, in);
@@ -240,17 +240,21 @@ final class PackedDense {
             }
             return;
         }
+        // The first depth block starts from the bias; each later one from zero, then adds the stored sum.
+        float[] zeros = Scratch.zeros(2 * L);
         for (int k = 0; k < depth; k += VectorDense.K_BLOCK) {
             int d = Math.min(VectorDense.K_BLOCK, depth - k);
+            float[] start = k == 0 ? bias : zeros;
+            int startOff = k == 0 ? bOff : 0;
             if (blockW == 2 * L) {
                 for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
-                    VectorTiles.forwardNx2(x, xOff + k, Integer.MAX_VALUE, 0, xStride, d,
-                            panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
+                    VectorTiles.panelRowsNx2(x, xOff + k, xStride, d, panel, pAt + k * blockW, start, startOff, k > 0,
+                            y, yAt, yStride, p, rows);
                 }
             } else {
                 for (int p = 0; p < rows; p += TileLoops.TILE) {
-                    VectorTiles.forward7x1(x, xOff + k, Integer.MAX_VALUE, 0, xStride, 1, 0, d,
-                            panel, pAt + k * blockW, blockW, bias, bOff, k > 0, false, y, yAt, yStride, p, rows);
+                    VectorTiles.panelRows7x1(x, xOff + k, xStride, d, panel, pAt + k * blockW, start, startOff, k > 0,
+                            y, yAt, yStride, p, rows);
                 }
             }
         }

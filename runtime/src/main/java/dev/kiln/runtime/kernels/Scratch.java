@@ -24,7 +24,9 @@ final class Scratch {
     private static final int SLOTS = 14;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
-    private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[1][0]);
+    /** Int slots: a sparse product's list of non-zero positions, and each row's place in it. */
+    static final int INDEX = 0, CURSORS = 1;
+    private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[2][0]);
 
     private Scratch() {
     }
@@ -38,13 +40,13 @@ final class Scratch {
         return holder[slot];
     }
 
-    /** This thread's one int buffer (the indexes a sparse product lists), at least n long; contents undefined. */
-    static int[] ints(int n) {
+    /** This thread's int buffer in the given slot, at least n long; contents undefined. */
+    static int[] ints(int slot, int n) {
         int[][] holder = INTS.get();
-        if (holder[0].length < n) {
-            holder[0] = new int[n];
+        if (holder[slot].length < n) {
+            holder[slot] = new int[n];
         }
-        return holder[0];
+        return holder[slot];
     }
 
     /** This thread's buffer of at least n zeros (a bias of zero). */

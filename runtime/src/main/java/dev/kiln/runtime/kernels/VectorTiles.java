@@ -477,25 +477,29 @@ final class VectorTiles {
     }
 
     /**
-     * A GEMM block against a packed panel: c[cOff + r*cStride, + 2L) = sum over k < depth of
-     * a[aOff + r*aStride + k] * b[bOff + k*2L, + 2L), for {@link #ROWS} rows r from r0 (rows past
-     * nRows - 1 repeat it, and store the same values). The Winograd GEMMs' tile: each call is only
-     * inC or outC deep, so it has none of {@link #forwardNx2}'s pixel walk, bias, accumulation or
-     * ReLU, and both operands advance with the loop counter, a by 1 and b by the constant 2L, so
-     * C2 takes the bounds checks out of the loop. On tf-mnist's conv2 (Zen 3, one sequence of
-     * `./kiln kernels` runs) its forward and input gradient ran at 94 and 95 GFLOP/s
-     * direct-equivalent on this tile, 57 and 61 on forwardNx2 reading the same panels (a constant
-     * stride too), and 53 and 52 on forwardNx2 reading U in place.
+     * A GEMM block against a packed panel: c[cOff + r*cStride, + 2L) = (add ? c : 0) +
+     * start[startOff, + 2L) + sum over k < depth of a[aOff + r*aStride + k] * b[bOff + k*2L, + 2L),
+     * for {@link #ROWS} rows r from r0 (rows past nRows - 1 repeat it, and store the same values).
+     * The sums begin at start (a bias, or zeros) and c is added once at the end, as in
+     * {@link #forwardNx2}: a dense layer's first depth block starts from its bias and each later one
+     * from zero, then adds what the earlier blocks stored. Unlike forwardNx2 it has no pixel walk and
+     * both operands advance with the loop counter, a by 1 and b by the constant 2L, so C2 takes the
+     * bounds checks out of the loop. On tf-mnist's conv2 (Zen 3, one sequence of `./kiln kernels`
+     * runs) its Winograd forward and input gradient ran at 94 and 95 GFLOP/s direct-equivalent on
+     * this tile, 57 and 61 on forwardNx2 reading the same panels (whose stride is a parameter), and
+     * 53 and 52 on forwardNx2 reading U in place.
      */
     static void panelRowsNx2(float[] a, int aOff, int aStride, int depth, float[] b, int bOff,
+                             float[] start, int startOff, boolean add,
                              float[] c, int cOff, int cStride, int r0, int nRows) {
         int last = nRows - 1;
         int r1 = Math.min(r0 + 1, last), r2 = Math.min(r0 + 2, last), r3 = Math.min(r0 + 3, last),
                 r4 = Math.min(r0 + 4, last), r5 = Math.min(r0 + 5, last), r6 = Math.min(r0 + 6, last);
         int x0 = aOff + r0 * aStride, x1 = aOff + r1 * aStride, x2 = aOff + r2 * aStride, x3 = aOff + r3 * aStride,
                 x4 = aOff + r4 * aStride, x5 = aOff + r5 * aStride, x6 = aOff + r6 * aStride;
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
-                a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00;
+        FloatVector s0 = FloatVector.fromArray(S, start, startOff), s1 = FloatVector.fromArray(S, start, startOff + L);
+        FloatVector a00 = s0, a10 = s0, a20 = s0, a30 = s0, a40 = s0, a50 = s0, a60 = s0;
+        FloatVector a01 = s1, a11 = s1, a21 = s1, a31 = s1, a41 = s1, a51 = s1, a61 = s1;
         for (int k = 0; k < depth; k++) {
             FloatVector w0 = FloatVector.fromArray(S, b, bOff + k * 2 * L);
             FloatVector w1 = FloatVector.fromArray(S, b, bOff + k * 2 * L + L);
@@ -520,28 +524,39 @@ final class VectorTiles {
                 a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
             }
         }
-        int y0 = cOff + r0 * cStride, y1 = cOff + r1 * cStride, y2 = cOff + r2 * cStride, y3 = cOff + r3 * cStride;
+        int y0 = cOff + r0 * cStride, y1 = cOff + r1 * cStride, y2 = cOff + r2 * cStride, y3 = cOff + r3 * cStride,
+                y4 = cOff + r4 * cStride, y5 = cOff + r5 * cStride, y6 = cOff + r6 * cStride;
+        if (add) {      // every row read before any is stored: a repeated row must not add twice
+            a00 = a00.add(FloatVector.fromArray(S, c, y0)); a01 = a01.add(FloatVector.fromArray(S, c, y0 + L));
+            a10 = a10.add(FloatVector.fromArray(S, c, y1)); a11 = a11.add(FloatVector.fromArray(S, c, y1 + L));
+            a20 = a20.add(FloatVector.fromArray(S, c, y2)); a21 = a21.add(FloatVector.fromArray(S, c, y2 + L));
+            a30 = a30.add(FloatVector.fromArray(S, c, y3)); a31 = a31.add(FloatVector.fromArray(S, c, y3 + L));
+            if (ROW5) { a40 = a40.add(FloatVector.fromArray(S, c, y4)); a41 = a41.add(FloatVector.fromArray(S, c, y4 + L)); }
+            if (ROW6) { a50 = a50.add(FloatVector.fromArray(S, c, y5)); a51 = a51.add(FloatVector.fromArray(S, c, y5 + L)); }
+            if (ROW7) { a60 = a60.add(FloatVector.fromArray(S, c, y6)); a61 = a61.add(FloatVector.fromArray(S, c, y6 + L)); }
+        }
         a00.intoArray(c, y0); a01.intoArray(c, y0 + L);
         a10.intoArray(c, y1); a11.intoArray(c, y1 + L);
         a20.intoArray(c, y2); a21.intoArray(c, y2 + L);
         a30.intoArray(c, y3); a31.intoArray(c, y3 + L);
-        if (ROW5) { int y4 = cOff + r4 * cStride; a40.intoArray(c, y4); a41.intoArray(c, y4 + L); }
-        if (ROW6) { int y5 = cOff + r5 * cStride; a50.intoArray(c, y5); a51.intoArray(c, y5 + L); }
-        if (ROW7) { int y6 = cOff + r6 * cStride; a60.intoArray(c, y6); a61.intoArray(c, y6 + L); }
+        if (ROW5) { a40.intoArray(c, y4); a41.intoArray(c, y4 + L); }
+        if (ROW6) { a50.intoArray(c, y5); a51.intoArray(c, y5 + L); }
+        if (ROW7) { a60.intoArray(c, y6); a61.intoArray(c, y6 + L); }
     }
 
     /**
      * As {@link #panelRowsNx2} for a panel one vector wide, b[bOff + k*L, + L), 7 rows a block:
-     * the last panel when the columns are an odd number of vectors.
+     * the last panel when the columns are an odd number of vectors, or not a whole number.
      */
     static void panelRows7x1(float[] a, int aOff, int aStride, int depth, float[] b, int bOff,
+                             float[] start, int startOff, boolean add,
                              float[] c, int cOff, int cStride, int r0, int nRows) {
         int last = nRows - 1;
         int r1 = Math.min(r0 + 1, last), r2 = Math.min(r0 + 2, last), r3 = Math.min(r0 + 3, last),
                 r4 = Math.min(r0 + 4, last), r5 = Math.min(r0 + 5, last), r6 = Math.min(r0 + 6, last);
         int x0 = aOff + r0 * aStride, x1 = aOff + r1 * aStride, x2 = aOff + r2 * aStride, x3 = aOff + r3 * aStride,
                 x4 = aOff + r4 * aStride, x5 = aOff + r5 * aStride, x6 = aOff + r6 * aStride;
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
+        FloatVector a0 = FloatVector.fromArray(S, start, startOff), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
         for (int k = 0; k < depth; k++) {
             FloatVector w = FloatVector.fromArray(S, b, bOff + k * L);
             a0 = FloatVector.broadcast(S, a[x0 + k]).fma(w, a0);
@@ -552,9 +567,15 @@ final class VectorTiles {
             a5 = FloatVector.broadcast(S, a[x5 + k]).fma(w, a5);
             a6 = FloatVector.broadcast(S, a[x6 + k]).fma(w, a6);
         }
-        a0.intoArray(c, cOff + r0 * cStride); a1.intoArray(c, cOff + r1 * cStride);
-        a2.intoArray(c, cOff + r2 * cStride); a3.intoArray(c, cOff + r3 * cStride);
-        a4.intoArray(c, cOff + r4 * cStride); a5.intoArray(c, cOff + r5 * cStride);
-        a6.intoArray(c, cOff + r6 * cStride);
+        int y0 = cOff + r0 * cStride, y1 = cOff + r1 * cStride, y2 = cOff + r2 * cStride, y3 = cOff + r3 * cStride,
+                y4 = cOff + r4 * cStride, y5 = cOff + r5 * cStride, y6 = cOff + r6 * cStride;
+        if (add) {
+            a0 = a0.add(FloatVector.fromArray(S, c, y0)); a1 = a1.add(FloatVector.fromArray(S, c, y1));
+            a2 = a2.add(FloatVector.fromArray(S, c, y2)); a3 = a3.add(FloatVector.fromArray(S, c, y3));
+            a4 = a4.add(FloatVector.fromArray(S, c, y4)); a5 = a5.add(FloatVector.fromArray(S, c, y5));
+            a6 = a6.add(FloatVector.fromArray(S, c, y6));
+        }
+        a0.intoArray(c, y0); a1.intoArray(c, y1); a2.intoArray(c, y2); a3.intoArray(c, y3);
+        a4.intoArray(c, y4); a5.intoArray(c, y5); a6.intoArray(c, y6);
     }
 }

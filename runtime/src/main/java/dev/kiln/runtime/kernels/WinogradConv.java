@@ -275,6 +275,7 @@ final class WinogradConv {
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, POSITIONS * vStride);
         float[] m = Scratch.floats(Scratch.WINOGRAD_M, POSITIONS * mStride);
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, POSITIONS * L);
+        float[] zeros = Scratch.zeros(2 * L);
         for (int t0 = 0; t0 < tiles; t0 += BLOCK) {
             int count = Math.min(BLOCK, tiles - t0);
             for (int t = 0; t < count; t++) {
@@ -290,13 +291,13 @@ final class WinogradConv {
                 int oc = 0;
                 for (; oc + 2 * L <= outC; oc += 2 * L) {
                     for (int r = 0; r < count; r += VectorTiles.ROWS) {
-                        VectorTiles.panelRowsNx2(v, pos * vStride, inC, inC, packed, u + oc * inC,
+                        VectorTiles.panelRowsNx2(v, pos * vStride, inC, inC, packed, u + oc * inC, zeros, 0, false,
                                 m, pos * mStride + oc, outC, r, count);
                     }
                 }
                 if (oc < outC) {        // the last panel is one vector wide
                     for (int r = 0; r < count; r += TileLoops.TILE) {
-                        VectorTiles.panelRows7x1(v, pos * vStride, inC, inC, packed, u + oc * inC,
+                        VectorTiles.panelRows7x1(v, pos * vStride, inC, inC, packed, u + oc * inC, zeros, 0, false,
                                 m, pos * mStride + oc, outC, r, count);
                     }
                 }

@@ -33,7 +33,7 @@ class KernelDeterminismTest {
             "VectorTiles::weights7x1", "VectorTiles::dot4x3", "VectorDense::streamBlock",
             "VectorPooling::windowMax", "VectorActivations::relu", "VectorActivations::reluBackward",
             "PackedDense::streamBlock2", "PackedDense::streamBlock1", "ConvInputGradient::scatter",
-            "SparseGradient::row", "WinogradConv::transformInput", "WinogradConv::outputTile",
+            "SparseGradient::block", "WinogradConv::transformInput", "WinogradConv::outputTile",
             "VectorTiles::packedRows8", "VectorTiles::panelRowsNx2");
     /** A PrintCompilation line of a tier-4 (C2) compile of a kernel method. */
     private static final Pattern C2_LINE =

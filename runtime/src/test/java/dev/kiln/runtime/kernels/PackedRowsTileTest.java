@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
  * The tiles that read packed panels ({@link VectorTiles#packedRows8}, {@link VectorTiles#panelRowsNx2},
  * {@link VectorTiles#panelRows7x1}) against float64 sums: depths from 0 to past an unrolled loop,
  * offsets inside larger arrays, row strides wider than a vector, blocks past the last row, and the
- * cells around each block left as they were. The build runs it at 256 and 128 bits too.
+ * cells around each block left as they were, and for the panel tiles a start vector and adding to
+ * what was there. The build runs it at 256 and 128 bits too.
  */
 class PackedRowsTileTest {
 
@@ -28,27 +29,34 @@ class PackedRowsTileTest {
     }
 
     @Test
-    void panelTilesStoreTheirRowsAndRepeatTheLast() {
+    void panelTilesStartFromTheirStartAndStoreOrAddTheirRowsAndRepeatTheLast() {
         int l = VectorTiles.L;
         Random rnd = new Random(5);
         for (int width : new int[] {2 * l, l}) {
             int rowsPerCall = width == 2 * l ? VectorTiles.ROWS : TileLoops.TILE;
             for (int depth : new int[] {0, 1, 5, 16, 33}) {
                 for (int nRows : new int[] {1, 3, rowsPerCall, rowsPerCall + 2, 12}) {
-                    int aOff = 4, aStride = depth + 3, bOff = 6, cOff = 3, cStride = width + 5;
-                    float[] a = random(rnd, aOff + nRows * aStride), b = random(rnd, bOff + depth * width + 2);
-                    float[] c = random(rnd, cOff + nRows * cStride + 4), before = c.clone();
-                    for (int r0 = 0; r0 < nRows; r0 += rowsPerCall) {
-                        if (width == 2 * l) {
-                            VectorTiles.panelRowsNx2(a, aOff, aStride, depth, b, bOff, c, cOff, cStride, r0, nRows);
-                        } else {
-                            VectorTiles.panelRows7x1(a, aOff, aStride, depth, b, bOff, c, cOff, cStride, r0, nRows);
+                    for (boolean add : new boolean[] {false, true}) {
+                        int aOff = 4, aStride = depth + 3, bOff = 6, cOff = 3, cStride = width + 5, startOff = 2;
+                        float[] a = random(rnd, aOff + nRows * aStride), b = random(rnd, bOff + depth * width + 2);
+                        float[] start = random(rnd, startOff + width);
+                        float[] c = random(rnd, cOff + nRows * cStride + 4), before = c.clone();
+                        for (int r0 = 0; r0 < nRows; r0 += rowsPerCall) {
+                            if (width == 2 * l) {
+                                VectorTiles.panelRowsNx2(a, aOff, aStride, depth, b, bOff, start, startOff, add,
+                                        c, cOff, cStride, r0, nRows);
+                            } else {
+                                VectorTiles.panelRows7x1(a, aOff, aStride, depth, b, bOff, start, startOff, add,
+                                        c, cOff, cStride, r0, nRows);
+                            }
                         }
+                        int w = width;
+                        // The start is the term at depth k = depth.
+                        assertBlock("width " + width + ", depth " + depth + ", rows " + nRows + ", add " + add,
+                                c, before, add, cOff, cStride, nRows, width, depth + 1,
+                                (row, col, k) -> k == depth ? start[startOff + col]
+                                        : (double) a[aOff + row * aStride + k] * b[bOff + k * w + col]);
                     }
-                    int w = width;
-                    assertBlock("width " + width + ", depth " + depth + ", rows " + nRows, c, before, false,
-                            cOff, cStride, nRows, width, depth,
-                            (row, col, k) -> (double) a[aOff + row * aStride + k] * b[bOff + k * w + col]);
                 }
             }
         }

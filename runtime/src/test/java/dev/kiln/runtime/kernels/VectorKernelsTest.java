@@ -280,6 +280,15 @@ class VectorKernelsTest {
             if (pick < 75) dz[i] = 0f;                  // dropout 0.5 after a ReLU
             else if (pick < 77) dz[i] = -0f;
         }
+        // Below the density at which the sparse product is chosen, so that it is the one tested.
+        int nonZero = 0;
+        for (float v : dz) nonZero += v != 0f ? 1 : 0;
+        for (int i = 0; nonZero >= SparseGradient.MAX_DENSITY * dz.length; i++) {
+            if (dz[i] != 0f) {
+                dz[i] = 0f;
+                nonZero--;
+            }
+        }
         java.util.Arrays.fill(dz, 0, Math.min(out, dz.length), 0f);     // a row all zero
         float[] packed = new float[VECTOR.packedDenseSize(in, out)];
         VECTOR.packDenseWeights(in, out, w, packed);
