@@ -49,6 +49,14 @@ final class PackedDense {
                 share(inBlocks, part, parts), share(inBlocks, part + 1, parts));
     }
 
+    /**
+     * Packs the row-major [depth][width] matrix m alone (the forward copy of a dense layer's
+     * weights, or a convolution's over its windows) into dst[0, copySize(depth, width)) for {@link #product}.
+     */
+    static void packCopy(int depth, int width, float[] m, float[] dst) {
+        packRows(depth, width, m, dst, 0, 0, blocks(width));
+    }
+
     private static int blocks(int width) {
         return (width + 2 * L - 1) / (2 * L);
     }
@@ -209,7 +217,7 @@ final class PackedDense {
      * y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c] for the columns c from {@code from} (a
      * multiple of 2L) on, m packed at panels[pOff..] by packRows.
      */
-    private static void product(int rows, int depth, int width, int from, float[] x, int xOff, float[] panels, int pOff,
+    static void product(int rows, int depth, int width, int from, float[] x, int xOff, float[] panels, int pOff,
                                 float[] bias, float[] y, int yOff) {
         int c0 = from;
         for (; c0 + 2 * L <= width; c0 += 2 * L) {

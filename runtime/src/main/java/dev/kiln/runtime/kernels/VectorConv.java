@@ -2,6 +2,7 @@ package dev.kiln.runtime.kernels;
 
 import dev.kiln.dsl.Activation;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 
 /**
  * Direct NHWC convolution on the Vector API, output channels as lanes. Each pass copies its
@@ -33,7 +34,8 @@ final class VectorConv {
     private static float[] windows(ConvGeometry g, float[] src, int srcOff, int srcW) {
         int inC = g.inC(), s = g.stride(), tapLen = g.kw() * inC, depth = g.kh() * tapLen;
         int outH = g.outH(), outW = g.outW(), rowStride = srcW * inC;
-        float[] windows = Scratch.floats(Scratch.WINDOWS, outH * outW * depth);
+        // 2L floats of slack: copy may write whole vectors past the last window.
+        float[] windows = Scratch.floats(Scratch.WINDOWS, outH * outW * depth + 2 * VectorTiles.L);
         for (int oh = 0, to = 0; oh < outH; oh++) {
             for (int ow = 0; ow < outW; ow++) {
                 int from = srcOff + oh * s * rowStride + ow * s * inC;
@@ -46,12 +48,25 @@ final class VectorConv {
     }
 
     /**
-     * A few floats, in a loop: with System.arraycopy for each kernel row, tf-mnist's conv1 forward
-     * ran at 12.3-13.2 GFLOP/s against 13.9-15.8 (the measurements of {@link #WINDOW_ROWS_BELOW}).
+     * dst[to, to + n) = src[from, from + n) for a kernel row of n < 2L floats, as one or two whole
+     * vectors when both arrays reach that far: the lanes past n write garbage that the next row of
+     * the window (or nothing, past the last) overwrites, since {@link #windows} fills dst in order.
+     * Copied in a loop of 5 floats per kernel row, tf-mnist's conv1 forward ran at 14.4-21.6
+     * GFLOP/s against 22.3-23.7, keras-mnist's at 10.9-12.4 against 17.7, emotion's at 15.1-15.5
+     * against 21.5-22.7 (interleaved `./kiln kernels` runs, AVX2 Zen 3); with System.arraycopy per
+     * row it had been slower than the loop.
      */
     private static void copy(float[] src, int from, float[] dst, int to, int n) {
-        for (int i = 0; i < n; i++) {
-            dst[to + i] = src[from + i];
+        int l = VectorTiles.L;
+        if (n <= l && from + l <= src.length && to + l <= dst.length) {
+            FloatVector.fromArray(VectorTiles.S, src, from).intoArray(dst, to);
+        } else if (n <= 2 * l && from + 2 * l <= src.length && to + 2 * l <= dst.length) {
+            FloatVector.fromArray(VectorTiles.S, src, from).intoArray(dst, to);
+            FloatVector.fromArray(VectorTiles.S, src, from + l).intoArray(dst, to + l);
+        } else {
+            for (int i = 0; i < n; i++) {
+                dst[to + i] = src[from + i];
+            }
         }
     }
 
@@ -67,10 +82,16 @@ final class VectorConv {
         }
         int tapLen = g.kw() * inC, nPix = g.outH() * g.outW();
         if (tapLen < WINDOW_ROWS_BELOW) {
+            // A dense product of the windows and w, on the packed-panel tiles: w is only depth x
+            // outC floats, packed here on each call. Through forwardNx2, which reads w at a stride
+            // it is passed, tf-mnist's conv1 ran at 12.4-13.2 GFLOP/s against 14.4-21.6 (AVX2 Zen 3).
             int depth = g.kh() * tapLen;
             float[] windows = windows(g, src, srcOff, srcW);
-            TileLoops.forward(windows, 0, Integer.MAX_VALUE, 0, depth, 1, 0, depth,
-                    w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, nPix);
+            float[] panels = Scratch.floats(Scratch.PANEL, PackedDense.copySize(depth, g.outC()));
+            PackedDense.packCopy(depth, g.outC(), w, panels);
+            PackedDense.product(nPix, depth, g.outC(), 0, windows, 0, panels, 0, b, y, yOff);
+            VectorActivations.apply(act, y, yOff, g.outSize());
+            return;
         } else {
             TileLoops.forward(src, srcOff, g.outW(), s * srcW * inC, s * inC, g.kh(), srcW * inC, tapLen,
                     w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, nPix);
