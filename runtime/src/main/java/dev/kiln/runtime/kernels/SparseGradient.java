@@ -30,10 +30,13 @@ final class SparseGradient {
      * Below this share of non-zero values in dz the sparse product is used. Measured with
      * {@code ./kiln kernels --filter 'fc1.*dx packed'} on AVX2 Zen 3, tf-mnist's fc1 at 64 rows:
      * 9.3 ms sparse at a quarter non-zero against 9.5-10.8 ms for the dense tiles, and the sparse
-     * time grows with the non-zeros, so the two cross near a quarter. (It was a half while the
-     * dense tiles ran at 24 GFLOP/s.)
+     * time grows with the non-zeros, so the two cost the same near a quarter. The threshold sits
+     * away from the shares real layers have, a quarter under ReLU and dropout 0.5 and a half under
+     * ReLU alone, so that a layer keeps to one path from step to step: at a quarter, tf-mnist's
+     * fc1 took the dense path in its first step and the sparse one in its second, whose kernels
+     * then ran interpreted for the first time and allocated 20-80 MB (StartupTest).
      */
-    static final double MAX_DENSITY = 0.25;
+    static final double MAX_DENSITY = 0.35;
     /** Columns of dx one pass covers: 4 blocks of 2L. */
     static final int GROUP = 8 * L;
 
