@@ -92,10 +92,9 @@ final class VectorConv {
             PackedDense.product(nPix, depth, g.outC(), 0, windows, 0, panels, 0, b, y, yOff);
             VectorActivations.apply(act, y, yOff, g.outSize());
             return;
-        } else {
-            TileLoops.forward(src, srcOff, g.outW(), s * srcW * inC, s * inC, g.kh(), srcW * inC, tapLen,
-                    w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, nPix);
         }
+        TileLoops.forward(src, srcOff, g.outW(), s * srcW * inC, s * inC, g.kh(), srcW * inC, tapLen,
+                w, 0, g.outC(), b, false, act == Activation.RELU, y, yOff, nPix);
         if (act != Activation.RELU) {
             VectorActivations.apply(act, y, yOff, g.outSize());   // ReLU is done by the tiles as they store
         }
@@ -159,20 +158,17 @@ final class VectorConv {
             srcW = paddedWidth(g);
         }
         int rowJump = s * srcW * inC, nJ = g.kh() * g.kw() * inC, outC = g.outC();
-        int blocks = Math.ceilDiv(g.outH() * g.outW(), WEIGHT_BLOCK_PIXELS);
-        if (blocks <= 1) {
-            TileLoops.weights(src, srcOff, g.outH(), g.outW(), rowJump, s * inC, g.kw() * inC, srcW * inC,
-                    nJ, dz, dzOff, outC, dw);
-        } else {
-            // Each block of output rows summed from zero into the example's sum, which is then
-            // added to dw: chains of a block's pixels instead of the whole image's.
-            int blockRows = Math.ceilDiv(g.outH(), blocks);
-            float[] example = Scratch.zeroed(Scratch.WEIGHTS, g.weightSize());
-            for (int oh = 0; oh < g.outH(); oh += blockRows) {
-                TileLoops.weights(src, srcOff + oh * rowJump, Math.min(blockRows, g.outH() - oh), g.outW(), rowJump,
-                        s * inC, g.kw() * inC, srcW * inC, nJ, dz, dzOff + oh * g.outW() * outC, outC, example);
-            }
-            ScalarKernels.addInto(example, g.weightSize(), dw, 0);
+        // Each block of output rows summed from zero into the example's sum, which is then added
+        // to dw: chains of a block's pixels instead of the whole image's. An image of one block
+        // adds to dw directly.
+        int blockRows = Math.ceilDiv(g.outH(), Math.ceilDiv(g.outH() * g.outW(), WEIGHT_BLOCK_PIXELS));
+        float[] sums = blockRows < g.outH() ? Scratch.zeroed(Scratch.WEIGHTS, g.weightSize()) : dw;
+        for (int oh = 0; oh < g.outH(); oh += blockRows) {
+            TileLoops.weights(src, srcOff + oh * rowJump, Math.min(blockRows, g.outH() - oh), g.outW(), rowJump,
+                    s * inC, g.kw() * inC, srcW * inC, nJ, dz, dzOff + oh * g.outW() * outC, outC, sums);
+        }
+        if (sums != dw) {
+            ScalarKernels.addInto(sums, g.weightSize(), dw, 0);
         }
         TileLoops.sumPixels(dz, dzOff, g.outH() * g.outW(), outC, db);
     }

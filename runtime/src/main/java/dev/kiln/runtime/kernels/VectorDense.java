@@ -8,12 +8,14 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Dense layers on the Vector API. A dense layer is a 1x1 convolution over the rows of the batch,
- * so it runs on the same tiles as {@link VectorConv}, with two changes for the large matrices:
+ * Dense layers on the Vector API, on w as it is (packed per call, where {@link PackedDense} works
+ * on weights packed once per update). A dense layer is a 1x1 convolution over the rows of the
+ * batch, so it runs on the tiles of {@link VectorTiles}, with two changes for the large matrices:
  * <ul>
  * <li>The columns a tile reads are first packed into a contiguous panel. Rows of a [in][out]
  * matrix with out = 1024 lie 4 KB apart, so a column block of them all falls into the same
- * L1 cache sets and evicts itself; packed, it stays in cache while every row tile reuses it.
+ * L1 cache sets and evicts itself; packed, it stays in cache while every row tile reuses it, and
+ * the forward tiles ({@link VectorTiles#panelRowsNx2}) read it at a constant stride.
  * <li>The input depth is cut into blocks of {@value #K_BLOCK}, so a panel (256 x 32 floats, 32 KB)
  * fits in L1/L2.
  * </ul>
@@ -55,9 +57,10 @@ final class VectorDense {
         for (int k = 0; k < in; k += K_BLOCK) {
             int depth = Math.min(K_BLOCK, in - k);
             TileLoops.packColumns(w, k * out, out, depth, oc, 2 * L, 2 * L, panel);
+            float[] start = k == 0 ? b : Scratch.zeros(2 * L);
             for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
-                VectorTiles.forwardNx2(x, xOff + k, Integer.MAX_VALUE, 0, in, depth,
-                        panel, 0, 2 * L, b, oc, k > 0, false, y, yOff + oc, out, p, rows);
+                VectorTiles.panelRowsNx2(x, xOff + k, in, depth, panel, 0, start, k == 0 ? oc : 0, k > 0,
+                        y, yOff + oc, out, p, rows);
             }
         }
     }
@@ -71,9 +74,9 @@ final class VectorDense {
         for (int k = 0; k < in; k += K_BLOCK) {
             int depth = Math.min(K_BLOCK, in - k);
             TileLoops.packColumns(w, k * out, out, depth, oc, lanes, L, panel);
+            float[] start = k == 0 ? bias : Scratch.zeros(L);
             for (int p = 0; p < rows; p += TileLoops.TILE) {
-                VectorTiles.forward7x1(x, xOff + k, Integer.MAX_VALUE, 0, in, 1, 0, depth,
-                        panel, 0, L, bias, 0, k > 0, false, result, 0, L, p, rows);
+                VectorTiles.panelRows7x1(x, xOff + k, in, depth, panel, 0, start, 0, k > 0, result, 0, L, p, rows);
             }
         }
         TileLoops.unpackColumns(result, L, rows, lanes, y, yOff + oc, out);
@@ -155,9 +158,10 @@ final class VectorDense {
             for (int i0 = 0; i0 < in; i0 += runRows) {
                 int n = Math.min(runRows, in - i0);
                 packRun(x, xOff, in, rows, i0, n, runRows, runs);
-                // The run's sums go to a contiguous block, vector column v's 8 rows at v*8*L, then
-                // are added to dw's rows: written in place, the 8 rows of a call lie `out` floats
-                // apart (4 KB for fc1, one L1 set) and fc1 ran at 43-47 GFLOP/s instead of ...
+                // The run's sums go to a zeroed block, vector column v's 8 rows at v*8*L, and only
+                // its n real rows are then added to dw: the last run, of fewer than 8 weight rows,
+                // needs no case of its own. (Written into dw in place, the whole runs measured the
+                // same, 43-47 GFLOP/s for fc1.)
                 float[] sums = Scratch.zeroed(Scratch.OUT, runRows * whole);
                 for (int oc = 0; oc < whole; oc += L) {
                     VectorTiles.packedRows8(runs, 0, panels, oc * rows, rows, sums, oc * runRows, L);
