@@ -59,6 +59,7 @@ public final class KernelBenchmark {
         addPool(cases, k, "tf-16-36 pool2 36ch 14->7", new PoolGeometry(36, 14, 14, 2, 2, 2, 0, 0, 7, 7));
         addDense(cases, k, "tf-16-36 fc 1764->128", DENSE_ROWS, 1764, 128);
         // lenet-like
+        addConv(cases, k, "lenet conv2 32->64 14x14 3x3 SAME", new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14));
         addConv(cases, k, "lenet conv3 64->128 7x7 3x3 SAME", new ConvGeometry(64, 7, 7, 128, 3, 3, 1, 1, 1, 7, 7));
         addDense(cases, k, "lenet fc 2048->625", DENSE_ROWS, 2048, 625);
         // emotion
@@ -122,7 +123,7 @@ public final class KernelBenchmark {
             for (int e = 0; e < BATCH; e++) k.convBackwardInput(g, dz, e * g.outSize(), w, dx, e * g.inSize());
         }));
         // A Winograd convolution does fewer multiplications; its GFLOP/s count the direct ones it replaces.
-        String fast = " (Winograd F(2x2,5x5), direct-equivalent FLOPs)";
+        String fast = " (Winograd F(2x2," + g.kh() + "x" + g.kw() + "), direct-equivalent FLOPs)";
         cases.add(new Case(name + " dw" + (k.convBackwardWeightsIsWinograd(g) ? fast : ""), flops,
                 () -> k.convBackwardWeights(g, BATCH, x, 0, dz, 0, dw, db)));
         float[] packed = new float[k.packedConvSize(g)];

@@ -2,10 +2,8 @@ package dev.kiln.runtime.kernels;
 
 import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
-import static dev.kiln.runtime.kernels.WinogradTransforms.ALPHA;
 import static dev.kiln.runtime.kernels.WinogradTransforms.M;
-import static dev.kiln.runtime.kernels.WinogradTransforms.POSITIONS;
-import static dev.kiln.runtime.kernels.WinogradTransforms.R;
+import static dev.kiln.runtime.kernels.WinogradTransforms.MAX_POSITIONS;
 
 import dev.kiln.dsl.Activation;
 import java.util.Arrays;
@@ -14,12 +12,13 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Stride-1 5x5 convolutions by Winograd's F(2x2, 5x5) ({@link WinogradTransforms}): 36
- * multiply-adds per input channel, output channel and 2x2 outputs, against 100 directly.
+ * Stride-1 5x5 and 3x3 convolutions by Winograd's F(2x2, 5x5) and F(2x2, 3x3)
+ * ({@link WinogradTransforms}): 36 multiply-adds per input channel, output channel and 2x2
+ * outputs against 100 directly, or 16 against 36.
  *
- * <p>One example at a time, in blocks of {@link #BLOCK} tiles: each 6x6 input tile (channels as
- * lanes) is transformed to V[pos][tile][inC]; the 36 products over channels are 36 GEMMs
- * M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
+ * <p>One example at a time, in blocks of {@link #BLOCK} tiles: each alpha x alpha input tile
+ * (6x6 or 4x4, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
+ * channels are alpha^2 GEMMs M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
  * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelRowsNx2});
  * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
  * is made once per weight update and kept in the packed weights ({@link #pack}), so a forward
@@ -34,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scratch output and only its real pixels copied out.
  *
  * <p>Used where {@link #forwardApplies}/{@link #backwardInputApplies} say; {@value #PROPERTY}
- * = {@code direct} turns it off, {@code winograd} forces it on every stride-1 5x5 convolution.
+ * = {@code direct} turns it off, {@code winograd} forces it on every stride-1 5x5 and 3x3 convolution.
  */
 final class WinogradConv {
 
@@ -58,7 +57,7 @@ final class WinogradConv {
     static final int WEIGHT_BLOCK = Integer.getInteger("kiln.winogradWeightBlock", 64);
     /**
      * Floats between transformed positions (V, M, D) past their contents: one cache line, so that
-     * the 36 positions a transform writes or reads are not a multiple of 4 KB apart (as they would
+     * the 36 (or 16) positions a transform writes or reads are not a multiple of 4 KB apart (as they would
      * be for the weight gradient's 64 tiles of 32 or 64 channels, or 3 KB for the forward's 12
      * tiles of 64) and do not crowd into a few sets of the L1 cache.
      */
@@ -77,10 +76,19 @@ final class WinogradConv {
     private WinogradConv() {
     }
 
-    /** Whether geometry g can run as F(2x2, 5x5) at all: stride 1, a 5x5 kernel, padding within the kernel. */
+    /**
+     * Whether geometry g can run as F(2x2, 5x5) or F(2x2, 3x3) at all: stride 1, a square kernel of
+     * 5 or 3, padding within the kernel.
+     */
     static boolean supports(ConvGeometry g) {
-        return g.stride() == 1 && g.kh() == R && g.kw() == R
-                && g.padTop() >= 0 && g.padTop() < R && g.padLeft() >= 0 && g.padLeft() < R;
+        int r = g.kh();
+        return g.stride() == 1 && g.kw() == r && WinogradTransforms.forKernel(r) != null
+                && g.padTop() >= 0 && g.padTop() < r && g.padLeft() >= 0 && g.padLeft() < r;
+    }
+
+    /** The algorithm for g's kernel (g supported). */
+    static WinogradTransforms transforms(ConvGeometry g) {
+        return WinogradTransforms.forKernel(g.kh());
     }
 
     /** Whether the forward pass of g runs here: supported, and selected by {@value #PROPERTY}. */
@@ -121,9 +129,9 @@ final class WinogradConv {
         return (channels + L - 1) / L * L;
     }
 
-    /** Floats of one transformed kernel U[36][inC padded][outC padded] for the forward pass of g. */
+    /** Floats of one transformed kernel U[alpha^2][inC padded][outC padded] for the forward pass of g. */
     static int kernelSize(ConvGeometry g) {
-        return POSITIONS * padded(g.inC()) * padded(g.outC());
+        return transforms(g).positions * padded(g.inC()) * padded(g.outC());
     }
 
     /** Floats {@link #pack} writes for g: the forward's U, then the input gradient's, each when it applies. */
@@ -138,12 +146,13 @@ final class WinogradConv {
      */
     static void pack(ConvGeometry g, float[] w, float[] packed, int off) {
         int inC = g.inC(), outC = g.outC();
+        WinogradTransforms t = transforms(g);
         if (forwardApplies(g)) {
-            WinogradTransforms.kernels(w, inC, outC, false, packed, off, padded(inC), padded(outC));
+            t.kernels(w, inC, outC, false, packed, off, padded(inC), padded(outC));
             off += kernelSize(g);
         }
         if (backwardInputApplies(g)) {
-            WinogradTransforms.kernels(w, inC, outC, true, packed, off, padded(outC), padded(inC));
+            t.kernels(w, inC, outC, true, packed, off, padded(outC), padded(inC));
         }
     }
 
@@ -152,14 +161,14 @@ final class WinogradConv {
                               float[] dx, int dxOff) {
         int kernel = forwardApplies(g) ? off + kernelSize(g) : off;
         // The fields of dual(g), passed one by one: a record made per call would be garbage per example.
-        run(g.outC(), g.outH(), g.outW(), g.inC(), g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft(), g.inH(), g.inW(),
+        run(transforms(g), g.outC(), g.outH(), g.outW(), g.inC(), g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft(), g.inH(), g.inW(),
                 Activation.NONE, dz, dzOff, packed, kernel, Scratch.zeros(padded(g.inC())), dx, dxOff);
     }
 
     /** y = act(conv(x) + b) for one example, from the transformed kernel at packed[uOff..]. */
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, int uOff,
                         float[] b, float[] y, int yOff) {
-        run(g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
+        run(transforms(g), g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
                 act, x, xOff, packed, uOff, b, y, yOff);
     }
 
@@ -167,15 +176,16 @@ final class WinogradConv {
      * dw += the weight gradient of {@code rows} consecutive examples, db += their sums of dz.
      *
      * <p>The forward pass is Y = A^T [U * V] A per tile, with U = G w G^T; so the gradient of w is
-     * G^T [(A dY A^T) * V] G summed over tiles. Each 2x2 tile of dz is spread to 6x6 (D, by A) beside
-     * its input tile's V, and the 36 products summed over every tile of every example are 36 GEMMs,
+     * G^T [(A dY A^T) * V] G summed over tiles. Each 2x2 tile of dz is spread to alpha x alpha (D, by
+     * A) beside its input tile's V, and the alpha^2 products summed over every tile of every example
+     * are alpha^2 GEMMs,
      * P[pos][oc][ic] += sum over tiles of D[pos][t][oc] V[pos][t][ic]. Their depth is the tile count,
      * long enough to keep the accumulators in registers (the forward's GEMMs are only inC deep).
      * The transforms write D and V as the packed panels {@link VectorTiles#packedRows8} reads, runs
      * of 8 output channels and of one vector of input channels per tile, so its loop has no bounds
      * checks. P is turned back into dw once per call, in double
      * ({@link WinogradTransforms#kernelGradients}): 36 products over 25 taps, 2.8 times fewer
-     * multiplications than the direct sum. Blocks of tiles run on across examples.
+     * multiplications than the direct sum (16 over 9 for 3x3, 2.25 times). Blocks of tiles run on across examples.
      *
      * <p>Each block's sums start from zero and are added to P once, as in the direct tiles: per-block
      * sums, then their sum, not one chain through the chunk. Measured against float64 on tf-mnist
@@ -191,19 +201,21 @@ final class WinogradConv {
     /** {@link #backwardWeights} transforming at most {@code maxBlock} tiles at a time. */
     static void backwardWeights(ConvGeometry g, int rows, float[] x, int xOff, float[] dz, int dzOff,
                                 float[] dw, float[] db, int maxBlock) {
+        WinogradTransforms t = transforms(g);
+        int r = t.r, positions = t.positions;
         int realInC = g.inC(), realOutC = g.outC(), inC = padded(realInC);
         int outC = (realOutC + PACKED_ROWS - 1) / PACKED_ROWS * PACKED_ROWS;     // whole runs of the packed rows
         int outH = g.outH(), outW = g.outW();
         int tilesH = (outH + M - 1) / M, tilesW = (outW + M - 1) / M, tiles = tilesH * tilesW;
-        int srcRows = M * tilesH + R - 1, srcCols = M * tilesW + R - 1;
+        int srcRows = M * tilesH + r - 1, srcCols = M * tilesW + r - 1;
         int gradRows = M * tilesH, gradCols = M * tilesW;
         // dz is read in place when every tile is whole and its channels fill whole runs.
         boolean gradInPlace = outC == realOutC && gradRows == outH && gradCols == outW;
         int total = rows * tiles, block = Math.min(total, maxBlock);
-        float[] products = Scratch.zeroed(Scratch.WINOGRAD_DW, POSITIONS * outC * inC);
-        float[] v = Scratch.floats(Scratch.WINOGRAD_V, POSITIONS * (block * inC + SKEW));
-        float[] d = Scratch.floats(Scratch.WINOGRAD_M, POSITIONS * (block * outC + SKEW));
-        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, POSITIONS * L);
+        float[] products = Scratch.zeroed(Scratch.WINOGRAD_DW, positions * outC * inC);
+        float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * (block * inC + SKEW));
+        float[] d = Scratch.floats(Scratch.WINOGRAD_M, positions * (block * outC + SKEW));
+        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
         float[] src = Scratch.floats(Scratch.INPUT, srcRows * srcCols * inC);
         float[] grad = gradInPlace ? dz : Scratch.floats(Scratch.WINOGRAD_OUT, gradRows * gradCols * outC);
         int example = -1, gradOff = 0;
@@ -211,8 +223,8 @@ final class WinogradConv {
         for (int t0 = 0; t0 < total; t0 += block) {
             int count = Math.min(block, total - t0);
             int vStride = count * inC + SKEW, dStride = count * outC + SKEW;
-            for (int t = 0; t < count; t++) {
-                int e = (t0 + t) / tiles, tile = (t0 + t) - e * tiles;
+            for (int tt = 0; tt < count; tt++) {
+                int e = (t0 + tt) / tiles, tile = (t0 + tt) - e * tiles;
                 if (e != example) {
                     example = e;
                     padInput(x, xOff + e * g.inSize(), g.inH(), g.inW(), realInC, g.padTop(), g.padLeft(),
@@ -227,16 +239,16 @@ final class WinogradConv {
                 // V[pos][inC / L][t][L] and D[pos][outC / 8][t][8]: each GEMM operand a run per tile.
                 int at = (th * M * srcCols + tw * M) * inC;
                 for (int c = 0; c < inC; c += L) {
-                    inputTile(src, at + c, srcCols * inC, inC, rowsOfTile, v, c * count + t * L, vStride);
+                    inputTile(t, src, at + c, srcCols * inC, inC, rowsOfTile, v, c * count + tt * L, vStride);
                 }
                 at = gradOff + (th * M * gradCols + tw * M) * outC;
                 for (int c = 0; c < outC; c += GL) {
                     int run = c / PACKED_ROWS * PACKED_ROWS;
-                    gradientTile(grad, at + c, gradCols * outC, outC, rowsOfTile, d,
-                            run * count + t * PACKED_ROWS + (c - run), dStride);
+                    gradientTile(t, grad, at + c, gradCols * outC, outC, rowsOfTile, d,
+                            run * count + tt * PACKED_ROWS + (c - run), dStride);
                 }
             }
-            for (int pos = 0; pos < POSITIONS; pos++) {
+            for (int pos = 0; pos < positions; pos++) {
                 int vPos = pos * vStride, dPos = pos * dStride;
                 for (int oc = 0; oc < realOutC; oc += PACKED_ROWS) {
                     for (int ic = 0; ic < inC; ic += L) {
@@ -249,16 +261,16 @@ final class WinogradConv {
         for (int e = 0; e < rows; e++) {
             TileLoops.sumPixels(dz, dzOff + e * g.outSize(), outH * outW, realOutC, db);
         }
-        WinogradTransforms.kernelGradients(products, outC, inC, realInC, realOutC, dw);
+        t.kernelGradients(products, outC, inC, realInC, realOutC, dw);
     }
 
-    /** {@link #forward} of the stride-1 5x5 convolution with these fields of its ConvGeometry. */
-    private static void run(int realInC, int inH, int inW, int realOutC, int padTop, int padLeft, int outH, int outW,
+    /** {@link #forward} of the stride-1 convolution with these fields of its ConvGeometry, by t. */
+    private static void run(WinogradTransforms t, int realInC, int inH, int inW, int realOutC, int padTop, int padLeft, int outH, int outW,
                             Activation act, float[] x, int xOff, float[] packed, int uOff,
                             float[] b, float[] y, int yOff) {
         int inC = padded(realInC), outC = padded(realOutC);
         int tilesH = (outH + M - 1) / M, tilesW = (outW + M - 1) / M, tiles = tilesH * tilesW;
-        int rows = M * tilesH + R - 1, cols = M * tilesW + R - 1;
+        int rows = M * tilesH + t.r - 1, cols = M * tilesW + t.r - 1;
         float[] src = Scratch.floats(Scratch.INPUT, rows * cols * inC);
         padInput(x, xOff, inH, inW, realInC, padTop, padLeft, rows, cols, inC, src);
         // Outputs go to y in place when every tile is whole and the channels fill whole vectors.
@@ -272,20 +284,21 @@ final class WinogradConv {
         }
         boolean relu = act == Activation.RELU;
         int vStride = BLOCK * inC + SKEW, mStride = BLOCK * outC + SKEW;
-        float[] v = Scratch.floats(Scratch.WINOGRAD_V, POSITIONS * vStride);
-        float[] m = Scratch.floats(Scratch.WINOGRAD_M, POSITIONS * mStride);
-        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, POSITIONS * L);
+        int positions = t.positions;
+        float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * vStride);
+        float[] m = Scratch.floats(Scratch.WINOGRAD_M, positions * mStride);
+        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
         float[] zeros = Scratch.zeros(2 * L);
         for (int t0 = 0; t0 < tiles; t0 += BLOCK) {
             int count = Math.min(BLOCK, tiles - t0);
-            for (int t = 0; t < count; t++) {
-                int th = (t0 + t) / tilesW, tw = (t0 + t) - th * tilesW;
+            for (int tt = 0; tt < count; tt++) {
+                int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;
                 int at = (th * M * cols + tw * M) * inC;
                 for (int c = 0; c < inC; c += L) {
-                    inputTile(src, at + c, cols * inC, inC, rowsOfTile, v, t * inC + c, vStride);
+                    inputTile(t, src, at + c, cols * inC, inC, rowsOfTile, v, tt * inC + c, vStride);
                 }
             }
-            for (int pos = 0; pos < POSITIONS; pos++) {
+            for (int pos = 0; pos < positions; pos++) {
                 int u = uOff + pos * inC * outC;
                 // M[pos] = V[pos] x U[pos], U in panels of two vectors of output channels (one for an odd last).
                 int oc = 0;
@@ -302,11 +315,11 @@ final class WinogradConv {
                     }
                 }
             }
-            for (int t = 0; t < count; t++) {
-                int th = (t0 + t) / tilesW, tw = (t0 + t) - th * tilesW;
+            for (int tt = 0; tt < count; tt++) {
+                int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;
                 int at = dstOff + (th * M * tilesW * M + tw * M) * outC;
                 for (int c = 0; c < outC; c += L) {
-                    outputTile(m, t * outC + c, mStride, rowsOfTile, bias, c, relu, dst, at + c, tilesW * M * outC, outC);
+                    outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, dst, at + c, tilesW * M * outC, outC);
                 }
             }
         }
@@ -341,26 +354,37 @@ final class WinogradConv {
     }
 
     /**
-     * One vector of channels of one tile: v[vOff + pos*posStride] = (B^T d B)[pos], d the 6x6 pixels
-     * from src[at] (rowStride between rows, pixStride between pixels). B^T runs along the rows into
-     * tmp, then down the columns.
+     * One vector of channels of one tile: v[vOff + pos*posStride] = (B^T d B)[pos], d the alpha x
+     * alpha pixels from src[at] (rowStride between rows, pixStride between pixels). B^T runs along
+     * the rows into tmp, then down the columns.
      */
-    static void inputTile(float[] src, int at, int rowStride, int pixStride, float[] tmp,
+    static void inputTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
                           float[] v, int vOff, int posStride) {
-        for (int i = 0; i < ALPHA; i++) {
-            transformInput(src, at + i * rowStride, pixStride, tmp, i * ALPHA * L, L);
+        int alpha = t.alpha;
+        boolean six = alpha == 6;
+        for (int i = 0; i < alpha; i++) {
+            if (six) {
+                transformInput6(src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
+            } else {
+                transformInput4(src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
+            }
         }
-        for (int j = 0; j < ALPHA; j++) {
-            transformInput(tmp, j * L, ALPHA * L, v, vOff + j * posStride, ALPHA * posStride);
+        for (int j = 0; j < alpha; j++) {
+            if (six) {
+                transformInput6(tmp, j * L, alpha * L, v, vOff + j * posStride, alpha * posStride);
+            } else {
+                transformInput4(tmp, j * L, alpha * L, v, vOff + j * posStride, alpha * posStride);
+            }
         }
     }
 
     /**
-     * out[outOff + k*outStride] = (B^T d)[k], k < 6, for the vectors d[l] = in[inOff + l*inStride].
-     * Rows 1-2 (points +-1) and 3-4 (+-1/2) share their even and odd parts. Vectors stay inside this
-     * method: passed to or returned from one that C2 does not inline, they would be boxed.
+     * out[outOff + k*outStride] = (B^T d)[k], k < 6, for the vectors d[l] = in[inOff + l*inStride]
+     * (F(2x2, 5x5)). Rows 1-2 (points +-1) and 3-4 (+-1/2) share their even and odd parts. Vectors
+     * stay inside this method: passed to or returned from one that C2 does not inline, they would
+     * be boxed.
      */
-    private static void transformInput(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+    private static void transformInput6(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
         FloatVector d0 = FloatVector.fromArray(S, in, inOff), d1 = FloatVector.fromArray(S, in, inOff + inStride),
                 d2 = FloatVector.fromArray(S, in, inOff + 2 * inStride), d3 = FloatVector.fromArray(S, in, inOff + 3 * inStride),
                 d4 = FloatVector.fromArray(S, in, inOff + 4 * inStride), d5 = FloatVector.fromArray(S, in, inOff + 5 * inStride);
@@ -375,26 +399,47 @@ final class WinogradConv {
         d5.fma(four, d3.fma(minusFive, d1)).intoArray(out, outOff + 5 * outStride);
     }
 
+    /** As {@link #transformInput6}, k < 4, for F(2x2, 3x3): d0 - d2, d1 + d2, d2 - d1, d1 - d3. */
+    private static void transformInput4(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, inOff), d1 = FloatVector.fromArray(S, in, inOff + inStride),
+                d2 = FloatVector.fromArray(S, in, inOff + 2 * inStride), d3 = FloatVector.fromArray(S, in, inOff + 3 * inStride);
+        d0.sub(d2).intoArray(out, outOff);
+        d1.add(d2).intoArray(out, outOff + outStride);
+        d2.sub(d1).intoArray(out, outOff + 2 * outStride);
+        d1.sub(d3).intoArray(out, outOff + 3 * outStride);
+    }
+
     /**
      * {@link #GL} channels of one tile of the output gradient: d[dOff + pos*posStride] = (A g A^T)[pos],
      * g the 2x2 gradients at src[at], src[at + pixStride], src[at + rowStride],
-     * src[at + rowStride + pixStride]. A (6x2, the transpose of A^T) runs along both rows into
-     * tmp, then down the six columns.
+     * src[at + rowStride + pixStride]. A (alpha x 2, the transpose of A^T) runs along both rows into
+     * tmp, then down the alpha columns.
      */
-    static void gradientTile(float[] src, int at, int rowStride, int pixStride, float[] tmp,
+    static void gradientTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
                              float[] d, int dOff, int posStride) {
-        spreadGradient(src, at, pixStride, tmp, 0, GL);
-        spreadGradient(src, at + rowStride, pixStride, tmp, ALPHA * GL, GL);
-        for (int j = 0; j < ALPHA; j++) {
-            spreadGradient(tmp, j * GL, ALPHA * GL, d, dOff + j * posStride, ALPHA * posStride);
+        int alpha = t.alpha;
+        boolean six = alpha == 6;
+        for (int i = 0; i < M; i++) {
+            if (six) {
+                spreadGradient6(src, at + i * rowStride, pixStride, tmp, i * alpha * GL, GL);
+            } else {
+                spreadGradient4(src, at + i * rowStride, pixStride, tmp, i * alpha * GL, GL);
+            }
+        }
+        for (int j = 0; j < alpha; j++) {
+            if (six) {
+                spreadGradient6(tmp, j * GL, alpha * GL, d, dOff + j * posStride, alpha * posStride);
+            } else {
+                spreadGradient4(tmp, j * GL, alpha * GL, d, dOff + j * posStride, alpha * posStride);
+            }
         }
     }
 
     /**
      * out[outOff + k*outStride] = (A g)[k], k < 6, for the vectors g0 = in[inOff], g1 = in[inOff + inStride]:
-     * g0, g0 + g1, g0 - g1, g0 + g1/2, g0 - g1/2, g1 (the columns of A^T).
+     * g0, g0 + g1, g0 - g1, g0 + g1/2, g0 - g1/2, g1 (the columns of F(2x2, 5x5)'s A^T).
      */
-    private static void spreadGradient(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+    private static void spreadGradient6(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
         FloatVector g0 = FloatVector.fromArray(GS, in, inOff), g1 = FloatVector.fromArray(GS, in, inOff + inStride);
         FloatVector half = g1.mul(0.5f);
         g0.intoArray(out, outOff);
@@ -405,15 +450,34 @@ final class WinogradConv {
         g1.intoArray(out, outOff + 5 * outStride);
     }
 
+    /** As {@link #spreadGradient6}, k < 4, for F(2x2, 3x3): g0, g0 + g1, g0 - g1, -g1. */
+    private static void spreadGradient4(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        FloatVector g0 = FloatVector.fromArray(GS, in, inOff), g1 = FloatVector.fromArray(GS, in, inOff + inStride);
+        g0.intoArray(out, outOff);
+        g0.add(g1).intoArray(out, outOff + outStride);
+        g0.sub(g1).intoArray(out, outOff + 2 * outStride);
+        g1.neg().intoArray(out, outOff + 3 * outStride);
+    }
+
     /**
      * One vector of channels of one tile: the 2x2 outputs A^T m A + b, then max(0) when relu is set,
      * to dst[at], dst[at + pixStride], dst[at + rowStride], dst[at + rowStride + pixStride], from
      * m[mOff + pos*posStride]. A^T runs along each row of m into tmp (two sums a row), then down
-     * the columns: row 0 of A^T is m0 + m1 + m2 + m3 + m4, row 1 is m1 - m2 + (m3 - m4)/2 + m5.
+     * the columns.
      */
-    static void outputTile(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
-                           float[] dst, int at, int rowStride, int pixStride) {
-        for (int a = 0, row = mOff; a < ALPHA; a++, row += ALPHA * posStride) {
+    static void outputTile(WinogradTransforms t, float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff,
+                           boolean relu, float[] dst, int at, int rowStride, int pixStride) {
+        if (t.alpha == 6) {
+            outputTile6(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+        } else {
+            outputTile4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+        }
+    }
+
+    /** {@link #outputTile} of F(2x2, 5x5): row 0 of A^T is m0 + m1 + m2 + m3 + m4, row 1 is m1 - m2 + (m3 - m4)/2 + m5. */
+    private static void outputTile6(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+                                    float[] dst, int at, int rowStride, int pixStride) {
+        for (int a = 0, row = mOff; a < 6; a++, row += 6 * posStride) {
             FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + posStride),
                     m2 = FloatVector.fromArray(S, m, row + 2 * posStride), m3 = FloatVector.fromArray(S, m, row + 3 * posStride),
                     m4 = FloatVector.fromArray(S, m, row + 4 * posStride), m5 = FloatVector.fromArray(S, m, row + 5 * posStride);
@@ -427,6 +491,30 @@ final class WinogradConv {
                     s4 = FloatVector.fromArray(S, tmp, (8 + j) * L), s5 = FloatVector.fromArray(S, tmp, (10 + j) * L);
             FloatVector top = s0.add(s1.add(s2)).add(s3.add(s4)).add(bias);
             FloatVector bottom = s1.sub(s2).add(s3.sub(s4).mul(0.5f)).add(s5).add(bias);
+            if (relu) {
+                top = top.max(0f);
+                bottom = bottom.max(0f);
+            }
+            top.intoArray(dst, at + j * pixStride);
+            bottom.intoArray(dst, at + rowStride + j * pixStride);
+        }
+    }
+
+    /** {@link #outputTile} of F(2x2, 3x3): row 0 of A^T is m0 + m1 + m2, row 1 is m1 - m2 - m3. */
+    private static void outputTile4(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+                                    float[] dst, int at, int rowStride, int pixStride) {
+        for (int a = 0, row = mOff; a < 4; a++, row += 4 * posStride) {
+            FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + posStride),
+                    m2 = FloatVector.fromArray(S, m, row + 2 * posStride), m3 = FloatVector.fromArray(S, m, row + 3 * posStride);
+            m0.add(m1).add(m2).intoArray(tmp, 2 * a * L);
+            m1.sub(m2).sub(m3).intoArray(tmp, (2 * a + 1) * L);
+        }
+        FloatVector bias = FloatVector.fromArray(S, b, bOff);
+        for (int j = 0; j < M; j++) {
+            FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (2 + j) * L),
+                    s2 = FloatVector.fromArray(S, tmp, (4 + j) * L), s3 = FloatVector.fromArray(S, tmp, (6 + j) * L);
+            FloatVector top = s0.add(s1).add(s2).add(bias);
+            FloatVector bottom = s1.sub(s2).sub(s3).add(bias);
             if (relu) {
                 top = top.max(0f);
                 bottom = bottom.max(0f);

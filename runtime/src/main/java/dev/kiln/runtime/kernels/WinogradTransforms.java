@@ -1,15 +1,17 @@
 package dev.kiln.runtime.kernels;
 
 /**
- * The three transforms of Winograd's minimal filtering algorithm F(2x2, 5x5): a 6x6 input tile d
- * and a 5x5 kernel g give the 2x2 outputs of their correlation as Y = A^T [(G g G^T) * (B^T d B)] A,
- * with * element-wise: 36 multiplications for 4 outputs, against 100 directly.
+ * Winograd's minimal filtering algorithms F(2x2, r x r) for the two kernel sides Kiln runs them
+ * on: an alpha x alpha input tile d (alpha = 2 + r - 1) and an r x r kernel g give the 2x2
+ * outputs of their correlation as Y = A^T [(G g G^T) * (B^T d B)] A, with * element-wise:
+ * alpha^2 multiplications for 4 outputs, against 4 r^2 directly (36 against 100 for 5x5, 16
+ * against 36 for 3x3).
  *
- * <p>The interpolation points are 0, 1, -1, 1/2, -1/2 and infinity. Zero, +-1 and infinity are
- * exact and cost no multiplications; the fifth and sixth point must be something else, and +-1/2
- * (rather than +-2) keeps every entry of A^T, which acts on the products, at +-1 or +-1/2: exact
- * in float, so the output transform adds rounding only through its additions. The pairs +-p let
- * each pair of rows of B^T and A^T share their even and odd parts. Simulated in float32 on
+ * <p><b>F(2x2, 5x5)</b> interpolates at 0, 1, -1, 1/2, -1/2 and infinity. Zero, +-1 and infinity
+ * are exact and cost no multiplications; the fifth and sixth point must be something else, and
+ * +-1/2 (rather than +-2) keeps every entry of A^T, which acts on the products, at +-1 or +-1/2:
+ * exact in float, so the output transform adds rounding only through its additions. The pairs +-p
+ * let each pair of rows of B^T and A^T share their even and odd parts. Simulated in float32 on
  * tf-mnist's conv2 shapes (numpy, 3 random layers), +-2 in place of +-1/2 gave the same mean error
  * (8.2e-7 against 8.1e-7); sets mixing 1/2 and 2 ranged from 6.0e-7 to 1.5e-6, so none was worth
  * the loss of symmetry. The rows of B^T are scaled to small integers and G carries the inverse
@@ -24,35 +26,86 @@ package dev.kiln.runtime.kernels;
  *        [ 0  1  0 -5  0  4 ]        [  0     0     0     0     1/4 ]
  * </pre>
  *
+ * <p><b>F(2x2, 3x3)</b> interpolates at 0, 1, -1 and infinity: B^T and A^T hold only 0 and +-1, so
+ * both float transforms are additions and subtractions, and the 1/2 of G is applied in double.
+ *
+ * <pre>
+ *        [ 1  0 -1  0 ]        [ 1    0    0  ]
+ *  B^T = [ 0  1  1  0 ]    G = [ 1/2  1/2  1/2]    A^T = [ 1  1  1  0 ]
+ *        [ 0 -1  1  0 ]        [ 1/2 -1/2  1/2]          [ 0  1 -1 -1 ]
+ *        [ 0  1  0 -1 ]        [ 0    0    1  ]
+ * </pre>
+ *
  * The vector code of {@link WinogradConv} spells out B^T and A^T row by row; these arrays are
- * the reference the tests check it and the algorithm's identity against.
+ * the reference the tests check it and the algorithm's identity against, and what the kernel
+ * transforms ({@link #kernels}, {@link #kernelGradients}) run on, in double.
  */
 final class WinogradTransforms {
 
-    /** Input tile side (m + r - 1), output tile side (m) and kernel side (r). */
-    static final int ALPHA = 6, M = 2, R = 5;
-    /** Positions of the transformed tile: the 36 element-wise products, each one GEMM over channels. */
-    static final int POSITIONS = ALPHA * ALPHA;
+    static final WinogradTransforms F2X2_5X5 = new WinogradTransforms(5,
+            new double[][] {
+                    {1, 0, -5, 0, 4, 0},
+                    {0, -1, -1, 4, 4, 0},
+                    {0, 1, -1, -4, 4, 0},
+                    {0, -1, -2, 1, 2, 0},
+                    {0, 1, -2, -1, 2, 0},
+                    {0, 1, 0, -5, 0, 4}},
+            new double[][] {
+                    {1, 0, 0, 0, 0},
+                    {1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0},
+                    {1 / 6.0, -1 / 6.0, 1 / 6.0, -1 / 6.0, 1 / 6.0},
+                    {-4 / 3.0, -2 / 3.0, -1 / 3.0, -1 / 6.0, -1 / 12.0},
+                    {-4 / 3.0, 2 / 3.0, -1 / 3.0, 1 / 6.0, -1 / 12.0},
+                    {0, 0, 0, 0, 1 / 4.0}},
+            new double[][] {
+                    {1, 1, 1, 1, 1, 0},
+                    {0, 1, -1, 0.5, -0.5, 1}});
 
-    static final double[][] BT = {
-            {1, 0, -5, 0, 4, 0},
-            {0, -1, -1, 4, 4, 0},
-            {0, 1, -1, -4, 4, 0},
-            {0, -1, -2, 1, 2, 0},
-            {0, 1, -2, -1, 2, 0},
-            {0, 1, 0, -5, 0, 4}};
-    static final double[][] G = {
-            {1, 0, 0, 0, 0},
-            {1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0, 1 / 6.0},
-            {1 / 6.0, -1 / 6.0, 1 / 6.0, -1 / 6.0, 1 / 6.0},
-            {-4 / 3.0, -2 / 3.0, -1 / 3.0, -1 / 6.0, -1 / 12.0},
-            {-4 / 3.0, 2 / 3.0, -1 / 3.0, 1 / 6.0, -1 / 12.0},
-            {0, 0, 0, 0, 1 / 4.0}};
-    static final double[][] AT = {
-            {1, 1, 1, 1, 1, 0},
-            {0, 1, -1, 0.5, -0.5, 1}};
+    static final WinogradTransforms F2X2_3X3 = new WinogradTransforms(3,
+            new double[][] {
+                    {1, 0, -1, 0},
+                    {0, 1, 1, 0},
+                    {0, -1, 1, 0},
+                    {0, 1, 0, -1}},
+            new double[][] {
+                    {1, 0, 0},
+                    {0.5, 0.5, 0.5},
+                    {0.5, -0.5, 0.5},
+                    {0, 0, 1}},
+            new double[][] {
+                    {1, 1, 1, 0},
+                    {0, 1, -1, -1}});
 
-    private WinogradTransforms() {
+    /** Output tile side: every algorithm here makes 2x2 outputs per tile. */
+    static final int M = 2;
+    /** The most positions of any algorithm here (F(2x2, 5x5)'s 36): sizes shared scratch. */
+    static final int MAX_POSITIONS = 36;
+
+    /** Input tile side (M + r - 1), kernel side (r), and positions of the transformed tile (alpha^2, one GEMM each). */
+    final int alpha, r, positions;
+    final double[][] bt, g, at;
+
+    private WinogradTransforms(int r, double[][] bt, double[][] g, double[][] at) {
+        this.r = r;
+        this.alpha = M + r - 1;
+        this.positions = alpha * alpha;
+        this.bt = bt;
+        this.g = g;
+        this.at = at;
+    }
+
+    /** The algorithm for square kernels of this side, or null when there is none. */
+    static WinogradTransforms forKernel(int side) {
+        return switch (side) {
+            case 5 -> F2X2_5X5;
+            case 3 -> F2X2_3X3;
+            default -> null;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "F(2x2, " + r + "x" + r + ")";
     }
 
     /**
@@ -69,37 +122,37 @@ final class WinogradTransforms {
     /** Channel pairs transformed per pass of {@link #kernels}, input channels per pass of {@link #kernelGradients}. */
     private static final int CHUNK = 256;
     /**
-     * Each thread's work rows of {@link #kernels} and {@link #kernelGradients}: 30 rows of partial
-     * transforms for a block of channels, then one output row. Made once, so repacking after each
+     * Each thread's work rows of {@link #kernels} and {@link #kernelGradients}: alpha x r (at most
+     * 6 x 5) rows of partial transforms for a block of channels, then one output row. Made once, so repacking after each
      * optimizer step and each weight gradient allocate nothing.
      */
-    private static final ThreadLocal<double[]> WORK = ThreadLocal.withInitial(() -> new double[(ALPHA * R + 1) * CHUNK]);
+    private static final ThreadLocal<double[]> WORK = ThreadLocal.withInitial(() -> new double[(6 * 5 + 1) * CHUNK]);
 
     /**
      * The transformed kernels U[pos] = (G k G^T)[pos] of every channel pair of w[kh][kw][inC][outC],
      * computed in double and rounded once to float. Without flip, the forward's U[pos][ic][oc]; with
-     * flip, U[pos][oc][ic] of the kernel turned by 180 degrees, k[kh][kw] = w[4-kh][4-kw] (the input
+     * flip, U[pos][oc][ic] of the kernel turned by 180 degrees, k[kh][kw] = w[r-1-kh][r-1-kw] (the input
      * gradient's). Each position's nIPad x nOPad matrix is stored from uOff + pos*nIPad*nOPad in
      * panels of two vectors of columns ({@link #panelIndex}), the layout the GEMM tiles read at a
      * constant stride. Rows and columns past the real channels (up to nIPad, nOPad) are zero. The
      * loops run over a tap's inC*outC contiguous values, in blocks. Once per weight update, both of tf-mnist's conv2 kernels took 2.5 ms
      * (measured on a loaded machine): about 1% of a 64-image training step.
      */
-    static void kernels(float[] w, int inC, int outC, boolean flip, float[] u, int uOff, int nIPad, int nOPad) {
-        java.util.Arrays.fill(u, uOff, uOff + POSITIONS * nIPad * nOPad, 0f);
+    void kernels(float[] w, int inC, int outC, boolean flip, float[] u, int uOff, int nIPad, int nOPad) {
+        java.util.Arrays.fill(u, uOff, uOff + positions * nIPad * nOPad, 0f);
         int pairs = inC * outC;
         double[] half = WORK.get();             // (G k)[a][kw] for a block of channel pairs, then one row of U
-        int row = ALPHA * R * CHUNK;
+        int row = alpha * r * CHUNK;
         for (int j0 = 0; j0 < pairs; j0 += CHUNK) {
             int n = Math.min(CHUNK, pairs - j0);
-            for (int a = 0; a < ALPHA; a++) {
-                for (int kw = 0; kw < R; kw++) {
-                    int h = (a * R + kw) * CHUNK;
+            for (int a = 0; a < alpha; a++) {
+                for (int kw = 0; kw < r; kw++) {
+                    int h = (a * r + kw) * CHUNK;
                     java.util.Arrays.fill(half, h, h + n, 0);
-                    for (int kh = 0; kh < R; kh++) {
-                        double gk = G[a][kh];
+                    for (int kh = 0; kh < r; kh++) {
+                        double gk = g[a][kh];
                         if (gk == 0) continue;
-                        int tap = flip ? (R - 1 - kh) * R + (R - 1 - kw) : kh * R + kw;
+                        int tap = flip ? (r - 1 - kh) * r + (r - 1 - kw) : kh * r + kw;
                         int src = tap * pairs + j0;
                         for (int jj = 0; jj < n; jj++) {
                             half[h + jj] += gk * w[src + jj];
@@ -107,18 +160,18 @@ final class WinogradTransforms {
                     }
                 }
             }
-            for (int a = 0; a < ALPHA; a++) {
-                for (int b = 0; b < ALPHA; b++) {
+            for (int a = 0; a < alpha; a++) {
+                for (int b = 0; b < alpha; b++) {
                     java.util.Arrays.fill(half, row, row + n, 0);
-                    for (int kw = 0; kw < R; kw++) {
-                        double gk = G[b][kw];
+                    for (int kw = 0; kw < r; kw++) {
+                        double gk = g[b][kw];
                         if (gk == 0) continue;
-                        int h = (a * R + kw) * CHUNK;
+                        int h = (a * r + kw) * CHUNK;
                         for (int jj = 0; jj < n; jj++) {
                             half[row + jj] += half[h + jj] * gk;
                         }
                     }
-                    int base = uOff + (a * ALPHA + b) * nIPad * nOPad;
+                    int base = uOff + (a * alpha + b) * nIPad * nOPad;
                     for (int jj = 0, ic = j0 / outC, oc = j0 % outC; jj < n; jj++) {
                         int at = base + (flip ? panelIndex(oc, ic, nIPad, nOPad) : panelIndex(ic, oc, nIPad, nOPad));
                         u[at] = (float) half[row + jj];
@@ -133,45 +186,45 @@ final class WinogradTransforms {
     }
 
     /**
-     * dw[kh][kw][ic][oc] += (G^T P G)[kh][kw] for every channel pair, P the 36 summed products
+     * dw[kh][kw][ic][oc] += (G^T P G)[kh][kw] for every channel pair, P the alpha^2 summed products
      * p[(pos*nOCPad + oc)*nICPad + ic] of a Winograd weight gradient: the transpose of
      * {@link #kernels}, in double, rounded once to float as it is added. Per output channel and
      * block of up to {@link #CHUNK} input channels, G runs along the rows of P into (P G)[a][kw]
      * in {@link #WORK}'s rows, then G^T down them into its last row, one tap at a time; every
      * inner loop runs along input channels, contiguous, so C2 vectorizes it.
      */
-    static void kernelGradients(float[] p, int nOCPad, int nICPad, int inC, int outC, float[] dw) {
+    void kernelGradients(float[] p, int nOCPad, int nICPad, int inC, int outC, float[] dw) {
         double[] work = WORK.get();
-        int tapRow = ALPHA * R * CHUNK;         // after the (P G) rows: one tap's sums
+        int tapRow = alpha * r * CHUNK;         // after the (P G) rows: one tap's sums
         for (int oc = 0; oc < outC; oc++) {
             for (int ic0 = 0; ic0 < inC; ic0 += CHUNK) {
                 int n = Math.min(CHUNK, inC - ic0);
-                for (int a = 0; a < ALPHA; a++) {
-                    for (int kw = 0; kw < R; kw++) {
-                        int h = (a * R + kw) * CHUNK;
+                for (int a = 0; a < alpha; a++) {
+                    for (int kw = 0; kw < r; kw++) {
+                        int h = (a * r + kw) * CHUNK;
                         java.util.Arrays.fill(work, h, h + n, 0);
-                        for (int b = 0; b < ALPHA; b++) {
-                            double gk = G[b][kw];
+                        for (int b = 0; b < alpha; b++) {
+                            double gk = g[b][kw];
                             if (gk == 0) continue;
-                            int src = ((a * ALPHA + b) * nOCPad + oc) * nICPad + ic0;
+                            int src = ((a * alpha + b) * nOCPad + oc) * nICPad + ic0;
                             for (int i = 0; i < n; i++) {
                                 work[h + i] += gk * p[src + i];
                             }
                         }
                     }
                 }
-                for (int kh = 0; kh < R; kh++) {
-                    for (int kw = 0; kw < R; kw++) {
+                for (int kh = 0; kh < r; kh++) {
+                    for (int kw = 0; kw < r; kw++) {
                         java.util.Arrays.fill(work, tapRow, tapRow + n, 0);
-                        for (int a = 0; a < ALPHA; a++) {
-                            double gk = G[a][kh];
+                        for (int a = 0; a < alpha; a++) {
+                            double gk = g[a][kh];
                             if (gk == 0) continue;
-                            int h = (a * R + kw) * CHUNK;
+                            int h = (a * r + kw) * CHUNK;
                             for (int i = 0; i < n; i++) {
                                 work[tapRow + i] += gk * work[h + i];
                             }
                         }
-                        int dst = ((kh * R + kw) * inC + ic0) * outC + oc;
+                        int dst = ((kh * r + kw) * inC + ic0) * outC + oc;
                         for (int i = 0; i < n; i++) {
                             dw[dst + i * outC] += (float) work[tapRow + i];
                         }

@@ -9,18 +9,19 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd F(2x2, 5x5) convolutions against plain loops: the algorithm's identity on the
- * transform matrices, then the forward pass and the input gradient of {@link WinogradConv} on
+ * Winograd F(2x2, 5x5) and F(2x2, 3x3) convolutions against plain loops: the algorithms' identity
+ * on the transform matrices, then the forward pass and the input gradient of {@link WinogradConv} on
  * odd sizes (partial tiles), SAME and VALID padding and channel counts that are not whole vectors,
  * checked against a float64 direct convolution. The build runs this class at 256 and 128 bits too.
  */
 class WinogradConvTest {
 
     /**
-     * Geometries (inC, inH, inW, outC, 5, 5, 1, padTop, padLeft, outH, outW): tf-mnist's conv2,
+     * Geometries (inC, inH, inW, outC, k, k, 1, padTop, padLeft, outH, outW): tf-mnist's conv2,
      * odd sides (a partial last tile), asymmetric SAME, VALID, channels that are not whole vectors,
      * last input rows and columns that no window reads while others read padding, and more input
-     * channels than the transforms' blocks of 256.
+     * channels than the transforms' blocks of 256; then the same cases with 3x3 kernels (lenet-like's
+     * conv2 and conv3, emotion's conv2, keras-mnist's VALID conv2).
      */
     static final List<ConvGeometry> GEOMETRIES = List.of(
             new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14),
@@ -31,24 +32,36 @@ class WinogradConvTest {
             new ConvGeometry(20, 13, 12, 8, 5, 5, 1, 0, 0, 9, 8),
             new ConvGeometry(1, 6, 5, 1, 5, 5, 1, 4, 3, 6, 5),
             new ConvGeometry(40, 5, 5, 33, 5, 5, 1, 0, 0, 1, 1),
-            new ConvGeometry(260, 6, 6, 3, 5, 5, 1, 0, 0, 2, 2));
+            new ConvGeometry(260, 6, 6, 3, 5, 5, 1, 0, 0, 2, 2),
+            new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14),
+            new ConvGeometry(64, 7, 7, 128, 3, 3, 1, 1, 1, 7, 7),
+            new ConvGeometry(32, 24, 24, 64, 3, 3, 1, 1, 1, 24, 24),
+            new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11),
+            new ConvGeometry(3, 9, 11, 20, 3, 3, 1, 1, 1, 9, 11),
+            new ConvGeometry(9, 8, 8, 17, 3, 3, 1, 0, 1, 6, 7),
+            new ConvGeometry(1, 4, 3, 1, 3, 3, 1, 2, 1, 4, 3),
+            new ConvGeometry(40, 3, 3, 33, 3, 3, 1, 0, 0, 1, 1),
+            new ConvGeometry(260, 4, 4, 3, 3, 3, 1, 0, 0, 2, 2));
 
     @Test
     void transformsComputeTheCorrelationExactly() {
-        Random rnd = new Random(1);
-        double[][] d = new double[6][6], g = new double[5][5];
-        for (double[] row : d) for (int i = 0; i < 6; i++) row[i] = rnd.nextDouble() * 2 - 1;
-        for (double[] row : g) for (int i = 0; i < 5; i++) row[i] = rnd.nextDouble() * 2 - 1;
-        double[][] u = mul(mul(WinogradTransforms.G, g), transpose(WinogradTransforms.G));
-        double[][] v = mul(mul(WinogradTransforms.BT, d), transpose(WinogradTransforms.BT));
-        double[][] m = new double[6][6];
-        for (int a = 0; a < 6; a++) for (int b = 0; b < 6; b++) m[a][b] = u[a][b] * v[a][b];
-        double[][] y = mul(mul(WinogradTransforms.AT, m), transpose(WinogradTransforms.AT));
-        for (int i = 0; i < 2; i++) {
-            for (int j = 0; j < 2; j++) {
-                double expected = 0;
-                for (int kh = 0; kh < 5; kh++) for (int kw = 0; kw < 5; kw++) expected += g[kh][kw] * d[i + kh][j + kw];
-                assertEquals(expected, y[i][j], 1e-12, "output " + i + "," + j);
+        for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3)) {
+            Random rnd = new Random(1);
+            int alpha = t.alpha, r = t.r;
+            double[][] d = new double[alpha][alpha], g = new double[r][r];
+            for (double[] row : d) for (int i = 0; i < alpha; i++) row[i] = rnd.nextDouble() * 2 - 1;
+            for (double[] row : g) for (int i = 0; i < r; i++) row[i] = rnd.nextDouble() * 2 - 1;
+            double[][] u = mul(mul(t.g, g), transpose(t.g));
+            double[][] v = mul(mul(t.bt, d), transpose(t.bt));
+            double[][] m = new double[alpha][alpha];
+            for (int a = 0; a < alpha; a++) for (int b = 0; b < alpha; b++) m[a][b] = u[a][b] * v[a][b];
+            double[][] y = mul(mul(t.at, m), transpose(t.at));
+            for (int i = 0; i < 2; i++) {
+                for (int j = 0; j < 2; j++) {
+                    double expected = 0;
+                    for (int kh = 0; kh < r; kh++) for (int kw = 0; kw < r; kw++) expected += g[kh][kw] * d[i + kh][j + kw];
+                    assertEquals(expected, y[i][j], 1e-12, t + " output " + i + "," + j);
+                }
             }
         }
     }
@@ -136,7 +149,7 @@ class WinogradConvTest {
 
     /**
      * For each channel pair (ic, oc) at [ic*outC + oc]: the sum over every 2x2 tile of every example
-     * of (sum of |dz| of oc in the tile) x (sum of |x| of ic in its 6x6 input tile). A Winograd sum
+     * of (sum of |dz| of oc in the tile) x (sum of |x| of ic in its input tile, 6x6 or 4x4). A Winograd sum
      * mixes all of a tile's values before it cancels them, so its rounding error scales with this,
      * not with the few terms one weight's direct sum has.
      */
@@ -153,8 +166,9 @@ class WinogradConvTest {
                             }
                         }
                     }
-                    for (int ih = th - g.padTop(); ih < th - g.padTop() + 6; ih++) {
-                        for (int iw = tw - g.padLeft(); iw < tw - g.padLeft() + 6; iw++) {
+                    int alpha = g.kh() + 1;
+                    for (int ih = th - g.padTop(); ih < th - g.padTop() + alpha; ih++) {
+                        for (int iw = tw - g.padLeft(); iw < tw - g.padLeft() + alpha; iw++) {
                             if (ih < 0 || ih >= g.inH() || iw < 0 || iw >= g.inW()) continue;
                             for (int ic = 0; ic < g.inC(); ic++) {
                                 xSum[ic] += Math.abs(x[xOff + e * g.inSize() + (ih * g.inW() + iw) * g.inC() + ic]);
@@ -215,9 +229,12 @@ class WinogradConvTest {
     }
 
     @Test
-    void selectsOnlyStrideOneFiveByFiveKernels() {
+    void selectsOnlyStrideOneFiveAndThreeSquareKernels() {
         assertTrue(WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14)));
-        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14)), "3x3");
+        assertTrue(WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14)), "3x3");
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 7, 7, 1, 3, 3, 14, 14)), "7x7");
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 5, 1, 1, 2, 14, 14)), "3x5");
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 3, 3, 18, 18)), "3x3 padded past the kernel");
         assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 2, 2, 2, 7, 7)), "stride 2");
         assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 5, 5, 20, 20)), "padding past the kernel");
         assertTrue(!WinogradConv.forwardApplies(new ConvGeometry(1, 28, 28, 32, 5, 5, 1, 2, 2, 28, 28))
@@ -229,7 +246,7 @@ class WinogradConvTest {
     static float[] transformed(ConvGeometry g, float[] w, boolean flip) {
         ConvGeometry f = flip ? WinogradConv.dual(g) : g;
         float[] u = new float[WinogradConv.kernelSize(f)];
-        WinogradTransforms.kernels(w, g.inC(), g.outC(), flip, u, 0, WinogradConv.padded(f.inC()), WinogradConv.padded(f.outC()));
+        WinogradConv.transforms(g).kernels(w, g.inC(), g.outC(), flip, u, 0, WinogradConv.padded(f.inC()), WinogradConv.padded(f.outC()));
         return u;
     }
 
