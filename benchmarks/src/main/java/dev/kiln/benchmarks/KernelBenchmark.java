@@ -53,6 +53,9 @@ public final class KernelBenchmark {
         addPool(cases, k, "keras pool1 32ch 26->13", new PoolGeometry(32, 26, 26, 2, 2, 2, 0, 0, 13, 13));
         addPool(cases, k, "keras pool2 64ch 11->5", new PoolGeometry(64, 11, 11, 2, 2, 2, 0, 0, 5, 5));
         addPool(cases, k, "tf-mnist pool1 32ch 28->14", new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14));
+        // pytorch-mnist
+        addConv(cases, k, "pytorch-mnist conv1 1->32 28x28 3x3 VALID", new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 0, 0, 26, 26));
+        addConv(cases, k, "pytorch-mnist conv2 32->64 13x13 2x2 VALID", new ConvGeometry(32, 13, 13, 64, 2, 2, 1, 0, 0, 12, 12));
         // tf-16-36
         addConv(cases, k, "tf-16-36 conv1 1->16 28x28 5x5 SAME", new ConvGeometry(1, 28, 28, 16, 5, 5, 1, 2, 2, 28, 28));
         addConv(cases, k, "tf-16-36 conv2 16->36 14x14 5x5 SAME", new ConvGeometry(16, 14, 14, 36, 5, 5, 1, 2, 2, 14, 14));

@@ -12,12 +12,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Stride-1 5x5 and 3x3 convolutions by Winograd's F(2x2, 5x5) and F(2x2, 3x3)
+ * Stride-1 5x5, 3x3 and 2x2 convolutions by Winograd's F(2x2, 5x5), F(2x2, 3x3) and F(2x2, 2x2)
  * ({@link WinogradTransforms}): 36 multiply-adds per input channel, output channel and 2x2
- * outputs against 100 directly, or 16 against 36.
+ * outputs against 100 directly, 16 against 36, or 9 against 16.
  *
  * <p>One example at a time, in blocks of {@link #BLOCK} tiles: each alpha x alpha input tile
- * (6x6 or 4x4, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
+ * (6x6, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
  * channels are alpha^2 GEMMs M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
  * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelRowsNx2});
  * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
@@ -33,7 +33,7 @@ import jdk.incubator.vector.VectorSpecies;
  * scratch output and only its real pixels copied out.
  *
  * <p>Used where {@link #forwardApplies}/{@link #backwardInputApplies} say; {@value #PROPERTY}
- * = {@code direct} turns it off, {@code winograd} forces it on every stride-1 5x5 and 3x3 convolution.
+ * = {@code direct} turns it off, {@code winograd} forces it on every stride-1 convolution it supports.
  */
 final class WinogradConv {
 
@@ -57,7 +57,7 @@ final class WinogradConv {
     static final int WEIGHT_BLOCK = Integer.getInteger("kiln.winogradWeightBlock", 64);
     /**
      * Floats between transformed positions (V, M, D) past their contents: one cache line, so that
-     * the 36 (or 16) positions a transform writes or reads are not a multiple of 4 KB apart (as they would
+     * the 36 (16, 9) positions a transform writes or reads are not a multiple of 4 KB apart (as they would
      * be for the weight gradient's 64 tiles of 32 or 64 channels, or 3 KB for the forward's 12
      * tiles of 64) and do not crowd into a few sets of the L1 cache.
      */
@@ -77,8 +77,8 @@ final class WinogradConv {
     }
 
     /**
-     * Whether geometry g can run as F(2x2, 5x5) or F(2x2, 3x3) at all: stride 1, a square kernel of
-     * 5 or 3, padding within the kernel.
+     * Whether geometry g can run as F(2x2, r x r) at all: stride 1, a square kernel of side r = 5, 3
+     * or 2, padding within the kernel.
      */
     static boolean supports(ConvGeometry g) {
         int r = g.kh();
@@ -185,7 +185,7 @@ final class WinogradConv {
      * of 8 output channels and of one vector of input channels per tile, so its loop has no bounds
      * checks. P is turned back into dw once per call, in double
      * ({@link WinogradTransforms#kernelGradients}): 36 products over 25 taps, 2.8 times fewer
-     * multiplications than the direct sum (16 over 9 for 3x3, 2.25 times). Blocks of tiles run on across examples.
+     * multiplications than the direct sum (16 over 9 for 3x3, 2.25 times; 9 over 4 for 2x2, 1.8 times). Blocks of tiles run on across examples.
      *
      * <p>Each block's sums start from zero and are added to P once, as in the direct tiles: per-block
      * sums, then their sum, not one chain through the chunk. Measured against float64 on tf-mnist
@@ -361,20 +361,20 @@ final class WinogradConv {
     static void inputTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
                           float[] v, int vOff, int posStride) {
         int alpha = t.alpha;
-        boolean six = alpha == 6;
         for (int i = 0; i < alpha; i++) {
-            if (six) {
-                transformInput6(src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
-            } else {
-                transformInput4(src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
-            }
+            transformInput(alpha, src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
         }
         for (int j = 0; j < alpha; j++) {
-            if (six) {
-                transformInput6(tmp, j * L, alpha * L, v, vOff + j * posStride, alpha * posStride);
-            } else {
-                transformInput4(tmp, j * L, alpha * L, v, vOff + j * posStride, alpha * posStride);
-            }
+            transformInput(alpha, tmp, j * L, alpha * L, v, vOff + j * posStride, alpha * posStride);
+        }
+    }
+
+    /** (B^T d)[k], k < alpha, of the algorithm whose input tile side is alpha (see the methods it picks). */
+    private static void transformInput(int alpha, float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        switch (alpha) {
+            case 6 -> transformInput6(in, inOff, inStride, out, outOff, outStride);
+            case 4 -> transformInput4(in, inOff, inStride, out, outOff, outStride);
+            default -> transformInput3(in, inOff, inStride, out, outOff, outStride);
         }
     }
 
@@ -409,6 +409,15 @@ final class WinogradConv {
         d1.sub(d3).intoArray(out, outOff + 3 * outStride);
     }
 
+    /** As {@link #transformInput6}, k < 3, for F(2x2, 2x2): d0 - d1, d1, d2 - d1. */
+    private static void transformInput3(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, inOff), d1 = FloatVector.fromArray(S, in, inOff + inStride),
+                d2 = FloatVector.fromArray(S, in, inOff + 2 * inStride);
+        d0.sub(d1).intoArray(out, outOff);
+        d1.intoArray(out, outOff + outStride);
+        d2.sub(d1).intoArray(out, outOff + 2 * outStride);
+    }
+
     /**
      * {@link #GL} channels of one tile of the output gradient: d[dOff + pos*posStride] = (A g A^T)[pos],
      * g the 2x2 gradients at src[at], src[at + pixStride], src[at + rowStride],
@@ -418,20 +427,20 @@ final class WinogradConv {
     static void gradientTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
                              float[] d, int dOff, int posStride) {
         int alpha = t.alpha;
-        boolean six = alpha == 6;
         for (int i = 0; i < M; i++) {
-            if (six) {
-                spreadGradient6(src, at + i * rowStride, pixStride, tmp, i * alpha * GL, GL);
-            } else {
-                spreadGradient4(src, at + i * rowStride, pixStride, tmp, i * alpha * GL, GL);
-            }
+            spreadGradient(alpha, src, at + i * rowStride, pixStride, tmp, i * alpha * GL, GL);
         }
         for (int j = 0; j < alpha; j++) {
-            if (six) {
-                spreadGradient6(tmp, j * GL, alpha * GL, d, dOff + j * posStride, alpha * posStride);
-            } else {
-                spreadGradient4(tmp, j * GL, alpha * GL, d, dOff + j * posStride, alpha * posStride);
-            }
+            spreadGradient(alpha, tmp, j * GL, alpha * GL, d, dOff + j * posStride, alpha * posStride);
+        }
+    }
+
+    /** (A g)[k], k < alpha, of the algorithm whose input tile side is alpha (see the methods it picks). */
+    private static void spreadGradient(int alpha, float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        switch (alpha) {
+            case 6 -> spreadGradient6(in, inOff, inStride, out, outOff, outStride);
+            case 4 -> spreadGradient4(in, inOff, inStride, out, outOff, outStride);
+            default -> spreadGradient3(in, inOff, inStride, out, outOff, outStride);
         }
     }
 
@@ -459,6 +468,14 @@ final class WinogradConv {
         g1.neg().intoArray(out, outOff + 3 * outStride);
     }
 
+    /** As {@link #spreadGradient6}, k < 3, for F(2x2, 2x2): g0, g0 + g1, g1. */
+    private static void spreadGradient3(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        FloatVector g0 = FloatVector.fromArray(GS, in, inOff), g1 = FloatVector.fromArray(GS, in, inOff + inStride);
+        g0.intoArray(out, outOff);
+        g0.add(g1).intoArray(out, outOff + outStride);
+        g1.intoArray(out, outOff + 2 * outStride);
+    }
+
     /**
      * One vector of channels of one tile: the 2x2 outputs A^T m A + b, then max(0) when relu is set,
      * to dst[at], dst[at + pixStride], dst[at + rowStride], dst[at + rowStride + pixStride], from
@@ -467,10 +484,10 @@ final class WinogradConv {
      */
     static void outputTile(WinogradTransforms t, float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff,
                            boolean relu, float[] dst, int at, int rowStride, int pixStride) {
-        if (t.alpha == 6) {
-            outputTile6(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
-        } else {
-            outputTile4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+        switch (t.alpha) {
+            case 6 -> outputTile6(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            case 4 -> outputTile4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            default -> outputTile3(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
         }
     }
 
@@ -515,6 +532,30 @@ final class WinogradConv {
                     s2 = FloatVector.fromArray(S, tmp, (4 + j) * L), s3 = FloatVector.fromArray(S, tmp, (6 + j) * L);
             FloatVector top = s0.add(s1).add(s2).add(bias);
             FloatVector bottom = s1.sub(s2).sub(s3).add(bias);
+            if (relu) {
+                top = top.max(0f);
+                bottom = bottom.max(0f);
+            }
+            top.intoArray(dst, at + j * pixStride);
+            bottom.intoArray(dst, at + rowStride + j * pixStride);
+        }
+    }
+
+    /** {@link #outputTile} of F(2x2, 2x2): row 0 of A^T is m0 + m1, row 1 is m1 + m2. */
+    private static void outputTile3(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+                                    float[] dst, int at, int rowStride, int pixStride) {
+        for (int a = 0, row = mOff; a < 3; a++, row += 3 * posStride) {
+            FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + posStride),
+                    m2 = FloatVector.fromArray(S, m, row + 2 * posStride);
+            m0.add(m1).intoArray(tmp, 2 * a * L);
+            m1.add(m2).intoArray(tmp, (2 * a + 1) * L);
+        }
+        FloatVector bias = FloatVector.fromArray(S, b, bOff);
+        for (int j = 0; j < M; j++) {
+            FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (2 + j) * L),
+                    s2 = FloatVector.fromArray(S, tmp, (4 + j) * L);
+            FloatVector top = s0.add(s1).add(bias);
+            FloatVector bottom = s1.add(s2).add(bias);
             if (relu) {
                 top = top.max(0f);
                 bottom = bottom.max(0f);

@@ -1,11 +1,11 @@
 package dev.kiln.runtime.kernels;
 
 /**
- * Winograd's minimal filtering algorithms F(2x2, r x r) for the two kernel sides Kiln runs them
+ * Winograd's minimal filtering algorithms F(2x2, r x r) for the three kernel sides Kiln runs them
  * on: an alpha x alpha input tile d (alpha = 2 + r - 1) and an r x r kernel g give the 2x2
  * outputs of their correlation as Y = A^T [(G g G^T) * (B^T d B)] A, with * element-wise:
  * alpha^2 multiplications for 4 outputs, against 4 r^2 directly (36 against 100 for 5x5, 16
- * against 36 for 3x3).
+ * against 36 for 3x3, 9 against 16 for 2x2).
  *
  * <p><b>F(2x2, 5x5)</b> interpolates at 0, 1, -1, 1/2, -1/2 and infinity. Zero, +-1 and infinity
  * are exact and cost no multiplications; the fifth and sixth point must be something else, and
@@ -34,6 +34,15 @@ package dev.kiln.runtime.kernels;
  *  B^T = [ 0  1  1  0 ]    G = [ 1/2  1/2  1/2]    A^T = [ 1  1  1  0 ]
  *        [ 0 -1  1  0 ]        [ 1/2 -1/2  1/2]          [ 0  1 -1 -1 ]
  *        [ 0  1  0 -1 ]        [ 0    0    1  ]
+ * </pre>
+ *
+ * <p><b>F(2x2, 2x2)</b> interpolates at 0, 1 and infinity (y0 = (d0 - d1) g0 + d1 (g0 + g1),
+ * y1 = d1 (g0 + g1) + (d2 - d1) g1): every entry is 0 or +-1, so only the float additions round.
+ *
+ * <pre>
+ *        [ 1 -1  0 ]        [ 1  0 ]
+ *  B^T = [ 0  1  0 ]    G = [ 1  1 ]    A^T = [ 1  1  0 ]
+ *        [ 0 -1  1 ]        [ 0  1 ]          [ 0  1  1 ]
  * </pre>
  *
  * The vector code of {@link WinogradConv} spells out B^T and A^T row by row; these arrays are
@@ -76,6 +85,19 @@ final class WinogradTransforms {
                     {1, 1, 1, 0},
                     {0, 1, -1, -1}});
 
+    static final WinogradTransforms F2X2_2X2 = new WinogradTransforms(2,
+            new double[][] {
+                    {1, -1, 0},
+                    {0, 1, 0},
+                    {0, -1, 1}},
+            new double[][] {
+                    {1, 0},
+                    {1, 1},
+                    {0, 1}},
+            new double[][] {
+                    {1, 1, 0},
+                    {0, 1, 1}});
+
     /** Output tile side: every algorithm here makes 2x2 outputs per tile. */
     static final int M = 2;
     /** The most positions of any algorithm here (F(2x2, 5x5)'s 36): sizes shared scratch. */
@@ -99,6 +121,7 @@ final class WinogradTransforms {
         return switch (side) {
             case 5 -> F2X2_5X5;
             case 3 -> F2X2_3X3;
+            case 2 -> F2X2_2X2;
             default -> null;
         };
     }

@@ -7,27 +7,42 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * What Winograd costs in accuracy: tf-mnist's conv2 (32 -> 64 channels, 5x5 SAME over 14x14) in
- * float32, Winograd F(2x2, 5x5) beside the direct SIMD kernels, both against float64, for the
- * forward pass and the input gradient. Inputs as the layer sees them: non-negative (ReLU then max
- * pooling) activations, weights drawn as tf-mnist initializes them (normal, stddev 0.05).
- * Prints the figures; fails if Winograd's error leaves the range its transforms explain.
+ * What Winograd costs in accuracy, on the second convolution of three seed networks: tf-mnist's
+ * (32 -> 64 channels, 5x5 SAME over 14x14, F(2x2, 5x5)), emotion's (32 -> 64, 3x3 SAME over 24x24,
+ * F(2x2, 3x3)) and pytorch-mnist's (32 -> 64, 2x2 VALID over 13x13, F(2x2, 2x2)). In float32,
+ * Winograd beside the direct SIMD kernels, both against float64, for the forward pass and the input
+ * gradient. Inputs as the layer sees them: non-negative (ReLU then max pooling) activations,
+ * weights drawn normal with a small stddev, as the seed networks initialize them. Prints the
+ * figures; fails if Winograd's error leaves the range its transforms explain.
  */
 class WinogradAccuracyTest {
 
-    private static final ConvGeometry CONV2 = new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14);
     private static final int EXAMPLES = 8;
 
     @Test
     void tfMnistConv2AgainstFloat64() {
-        ConvGeometry g = CONV2;
+        compare("tf-mnist conv2", new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14), 0.05);
+    }
+
+    @Test
+    void emotionConv2AgainstFloat64() {
+        compare("emotion conv2", new ConvGeometry(32, 24, 24, 64, 3, 3, 1, 1, 1, 24, 24), 0.02);
+    }
+
+    @Test
+    void pytorchMnistConv2AgainstFloat64() {
+        // PyTorch's default initialization: uniform within 1/sqrt(fan-in) = 1/sqrt(128), stddev 0.05.
+        compare("pytorch-mnist conv2", new ConvGeometry(32, 13, 13, 64, 2, 2, 1, 0, 0, 12, 12), 0.05);
+    }
+
+    private static void compare(String name, ConvGeometry g, double stddev) {
         Random rnd = new Random(10);
         float[] x = new float[EXAMPLES * g.inSize()], dz = new float[EXAMPLES * g.outSize()];
         float[] w = new float[g.weightSize()], b = new float[g.outC()];
         for (int i = 0; i < x.length; i++) x[i] = (float) Math.max(0, rnd.nextGaussian());
         for (int i = 0; i < dz.length; i++) dz[i] = (float) rnd.nextGaussian();
-        for (int i = 0; i < w.length; i++) w[i] = (float) (0.05 * rnd.nextGaussian());
-        for (int i = 0; i < b.length; i++) b[i] = (float) (0.05 * rnd.nextGaussian());
+        for (int i = 0; i < w.length; i++) w[i] = (float) (stddev * rnd.nextGaussian());
+        for (int i = 0; i < b.length; i++) b[i] = (float) (stddev * rnd.nextGaussian());
         float[] u = WinogradConvTest.transformed(g, w, false), uFlipped = WinogradConvTest.transformed(g, w, true);
         float[] packed = new float[g.weightSize()];
         VectorConv.pack(g, w, packed);
@@ -49,18 +64,19 @@ class WinogradAccuracyTest {
             WinogradConv.forward(WinogradConv.dual(g), Activation.NONE, dz, e * g.outSize(), uFlipped, 0, zeros, dx, 0);
             winogradInput.add(dxRef, dx);
         }
-        System.out.printf("tf-mnist conv2 against float64 (%s, %d examples), |error| relative to max|ref| and mean|ref|:%n",
-                KernelProvider.get().name(), EXAMPLES);
+        String algorithm = WinogradConv.transforms(g).toString();
+        System.out.printf("%s against float64 (%s, %d examples), |error| relative to max|ref| and mean|ref|:%n",
+                name, KernelProvider.get().name(), EXAMPLES);
         directForward.print("forward, direct float32");
-        winogradForward.print("forward, Winograd F(2x2,5x5) float32");
+        winogradForward.print("forward, Winograd " + algorithm + " float32");
         System.out.printf("  forward: Winograd / direct = %.1f (max), %.1f (mean)%n",
                 winogradForward.max / directForward.max, winogradForward.mean() / directForward.mean());
         directInput.print("input gradient, direct float32");
         winogradInput.print("input gradient, Winograd float32");
         System.out.printf("  input gradient: Winograd / direct = %.1f (max), %.1f (mean)%n",
                 winogradInput.max / directInput.max, winogradInput.mean() / directInput.mean());
-        // 800 and 1600-term sums: float32's random-walk error is ~sqrt(K) u ~ 2e-6 of the terms;
-        // the transforms scale by up to 5 and add 10-20 terms, about 10x that. A wrong tap is O(1).
+        // Sums of up to 800 and 1600 terms: float32's random-walk error is ~sqrt(K) u ~ 2e-6 of the
+        // terms; the transforms scale by up to 5 and add 10-20 terms, about 10x that. A wrong tap is O(1).
         assertTrue(winogradForward.relativeMax() < 3e-5, "forward error " + winogradForward.relativeMax());
         assertTrue(winogradInput.relativeMax() < 3e-5, "input gradient error " + winogradInput.relativeMax());
     }

@@ -9,7 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Winograd F(2x2, 5x5) and F(2x2, 3x3) convolutions against plain loops: the algorithms' identity
+ * Winograd F(2x2, 5x5), F(2x2, 3x3) and F(2x2, 2x2) convolutions against plain loops: the algorithms' identity
  * on the transform matrices, then the forward pass and the input gradient of {@link WinogradConv} on
  * odd sizes (partial tiles), SAME and VALID padding and channel counts that are not whole vectors,
  * checked against a float64 direct convolution. The build runs this class at 256 and 128 bits too.
@@ -21,7 +21,8 @@ class WinogradConvTest {
      * odd sides (a partial last tile), asymmetric SAME, VALID, channels that are not whole vectors,
      * last input rows and columns that no window reads while others read padding, and more input
      * channels than the transforms' blocks of 256; then the same cases with 3x3 kernels (lenet-like's
-     * conv2 and conv3, emotion's conv2, keras-mnist's VALID conv2).
+     * conv2 and conv3, emotion's conv2, keras-mnist's VALID conv2) and with 2x2 kernels (pytorch-mnist's
+     * conv2).
      */
     static final List<ConvGeometry> GEOMETRIES = List.of(
             new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14),
@@ -41,11 +42,16 @@ class WinogradConvTest {
             new ConvGeometry(9, 8, 8, 17, 3, 3, 1, 0, 1, 6, 7),
             new ConvGeometry(1, 4, 3, 1, 3, 3, 1, 2, 1, 4, 3),
             new ConvGeometry(40, 3, 3, 33, 3, 3, 1, 0, 0, 1, 1),
-            new ConvGeometry(260, 4, 4, 3, 3, 3, 1, 0, 0, 2, 2));
+            new ConvGeometry(260, 4, 4, 3, 3, 3, 1, 0, 0, 2, 2),
+            new ConvGeometry(32, 13, 13, 64, 2, 2, 1, 0, 0, 12, 12),
+            new ConvGeometry(3, 9, 11, 20, 2, 2, 1, 1, 0, 9, 10),
+            new ConvGeometry(9, 7, 7, 17, 2, 2, 1, 1, 1, 8, 8),
+            new ConvGeometry(1, 3, 2, 1, 2, 2, 1, 1, 1, 4, 3),
+            new ConvGeometry(260, 3, 3, 3, 2, 2, 1, 0, 0, 2, 2));
 
     @Test
     void transformsComputeTheCorrelationExactly() {
-        for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3)) {
+        for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3, WinogradTransforms.F2X2_2X2)) {
             Random rnd = new Random(1);
             int alpha = t.alpha, r = t.r;
             double[][] d = new double[alpha][alpha], g = new double[r][r];
@@ -229,10 +235,13 @@ class WinogradConvTest {
     }
 
     @Test
-    void selectsOnlyStrideOneFiveAndThreeSquareKernels() {
+    void selectsOnlyStrideOneSquareKernelsOfFiveThreeOrTwo() {
         assertTrue(WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14)));
         assertTrue(WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14)), "3x3");
+        assertTrue(WinogradConv.supports(new ConvGeometry(32, 13, 13, 64, 2, 2, 1, 0, 0, 12, 12)), "2x2");
         assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 7, 7, 1, 3, 3, 14, 14)), "7x7");
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 1, 1, 1, 0, 0, 14, 14)), "1x1");
+        assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 2, 2, 2, 0, 0, 7, 7)), "2x2 stride 2");
         assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 5, 1, 1, 2, 14, 14)), "3x5");
         assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 3, 3, 18, 18)), "3x3 padded past the kernel");
         assertTrue(!WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 2, 2, 2, 7, 7)), "stride 2");
