@@ -21,16 +21,27 @@ public final class DropoutMask {
      */
     public static void forward(float rate, long seed, long step, int firstExample, int rows, int size,
                                float[] x, int xOff, float[] y, float[] mask) {
-        float scale = 1f / (1f - rate);
+        int scaleBits = Float.floatToRawIntBits(1f / (1f - rate));
+        long threshold = threshold(rate);
         for (int r = 0; r < rows; r++) {
             long key = exampleKey(seed, step, firstExample + r);
             int base = r * size;
             for (int p = 0; p < size; p++) {
-                float m = uniform(key, p) >= rate ? scale : 0f;
+                // Without a branch: half the values are dropped, in no pattern a predictor could learn.
+                int keep = (int) ((bits(key, p) - threshold) >>> 63) - 1;    // -1 (all ones) when kept, else 0
+                float m = Float.intBitsToFloat(scaleBits & keep);
                 mask[base + p] = m;
                 y[base + p] = x[xOff + base + p] * m;
             }
         }
+    }
+
+    /**
+     * The least 24-bit draw that survives: {@code uniform >= rate} exactly when {@code bits >= threshold},
+     * since uniform = bits * 2^-24 is exact and so is rate * 2^24.
+     */
+    private static long threshold(float rate) {
+        return (long) Math.ceil(rate * 0x1p24);
     }
 
     /** dx = dy * mask over the first {@code length} values. */
@@ -46,7 +57,12 @@ public final class DropoutMask {
 
     /** A float in [0, 1) with 24 random bits. */
     private static float uniform(long key, int position) {
-        return (mix(key + 0x165667B19E3779F9L * (position + 1L)) >>> 40) * 0x1p-24f;
+        return bits(key, position) * 0x1p-24f;
+    }
+
+    /** The 24 random bits of a position, as an integer in [0, 2^24). */
+    private static long bits(long key, int position) {
+        return mix(key + 0x165667B19E3779F9L * (position + 1L)) >>> 40;
     }
 
     /** SplitMix64's finalizer: a bijective mix in which every input bit affects every output bit. */

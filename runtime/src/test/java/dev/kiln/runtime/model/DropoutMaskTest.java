@@ -27,10 +27,16 @@ class DropoutMaskTest {
         }
     }
 
+    /** The forward's branch-free integer comparison against the float one of {@link DropoutMask#keeps}, at several rates. */
     @Test
     void forwardScalesSurvivorsAndBackwardUsesTheSameMask() {
-        float rate = 0.4f;
-        int rows = 3, size = 50;
+        for (float rate : new float[] {0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.7f, 0.9f}) {
+            forwardAndBackward(rate);
+        }
+    }
+
+    private static void forwardAndBackward(float rate) {
+        int rows = 3, size = 2000;
         float[] x = new float[2 + rows * size];
         for (int i = 0; i < x.length; i++) {
             x[i] = i + 1;
@@ -42,8 +48,8 @@ class DropoutMaskTest {
             for (int p = 0; p < size; p++) {
                 int i = r * size + p;
                 boolean keep = DropoutMask.keeps(11, 5, 4 + r, p, rate);
-                assertEquals(keep ? scale : 0f, mask[i]);
-                assertEquals(keep ? x[2 + i] * scale : 0f, y[i]);
+                assertEquals(keep ? scale : 0f, mask[i], "rate " + rate + " at " + i);
+                assertEquals(keep ? x[2 + i] * scale : 0f, y[i], "rate " + rate + " at " + i);
             }
         }
         float[] dy = new float[rows * size], dx = new float[rows * size];
