@@ -25,6 +25,12 @@ final class PackedDense {
 
     /** Scatter offsets down a column of a block 2L (or L) floats wide: 0, w, 2w, ... */
     private static final int[] DOWN_2L = column(2 * L), DOWN_L = column(L);
+    /**
+     * Panels of 2L columns a single row streams side by side: 8 accumulators, half of AVX2's
+     * registers. One panel at a time left two dependent FMA chains, too few to read the weights as
+     * fast as the caches deliver them (one-image predictions read every weight once).
+     */
+    static final int STREAM_PANELS = 4;
 
     private PackedDense() {
     }
@@ -220,6 +226,16 @@ final class PackedDense {
     static void product(int rows, int depth, int width, int from, float[] x, int xOff, float[] panels, int pOff,
                                 float[] bias, float[] y, int yOff) {
         int c0 = from;
+        if (rows <= VectorDense.STREAM_ROWS) {
+            // A row or two, four panels at a time (the rest below, one panel each).
+            int wide = STREAM_PANELS * 2 * L;
+            for (; c0 + wide <= width; c0 += wide) {
+                for (int r = 0; r < rows; r++) {
+                    streamRow(wide, depth, x, xOff + r * depth, panels, pOff + c0 * depth, 2 * L * depth,
+                            bias, c0, y, yOff + r * width + c0);
+                }
+            }
+        }
         for (; c0 + 2 * L <= width; c0 += 2 * L) {
             block(rows, depth, depth, x, xOff, panels, pOff + c0 * depth, 2 * L, bias, c0, y, yOff + c0, width);
         }
@@ -240,11 +256,7 @@ final class PackedDense {
         if (rows <= VectorDense.STREAM_ROWS) {
             // A row or two: the tiles would compute 6 or 7 rows; stream the panel once per row instead.
             for (int r = 0; r < rows; r++) {
-                if (blockW == 2 * L) {
-                    streamRow2(depth, x, xOff + r * xStride, panel, pAt, bias, bOff, y, yAt + r * yStride);
-                } else {
-                    streamRow1(depth, x, xOff + r * xStride, panel, pAt, bias, bOff, y, yAt + r * yStride);
-                }
+                streamRow(blockW, depth, x, xOff + r * xStride, panel, pAt, 0, bias, bOff, y, yAt + r * yStride);
             }
             return;
         }
@@ -269,21 +281,34 @@ final class PackedDense {
     }
 
     /**
-     * y[0, 2L) = bias + sum over k of x[k] * panel row k: the order of the tiles, one row, the
+     * y[0, width) = bias + sum over k of x[k] * panel row k: the order of the tiles, one row, the
      * depth in blocks of {@link VectorDense#K_BLOCK} (the first from the bias, each later one from
-     * zero and then added).
+     * zero and then added). width is L or 2L (one panel), or {@link #STREAM_PANELS} panels of 2L,
+     * panelStride apart, streamed side by side so that eight sums are in flight rather than two.
      */
-    private static void streamRow2(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
-                                   float[] y, int yAt) {
+    private static void streamRow(int width, int depth, float[] x, int xAt, float[] panel, int pAt, int panelStride,
+                                  float[] bias, int bOff, float[] y, int yAt) {
         // Each block's sum is stored and added in memory, not carried in a vector chosen by a
         // condition: such a merge of two vectors made C2 box them, 26 MB per tf-mnist prediction.
         int first = Math.min(VectorDense.K_BLOCK, depth);
-        streamBlock2(0, first, x, xAt, panel, pAt, bias, bOff, y, yAt);
+        streamBlock(width, 0, first, x, xAt, panel, pAt, panelStride, bias, bOff, y, yAt);
         for (int k0 = first; k0 < depth; k0 += VectorDense.K_BLOCK) {
-            float[] block = Scratch.floats(Scratch.SUMS, 2 * L);
-            streamBlock2(k0, Math.min(k0 + VectorDense.K_BLOCK, depth), x, xAt, panel, pAt, Scratch.zeros(2 * L), 0,
-                    block, 0);
-            ScalarKernels.addInto(block, 2 * L, y, yAt);
+            float[] block = Scratch.floats(Scratch.SUMS, width);
+            streamBlock(width, k0, Math.min(k0 + VectorDense.K_BLOCK, depth), x, xAt, panel, pAt, panelStride,
+                    Scratch.zeros(width), 0, block, 0);
+            ScalarKernels.addInto(block, width, y, yAt);
+        }
+    }
+
+    /** The block of {@link #streamRow} for its width. */
+    private static void streamBlock(int width, int from, int to, float[] x, int xAt, float[] panel, int pAt, int panelStride,
+                                    float[] start, int startAt, float[] out, int outAt) {
+        if (width == L) {
+            streamBlock1(from, to, x, xAt, panel, pAt, start, startAt, out, outAt);
+        } else if (width == 2 * L) {
+            streamBlock2(from, to, x, xAt, panel, pAt, start, startAt, out, outAt);
+        } else {
+            streamBlock8(from, to, x, xAt, panel, pAt, panelStride, start, startAt, out, outAt);
         }
     }
 
@@ -303,17 +328,6 @@ final class PackedDense {
         a1.intoArray(out, outAt + L);
     }
 
-    private static void streamRow1(int depth, float[] x, int xAt, float[] panel, int pAt, float[] bias, int bOff,
-                                   float[] y, int yAt) {
-        int first = Math.min(VectorDense.K_BLOCK, depth);
-        streamBlock1(0, first, x, xAt, panel, pAt, bias, bOff, y, yAt);
-        for (int k0 = first; k0 < depth; k0 += VectorDense.K_BLOCK) {
-            float[] block = Scratch.floats(Scratch.SUMS, L);
-            streamBlock1(k0, Math.min(k0 + VectorDense.K_BLOCK, depth), x, xAt, panel, pAt, Scratch.zeros(L), 0, block, 0);
-            ScalarKernels.addInto(block, L, y, yAt);
-        }
-    }
-
     private static void streamBlock1(int from, int to, float[] x, int xAt, float[] panel, int pAt, float[] start,
                                      int startAt, float[] out, int outAt) {
         FloatVector a0 = FloatVector.fromArray(S, start, startAt);
@@ -321,5 +335,39 @@ final class PackedDense {
             a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
         }
         a0.intoArray(out, outAt);
+    }
+
+    /**
+     * As {@link #streamBlock2} over {@link #STREAM_PANELS} panels side by side, panel j at
+     * pAt + j*panelStride: out[0, 8L) holds their columns in order. Each column's sum runs in the
+     * same order as in streamBlock2, so the bits are the same; eight independent chains keep the
+     * FMA units busy where two wait on each other's latency.
+     */
+    private static void streamBlock8(int from, int to, float[] x, int xAt, float[] panel, int pAt, int panelStride,
+                                     float[] start, int startAt, float[] out, int outAt) {
+        FloatVector a0 = FloatVector.fromArray(S, start, startAt), a1 = FloatVector.fromArray(S, start, startAt + L),
+                a2 = FloatVector.fromArray(S, start, startAt + 2 * L), a3 = FloatVector.fromArray(S, start, startAt + 3 * L),
+                a4 = FloatVector.fromArray(S, start, startAt + 4 * L), a5 = FloatVector.fromArray(S, start, startAt + 5 * L),
+                a6 = FloatVector.fromArray(S, start, startAt + 6 * L), a7 = FloatVector.fromArray(S, start, startAt + 7 * L);
+        int p1 = panelStride, p2 = 2 * panelStride, p3 = 3 * panelStride;
+        for (int k = from, at = pAt + from * 2 * L; k < to; k++, at += 2 * L) {
+            FloatVector v = FloatVector.broadcast(S, x[xAt + k]);
+            a0 = v.fma(FloatVector.fromArray(S, panel, at), a0);
+            a1 = v.fma(FloatVector.fromArray(S, panel, at + L), a1);
+            a2 = v.fma(FloatVector.fromArray(S, panel, at + p1), a2);
+            a3 = v.fma(FloatVector.fromArray(S, panel, at + p1 + L), a3);
+            a4 = v.fma(FloatVector.fromArray(S, panel, at + p2), a4);
+            a5 = v.fma(FloatVector.fromArray(S, panel, at + p2 + L), a5);
+            a6 = v.fma(FloatVector.fromArray(S, panel, at + p3), a6);
+            a7 = v.fma(FloatVector.fromArray(S, panel, at + p3 + L), a7);
+        }
+        a0.intoArray(out, outAt);
+        a1.intoArray(out, outAt + L);
+        a2.intoArray(out, outAt + 2 * L);
+        a3.intoArray(out, outAt + 3 * L);
+        a4.intoArray(out, outAt + 4 * L);
+        a5.intoArray(out, outAt + 5 * L);
+        a6.intoArray(out, outAt + 6 * L);
+        a7.intoArray(out, outAt + 7 * L);
     }
 }

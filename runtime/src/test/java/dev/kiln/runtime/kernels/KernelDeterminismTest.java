@@ -32,7 +32,7 @@ class KernelDeterminismTest {
             "VectorTiles::forwardNx2", "VectorTiles::forward7x1", "VectorTiles::weightsNx2",
             "VectorTiles::weights7x1", "VectorTiles::dot4x3", "VectorDense::streamBlock",
             "VectorPooling::windowMax", "VectorActivations::relu", "VectorActivations::reluBackward",
-            "PackedDense::streamBlock2", "PackedDense::streamBlock1", "ConvInputGradient::scatter",
+            "PackedDense::streamBlock2", "PackedDense::streamBlock1", "PackedDense::streamBlock8", "ConvInputGradient::scatter",
             "SparseGradient::block", "WinogradConv::transformInput", "WinogradConv::spreadGradient",
             "WinogradConv::outputTile",
             "VectorTiles::packedRows8", "VectorTiles::panelRowsNx2");
