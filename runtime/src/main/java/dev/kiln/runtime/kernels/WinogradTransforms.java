@@ -100,8 +100,8 @@ final class WinogradTransforms {
 
     /** Output tile side: every algorithm here makes 2x2 outputs per tile. */
     static final int M = 2;
-    /** The most positions of any algorithm here (F(2x2, 5x5)'s 36): sizes shared scratch. */
-    static final int MAX_POSITIONS = 36;
+    /** The most positions of any algorithm here (F(2x2, 5x5)'s 36): sizes the tile scratch every algorithm shares. */
+    static final int MAX_POSITIONS = F2X2_5X5.positions;
 
     /** Input tile side (M + r - 1), kernel side (r), and positions of the transformed tile (alpha^2, one GEMM each). */
     final int alpha, r, positions;
@@ -149,7 +149,8 @@ final class WinogradTransforms {
      * 6 x 5) rows of partial transforms for a block of channels, then one output row. Made once, so repacking after each
      * optimizer step and each weight gradient allocate nothing.
      */
-    private static final ThreadLocal<double[]> WORK = ThreadLocal.withInitial(() -> new double[(6 * 5 + 1) * CHUNK]);
+    private static final ThreadLocal<double[]> WORK = ThreadLocal.withInitial(
+            () -> new double[(F2X2_5X5.alpha * F2X2_5X5.r + 1) * CHUNK]);
 
     /**
      * The transformed kernels U[pos] = (G k G^T)[pos] of every channel pair of w[kh][kw][inC][outC],

@@ -11,7 +11,7 @@ public final class DropoutMask {
 
     /** Whether the value at {@code position} of example {@code example} survives at this step. */
     public static boolean keeps(long seed, long step, int example, int position, float rate) {
-        return uniform(exampleKey(seed, step, example), position) >= rate;
+        return bits(exampleKey(seed, step, example), position) >= threshold(rate);
     }
 
     /**
@@ -37,8 +37,9 @@ public final class DropoutMask {
     }
 
     /**
-     * The least 24-bit draw that survives: {@code uniform >= rate} exactly when {@code bits >= threshold},
-     * since uniform = bits * 2^-24 is exact and so is rate * 2^24.
+     * The least 24-bit draw that survives. A value is kept when its draw, read as the uniform
+     * float bits * 2^-24 in [0, 1), is at least the rate: exactly when bits >= threshold, since
+     * bits * 2^-24 and rate * 2^24 are both exact.
      */
     private static long threshold(float rate) {
         return (long) Math.ceil(rate * 0x1p24);
@@ -53,11 +54,6 @@ public final class DropoutMask {
 
     private static long exampleKey(long seed, long step, int example) {
         return mix(mix(seed + 0x9E3779B97F4A7C15L * (step + 1)) + 0xC2B2AE3D27D4EB4FL * (example + 1L));
-    }
-
-    /** A float in [0, 1) with 24 random bits. */
-    private static float uniform(long key, int position) {
-        return bits(key, position) * 0x1p-24f;
     }
 
     /** The 24 random bits of a position, as an integer in [0, 2^24). */

@@ -27,7 +27,7 @@ class DropoutMaskTest {
         }
     }
 
-    /** The forward's branch-free integer comparison against the float one of {@link DropoutMask#keeps}, at several rates. */
+    /** The forward's branch-free mask against the comparison of {@link DropoutMask#keeps}, at several rates. */
     @Test
     void forwardScalesSurvivorsAndBackwardUsesTheSameMask() {
         for (float rate : new float[] {0f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.7f, 0.9f}) {
