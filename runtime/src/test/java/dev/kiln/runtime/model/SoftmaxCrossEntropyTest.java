@@ -36,4 +36,25 @@ class SoftmaxCrossEntropyTest {
         assertEquals(1.0, p[0] + p[1] + p[2], 1e-6);
         assertEquals(1f / 3, p[4], 1e-7f);
     }
+
+    /**
+     * The gradient of a likely class, p - 1 with p near 1, is the double result rounded once: from
+     * p rounded to float first it would carry p's rounding error, thousands of its own ulps.
+     */
+    @Test
+    void gradientOfALikelyClassIsRoundedOnce() {
+        float[] logits = {9.3f, 0.7f, -1.1f, 2.9f};
+        float[] d = new float[4];
+        SoftmaxCrossEntropy.lossAndGradient(logits, 1, 4, new int[] {0}, 0, 1f / 64, d);
+        double max = 9.3f, sum = 0;
+        for (float z : logits) {
+            sum += StrictMath.exp(z - max);
+        }
+        for (int k = 0; k < 4; k++) {
+            double p = StrictMath.exp(logits[k] - max) / sum;
+            double exact = (k == 0 ? p - 1 : p) / 64;
+            assertTrue(Math.abs(d[k] - exact) <= Math.ulp((float) exact) / 2,
+                    "class " + k + ": " + d[k] + " against " + exact);
+        }
+    }
 }
