@@ -153,14 +153,6 @@ public final class KernelBenchmark {
         k.packDenseWeights(in, out, w, packed);
         cases.add(new Case(name + " fwd packed", flops,
                 () -> k.denseForwardPacked(rows, in, out, Activation.RELU, x, 0, packed, b, y, 0)));
-        cases.add(new Case(name + " dx packed", flops, () -> k.denseBackwardInputPacked(rows, in, out, dz, 0, packed, dx, 0)));
-        // As in training under ReLU and dropout 0.5: a quarter of dz non-zero. FLOPs as if dense.
-        float[] sparseDz = dz.clone();
-        for (int i = 0; i < sparseDz.length; i++) {
-            if (rnd.nextInt(4) != 0) sparseDz[i] = 0f;
-        }
-        cases.add(new Case(name + " dx packed, 1/4 non-zero (dense-equivalent FLOPs)", flops,
-                () -> k.denseBackwardInputPacked(rows, in, out, sparseDz, 0, packed, dx, 0)));
         cases.add(new Case(name + " pack (once per update)", 0, () -> k.packDenseWeights(in, out, w, packed)));
     }
 

@@ -83,8 +83,8 @@ final class DenseEmitter extends WeightedEmitter {
                     inSize, outSize, in.backwardArray(), in.start(), dOut, dWeight, dBias);
         }
         if (inputGradient()) {
-            code.addStatement("kernels.denseBackwardInputPacked(rows, $N, $N,\nws.$N, 0,\n$N.values(),\n$L, 0)",
-                    inSize, outSize, dOut, packed, in.grad());
+            code.addStatement("kernels.denseBackwardInput(rows, $N, $N,\nws.$N, 0,\n$N.value(),\n$L, 0)",
+                    inSize, outSize, dOut, weight, in.grad());
         }
         return Step.wholeChunk(code.build());
     }
@@ -125,8 +125,9 @@ final class DenseEmitter extends WeightedEmitter {
         return CodeBlock.of("$T.dense(kernels, $N, $N, $N)", RuntimeTypes.PACKED_WEIGHT, weight, inSize, outSize);
     }
 
+    /** Only the forward reads the packed copy: the input gradient runs on the weight itself. */
     @Override
     String packedUse() {
-        return inputGradient() ? "its forward and input gradient" : "its forward";
+        return "its forward";
     }
 }

@@ -104,7 +104,7 @@ public interface Kernels {
     //                                                                 // step and each checkpoint load
     //   (or, on T threads at once, thread t: k.packDenseWeights(in, out, w, packed, t, T))
     //   k.denseForwardPacked(rows, in, out, act, x, xOff, packed, b, y, yOff);
-    //   k.denseBackwardInputPacked(rows, in, out, dz, dzOff, packed, dx, dxOff);
+    //   k.denseBackwardInput(rows, in, out, dz, dzOff, w, dx, dxOff);       // unchanged: on w itself
     //   k.denseBackwardWeights(rows, in, out, x, xOff, dz, dzOff, dw, db); // unchanged: needs no w
     //
     // packed is read-only for the kernels, so all threads share one array; it must be repacked
@@ -137,12 +137,6 @@ public interface Kernels {
     default void denseForwardPacked(int rows, int in, int out, Activation act,
                                     float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
         denseForward(rows, in, out, act, x, xOff, packed, b, y, yOff);
-    }
-
-    /** {@link #denseBackwardInput} on weights packed by {@link #packDenseWeights}. */
-    default void denseBackwardInputPacked(int rows, int in, int out, float[] dz, int dzOff, float[] packed,
-                                          float[] dx, int dxOff) {
-        denseBackwardInput(rows, in, out, dz, dzOff, packed, dx, dxOff);
     }
 
     // ---- pooling, one example ----

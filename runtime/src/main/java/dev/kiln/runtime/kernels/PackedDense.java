@@ -7,24 +7,16 @@ import dev.kiln.dsl.Activation;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Dense layers on weights packed once per update, the SIMD side of
- * {@link Kernels#packDenseWeights}. The packed array holds two copies of w, each cut into column
- * blocks of two vectors (the last block one or two vectors wide, zero-padded), each block a
- * contiguous run of depth rows:
- * <ul>
- * <li>forward: w itself, [in][out], block at oc starting at {@code oc * in};
- * <li>input gradient: w transposed, [out][in], block at ic starting at
- * {@code copySize(in, out) + ic * out}, so dx = dz . w^T runs on the same forward tiles, with no
- * lane reduction (the dot products of {@link VectorDense#backwardInput} ran at a third of the speed).
- * </ul>
- * Both products sum their depth in order from the bias with fused multiply-adds, so a row gives
- * the same bits whatever the row count or thread split, and the forward result equals the
- * unpacked {@link VectorDense#forward}.
+ * Dense layers' forward pass on weights packed once per update, the SIMD side of
+ * {@link Kernels#packDenseWeights}. The packed array holds w [in][out] cut into column blocks of
+ * two vectors (the last block one or two vectors wide, zero-padded), each block a contiguous run
+ * of in rows, the block at oc starting at {@code oc * in}. The product sums its depth in order
+ * from the bias with fused multiply-adds, so a row gives the same bits whatever the row count or
+ * thread split, and the result equals the unpacked {@link VectorDense#forward}. The input
+ * gradient needs no packed copy ({@link VectorDense#backwardInput}).
  */
 final class PackedDense {
 
-    /** Scatter offsets down a column of a block 2L (or L) floats wide: 0, w, 2w, ... */
-    private static final int[] DOWN_2L = column(2 * L), DOWN_L = column(L);
     /**
      * Panels of 2L columns a single row streams side by side: 8 accumulators, half of AVX2's
      * registers. One panel at a time left two dependent FMA chains, too few to read the weights as
@@ -41,18 +33,16 @@ final class PackedDense {
     }
 
     static int size(int in, int out) {
-        return copySize(in, out) + copySize(out, in);
+        return copySize(in, out);
     }
 
     /**
-     * Share part of parts of the packing: the column blocks [n*part/parts, n*(part+1)/parts) of
-     * each copy, n its block count. The shares write disjoint ranges, so threads may run them at once.
+     * Share part of parts of the packing: the column blocks [n*part/parts, n*(part+1)/parts), n the
+     * block count. The shares write disjoint ranges, so threads may run them at once.
      */
     static void pack(int in, int out, float[] w, float[] packed, int part, int parts) {
-        int outBlocks = blocks(out), inBlocks = blocks(in);
+        int outBlocks = blocks(out);
         packRows(in, out, w, packed, 0, share(outBlocks, part, parts), share(outBlocks, part + 1, parts));
-        packTransposed(out, in, w, packed, copySize(in, out),                    // w^T[o][i] = w[i][o]
-                share(inBlocks, part, parts), share(inBlocks, part + 1, parts));
     }
 
     /**
@@ -75,38 +65,6 @@ final class PackedDense {
                         float[] y, int yOff) {
         product(rows, in, out, 0, x, xOff, packed, 0, b, y, yOff);
         VectorActivations.apply(act, y, yOff, rows * out);
-    }
-
-    /**
-     * dx = dz . w^T. When most of dz is zero (dropout and ReLU in training), the columns in whole
-     * groups of {@link SparseGradient#GROUP} skip its zeros, with the same bits as the tiles.
-     */
-    static void backwardInput(int rows, int in, int out, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
-        int pOff = copySize(in, out), sparseCols = in / SparseGradient.GROUP * SparseGradient.GROUP;
-        if (sparseCols > 0) {
-            int[] index = Scratch.ints(Scratch.INDEX, rows + 1 + rows * out);
-            if (SparseGradient.listNonZeros(rows, out, dz, dzOff, index) < SparseGradient.MAX_DENSITY * rows * out) {
-                for (int c0 = 0; c0 < sparseCols; c0 += SparseGradient.GROUP) {
-                    SparseGradient.group(rows, out, dz, dzOff, index, packed, pOff + c0 * out, dx, dxOff + c0, in);
-                }
-                product(rows, out, in, sparseCols, dz, dzOff, packed, pOff, Scratch.zeros(in), dx, dxOff);
-                return;
-            }
-        }
-        backwardInputDense(rows, in, out, dz, dzOff, packed, dx, dxOff);
-    }
-
-    /** dx = dz . w^T on the tiles alone, zeros of dz included. */
-    static void backwardInputDense(int rows, int in, int out, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
-        product(rows, out, in, 0, dz, dzOff, packed, copySize(in, out), Scratch.zeros(in), dx, dxOff);
-    }
-
-    private static int[] column(int blockW) {
-        int[] offsets = new int[L];
-        for (int i = 0; i < L; i++) {
-            offsets[i] = i * blockW;
-        }
-        return offsets;
     }
 
     private static int roundUp(int n) {
@@ -147,77 +105,6 @@ final class PackedDense {
             FloatVector.fromArray(S, m, src + c + L).intoArray(dst, at + L);
         }
     }
-
-    /**
-     * Whether a vector may be scattered down a column in one store. AVX-512 has a scatter
-     * instruction; AVX2 and narrower do not, and there the Vector API falls back to Java code that
-     * boxes every lane: packing fc1 of tf-mnist allocated 64 MB per update that way.
-     */
-    static final boolean NATIVE_SCATTER = S.vectorBitSize() >= 512;
-
-    /**
-     * As {@link #packRows} for the transpose of m, a row-major [width][depth] matrix: element
-     * (k, c) is m[c*depth + k]. Row c of m becomes column c of its block.
-     */
-    private static void packTransposed(int depth, int width, float[] m, float[] dst, int at, int blockFrom, int blockTo) {
-        int cTo = Math.min(blockTo * 2 * L, width);
-        for (int c0 = blockFrom * 2 * L; c0 < cTo; c0 += 2 * L) {
-            int lanes = Math.min(2 * L, width - c0), blockW = roundUp(lanes);
-            int base = at + c0 * depth;
-            if (lanes < blockW) {
-                java.util.Arrays.fill(dst, base, base + depth * blockW, 0f);
-            }
-            if (NATIVE_SCATTER) {
-                scatterColumns(depth, m, c0 * depth, lanes, blockW, dst, base);
-            } else {
-                for (int k = 0; k < depth; k += TRANSPOSE_ROWS) {
-                    transposeRows(m, c0 * depth, depth, k, Math.min(k + TRANSPOSE_ROWS, depth), lanes, dst, base, blockW);
-                }
-            }
-        }
-    }
-
-    /**
-     * The block's columns from m's rows, each vector of L consecutive k scattered down its
-     * column, blockW floats apart. Stored one float at a time in this order, the copy took 4-5 ms
-     * for 3136 x 1024, most of a forward pass.
-     */
-    private static void scatterColumns(int depth, float[] m, int src0, int lanes, int blockW, float[] dst, int base) {
-        int wholeK = S.loopBound(depth);
-        int[] down = blockW == 2 * L ? DOWN_2L : DOWN_L;
-        for (int c = 0; c < lanes; c++) {
-            int src = src0 + c * depth, col = base + c;
-            int k = 0;
-            for (; k < wholeK; k += L) {
-                FloatVector.fromArray(S, m, src + k).intoArray(dst, col + k * blockW, down, 0);
-            }
-            for (; k < depth; k++) {
-                dst[col + k * blockW] = m[src + k];
-            }
-        }
-    }
-
-    /**
-     * Rows [from, to) of a block of the transpose, without a scatter: each of the block's 2L source
-     * rows m[src + c*depth ..] is read along k, a long run at a time, while the block's rows
-     * [from, to) stay in cache as the columns fill them. Row by row of the block (the 2L lanes of
-     * one k, from 2L source rows), every read came from another row: packing fc1 of tf-mnist (3136
-     * x 1024, both copies) took 15.3-15.8 ms that way against 10.2-11.8 ms here, and emotion's fc
-     * (9216 x 256) 8.0-8.2 against 5.2-5.8 (interleaved {@code ./kiln kernels} runs on AVX2 Zen 3;
-     * runs of 64 and 256 rows were slower than 1024). A method of its own, called once per block
-     * of rows, for the reason {@link #packWholeBlocks} gives.
-     */
-    private static void transposeRows(float[] m, int src, int depth, int from, int to, int lanes,
-                                      float[] dst, int base, int blockW) {
-        for (int c = 0; c < lanes; c++) {
-            for (int k = from, at = src + c * depth + from, out = base + from * blockW + c; k < to; k++, at++, out += blockW) {
-                dst[out] = m[at];
-            }
-        }
-    }
-
-    /** Rows of the transpose done a column at a time by {@link #transposeRows}: 1024 x 2L floats, 64 KB on AVX2. */
-    private static final int TRANSPOSE_ROWS = 1024;
 
     /**
      * y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c] for the columns c from {@code from} (a

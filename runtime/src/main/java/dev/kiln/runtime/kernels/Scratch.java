@@ -12,7 +12,7 @@ final class Scratch {
     /**
      * Independent buffers a single kernel call may need at once: a padded input, a rearranged
      * weight matrix, zeros, and the zero-padded panels a partial vector block works in (operand,
-     * output, bias; see {@link TileLoops}), the lanes of dot products summed in a fixed order,
+     * output, bias; see {@link TileLoops}), the later depth blocks of a one-row product ({@link PackedDense}),
      * and a block of a convolution's input gradient before it is scattered ({@link ConvInputGradient});
      * a Winograd convolution's transformed inputs, products, output and one tile, and its weight
      * gradient in the transformed space ({@link WinogradConv});
@@ -24,9 +24,6 @@ final class Scratch {
     private static final int SLOTS = 14;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
-    /** Int slots: a sparse product's list of non-zero positions, and each row's place in it. */
-    static final int INDEX = 0, CURSORS = 1;
-    private static final ThreadLocal<int[][]> INTS = ThreadLocal.withInitial(() -> new int[2][0]);
 
     private Scratch() {
     }
@@ -36,15 +33,6 @@ final class Scratch {
         float[][] holder = BUFFERS.get();
         if (holder[slot].length < n) {
             holder[slot] = new float[n];
-        }
-        return holder[slot];
-    }
-
-    /** This thread's int buffer in the given slot, at least n long; contents undefined. */
-    static int[] ints(int slot, int n) {
-        int[][] holder = INTS.get();
-        if (holder[slot].length < n) {
-            holder[slot] = new int[n];
         }
         return holder[slot];
     }

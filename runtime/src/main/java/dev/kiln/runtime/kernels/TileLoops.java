@@ -26,9 +26,6 @@ final class TileLoops {
     static final int WIDE_TILE = VectorTiles.ROWS;
     /** Weight rows of a two-vector weight-gradient tile, chosen per machine. */
     static final int WIDE_WEIGHT_TILE = VectorTiles.WEIGHT_ROWS;
-    /** Pixels and channels of an input-gradient (dot product) tile. */
-    static final int DOT_PIXELS = 4;
-    static final int DOT_CHANNELS = 3;
 
     private TileLoops() {
     }
@@ -125,33 +122,6 @@ final class TileLoops {
                     dzPanel, 0, L, dwPanel, 0, L);
         }
         unpackColumns(dwPanel, L, nJ, lanes, dw, oc, outC);
-    }
-
-    /**
-     * Every tile of an input gradient computed as dot products over kernel taps and n output
-     * channels; the parameters are those of {@link VectorTiles#dot4x3}. A dense layer is the case
-     * of one tap and rows as pixels.
-     */
-    static void dots(float[] dz, int dzOff, int rowPix, int rowJump, int pixJump,
-                     int kRows, int kCols, int dzKhStep, int dzKwStep,
-                     float[] w, int wKhStep, int wKwStep, int n, int nC,
-                     float[] dx, int dxOff, int nPix) {
-        int full = S.loopBound(n);
-        float[] sums = Scratch.floats(Scratch.SUMS, DOT_PIXELS * DOT_CHANNELS * L);
-        for (int c = 0; c < nC; c += DOT_CHANNELS) {
-            for (int p = 0; p < nPix; p += DOT_PIXELS) {
-                if (full > 0) {
-                    VectorTiles.dot4x3(dz, dzOff, rowPix, rowJump, pixJump, kRows, kCols, dzKhStep, dzKwStep,
-                            w, wKhStep, wKwStep, n, c, nC, 0, full, L, p, nPix, sums);
-                    VectorTiles.storeDots(sums, false, dx, dxOff, nC, p, nPix, c, nC);
-                }
-                if (full < n) {
-                    VectorTiles.dot4x3(dz, dzOff, rowPix, rowJump, pixJump, kRows, kCols, dzKhStep, dzKwStep,
-                            w, wKhStep, wKwStep, n, c, nC, full, full + L, n - full, p, nPix, sums);
-                    VectorTiles.storeDots(sums, full > 0, dx, dxOff, nC, p, nPix, c, nC);
-                }
-            }
-        }
     }
 
     /**

@@ -130,12 +130,6 @@ public final class VectorKernels implements Kernels {
         PackedDense.forward(rows, in, out, act, x, xOff, packed, b, y, yOff);
     }
 
-    @Override
-    public void denseBackwardInputPacked(int rows, int in, int out, float[] dz, int dzOff, float[] packed,
-                                         float[] dx, int dxOff) {
-        PackedDense.backwardInput(rows, in, out, dz, dzOff, packed, dx, dxOff);
-    }
-
     // ---- pooling ----
 
     @Override
