@@ -145,9 +145,12 @@ final class VectorDense {
                             zeros, 0, k > 0, tile, p * 2 * L - i0 * width, width, i0, in);
                 }
             }
-            for (int i = i0, end = Math.min(i0 + VectorTiles.ROWS, in); i < end; i++) {
-                for (int r = 0, from = (i - i0) * width; r < rows; r++) {
-                    dx[dxOff + r * in + i] = tile[from + r];
+            // Row by row of dx, so each writes its ROWS inputs side by side (a dense layer with
+            // few outputs copies about as many floats as it multiplies).
+            int n = Math.min(VectorTiles.ROWS, in - i0);
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0, at = dxOff + r * in + i0; j < n; j++) {
+                    dx[at + j] = tile[j * width + r];
                 }
             }
         }
