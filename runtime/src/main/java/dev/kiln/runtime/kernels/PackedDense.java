@@ -27,13 +27,9 @@ final class PackedDense {
     private PackedDense() {
     }
 
-    /** Floats of one packed copy of a [depth][width] matrix. */
+    /** Floats of the packed copy of a [depth][width] matrix (a dense layer's w: [in][out]). */
     static int copySize(int depth, int width) {
         return depth * roundUp(width);
-    }
-
-    static int size(int in, int out) {
-        return copySize(in, out);
     }
 
     /**
@@ -42,15 +38,19 @@ final class PackedDense {
      */
     static void pack(int in, int out, float[] w, float[] packed, int part, int parts) {
         int outBlocks = blocks(out);
-        packRows(in, out, w, packed, 0, share(outBlocks, part, parts), share(outBlocks, part + 1, parts));
+        packRows(in, out, w, packed, share(outBlocks, part, parts), share(outBlocks, part + 1, parts));
     }
 
     /**
-     * Packs the row-major [depth][width] matrix m alone (the forward copy of a dense layer's
-     * weights, or a convolution's over its windows) into dst[0, copySize(depth, width)) for {@link #product}.
+     * y = bias + x . m for a row-major [depth][width] m used by this call alone (a convolution's
+     * weights over its windows, a dense layer's small w^T): packed into this thread's scratch
+     * panels, then {@link #product}.
      */
-    static void packCopy(int depth, int width, float[] m, float[] dst) {
-        packRows(depth, width, m, dst, 0, 0, blocks(width));
+    static void productOnce(int rows, int depth, int width, float[] x, int xOff, float[] m, float[] bias,
+                            float[] y, int yOff) {
+        float[] panels = Scratch.floats(Scratch.PANEL, copySize(depth, width));
+        packRows(depth, width, m, panels, 0, blocks(width));
+        product(rows, depth, width, x, xOff, panels, bias, y, yOff);
     }
 
     private static int blocks(int width) {
@@ -63,7 +63,7 @@ final class PackedDense {
 
     static void forward(int rows, int in, int out, Activation act, float[] x, int xOff, float[] packed, float[] b,
                         float[] y, int yOff) {
-        product(rows, in, out, 0, x, xOff, packed, 0, b, y, yOff);
+        product(rows, in, out, x, xOff, packed, b, y, yOff);
         VectorActivations.apply(act, y, yOff, rows * out);
     }
 
@@ -73,18 +73,18 @@ final class PackedDense {
 
     /**
      * Copies the column blocks [blockFrom, blockTo) of the row-major [depth][width] matrix m into
-     * their place among blocks of 2L (the last one L or 2L wide, zero-padded) at dst[at..]. Row by row of m, so the source streams once; block by
+     * their place among blocks of 2L (the last one L or 2L wide, zero-padded) in dst. Row by row of m, so the source streams once; block by
      * block, each row of a large m was a new page for every block (3.6 ms instead of 1.6 for
      * 3136 x 1024).
      */
-    private static void packRows(int depth, int width, float[] m, float[] dst, int at, int blockFrom, int blockTo) {
+    private static void packRows(int depth, int width, float[] m, float[] dst, int blockFrom, int blockTo) {
         int cFrom = blockFrom * 2 * L, cTo = Math.min(blockTo * 2 * L, width);
         int wholeEnd = Math.min(width / (2 * L) * (2 * L), cTo);
         int c0 = Math.max(wholeEnd, cFrom), lanes = cTo - c0, lastW = roundUp(lanes);     // the last, partial block
         for (int k = 0, src = 0; k < depth; k++, src += width) {
-            packWholeBlocks(m, src, cFrom, wholeEnd, dst, at + cFrom * depth + k * 2 * L, 2 * L * depth);
+            packWholeBlocks(m, src, cFrom, wholeEnd, dst, cFrom * depth + k * 2 * L, 2 * L * depth);
             if (lanes > 0) {
-                int to = at + c0 * depth + k * lastW;
+                int to = c0 * depth + k * lastW;
                 for (int c = 0; c < lastW; c++) {
                     dst[to + c] = c < lanes ? m[src + c0 + c] : 0f;
                 }
@@ -106,25 +106,22 @@ final class PackedDense {
         }
     }
 
-    /**
-     * y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c] for the columns c from {@code from} (a
-     * multiple of 2L) on, m packed at panels[pOff..] by packRows.
-     */
-    static void product(int rows, int depth, int width, int from, float[] x, int xOff, float[] panels, int pOff,
+    /** y[r][c] = bias[c] + sum over k of x[r][k] * m[k][c], m packed in panels by packRows. */
+    private static void product(int rows, int depth, int width, float[] x, int xOff, float[] panels,
                                 float[] bias, float[] y, int yOff) {
-        int c0 = from;
+        int c0 = 0;
         if (rows <= VectorDense.STREAM_ROWS) {
             // A row or two, four panels at a time (the rest below, one panel each).
             int wide = STREAM_PANELS * 2 * L;
             for (; c0 + wide <= width; c0 += wide) {
                 for (int r = 0; r < rows; r++) {
-                    streamRow(wide, depth, x, xOff + r * depth, panels, pOff + c0 * depth, 2 * L * depth,
+                    streamRow(wide, depth, x, xOff + r * depth, panels, c0 * depth, 2 * L * depth,
                             bias, c0, y, yOff + r * width + c0);
                 }
             }
         }
         for (; c0 + 2 * L <= width; c0 += 2 * L) {
-            block(rows, depth, depth, x, xOff, panels, pOff + c0 * depth, 2 * L, bias, c0, y, yOff + c0, width);
+            block(rows, depth, depth, x, xOff, panels, c0 * depth, 2 * L, bias, c0, y, yOff + c0, width);
         }
         if (c0 < width) {
             // The zero-padded last block computes into a whole-vector-wide buffer, then copies its real lanes.
@@ -132,7 +129,7 @@ final class PackedDense {
             float[] padded = Scratch.floats(Scratch.BIAS, blockW);
             TileLoops.packColumns(bias, 0, 0, 1, c0, lanes, blockW, padded);
             float[] result = Scratch.floats(Scratch.OUT, rows * blockW);
-            block(rows, depth, depth, x, xOff, panels, pOff + c0 * depth, blockW, padded, 0, result, 0, blockW);
+            block(rows, depth, depth, x, xOff, panels, c0 * depth, blockW, padded, 0, result, 0, blockW);
             TileLoops.unpackColumns(result, blockW, rows, lanes, y, yOff + c0, width);
         }
     }

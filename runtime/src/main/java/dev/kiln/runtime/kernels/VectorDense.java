@@ -141,9 +141,7 @@ final class VectorDense {
             // product, which then runs with the inputs as lanes: dx[r][i] = sum over o of dz[r][o] * wT[o][i].
             float[] wT = Scratch.floats(Scratch.WEIGHTS, in * out);
             TileLoops.transpose(w, in, out, wT);
-            float[] panels = Scratch.floats(Scratch.COLS, PackedDense.copySize(out, in));
-            PackedDense.packCopy(out, in, wT, panels);
-            PackedDense.product(rows, out, in, 0, dz, dzOff, panels, 0, Scratch.zeros(in), dx, dxOff);
+            PackedDense.productOnce(rows, out, in, dz, dzOff, wT, Scratch.zeros(in), dx, dxOff);
             return;
         }
         int panels = (rows + 2 * L - 1) / (2 * L), width = panels * 2 * L, panelSize = out * 2 * L;

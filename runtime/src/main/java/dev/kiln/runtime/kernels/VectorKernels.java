@@ -111,7 +111,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public int packedDenseSize(int in, int out) {
-        return PackedDense.size(in, out);
+        return PackedDense.copySize(in, out);
     }
 
     @Override
