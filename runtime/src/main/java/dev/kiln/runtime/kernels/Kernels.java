@@ -133,6 +133,16 @@ public interface Kernels {
         }
     }
 
+    /**
+     * Packs the rows [rowFrom, rowTo) of w[in][out] into packed, leaving packed as
+     * {@link #packDenseWeights} would have written those rows; every other part of packed is left
+     * as it was. An optimizer that updates w piece by piece packs each piece right after writing
+     * it, while it is still in cache.
+     */
+    default void packDenseRows(int in, int out, float[] w, float[] packed, int rowFrom, int rowTo) {
+        System.arraycopy(w, rowFrom * out, packed, rowFrom * out, (rowTo - rowFrom) * out);
+    }
+
     /** {@link #denseForward} on weights packed by {@link #packDenseWeights}. */
     default void denseForwardPacked(int rows, int in, int out, Activation act,
                                     float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {

@@ -38,7 +38,16 @@ final class PackedDense {
      */
     static void pack(int in, int out, float[] w, float[] packed, int part, int parts) {
         int outBlocks = blocks(out);
-        packRows(in, out, w, packed, share(outBlocks, part, parts), share(outBlocks, part + 1, parts));
+        packRows(in, out, w, packed, share(outBlocks, part, parts), share(outBlocks, part + 1, parts), 0, in);
+    }
+
+    /**
+     * Packs the rows [rowFrom, rowTo) of w, every column block: what {@link #pack} writes for those
+     * rows. The optimizer's update calls it on each piece of w it has just written, while the piece
+     * is still in cache, so the packed copy costs no second pass over w.
+     */
+    static void packRowRange(int in, int out, float[] w, float[] packed, int rowFrom, int rowTo) {
+        packRows(in, out, w, packed, 0, blocks(out), rowFrom, rowTo);
     }
 
     /**
@@ -49,7 +58,7 @@ final class PackedDense {
     static void productOnce(int rows, int depth, int width, float[] x, int xOff, float[] m, float[] bias,
                             float[] y, int yOff) {
         float[] panels = Scratch.floats(Scratch.PANEL, copySize(depth, width));
-        packRows(depth, width, m, panels, 0, blocks(width));
+        packRows(depth, width, m, panels, 0, blocks(width), 0, depth);
         product(rows, depth, width, x, xOff, panels, bias, y, yOff);
     }
 
@@ -72,16 +81,17 @@ final class PackedDense {
     }
 
     /**
-     * Copies the column blocks [blockFrom, blockTo) of the row-major [depth][width] matrix m into
-     * their place among blocks of 2L (the last one L or 2L wide, zero-padded) in dst. Row by row of m, so the source streams once; block by
-     * block, each row of a large m was a new page for every block (3.6 ms instead of 1.6 for
-     * 3136 x 1024).
+     * Copies the column blocks [blockFrom, blockTo) of the rows [rowFrom, rowTo) of the row-major
+     * [depth][width] matrix m into their place among blocks of 2L (the last one L or 2L wide,
+     * zero-padded) in dst. Row by row of m, so the source streams once; block by block, each row
+     * of a large m was a new page for every block (3.6 ms instead of 1.6 for 3136 x 1024).
      */
-    private static void packRows(int depth, int width, float[] m, float[] dst, int blockFrom, int blockTo) {
+    private static void packRows(int depth, int width, float[] m, float[] dst, int blockFrom, int blockTo,
+                                 int rowFrom, int rowTo) {
         int cFrom = blockFrom * 2 * L, cTo = Math.min(blockTo * 2 * L, width);
         int wholeEnd = Math.min(width / (2 * L) * (2 * L), cTo);
         int c0 = Math.max(wholeEnd, cFrom), lanes = cTo - c0, lastW = roundUp(lanes);     // the last, partial block
-        for (int k = 0, src = 0; k < depth; k++, src += width) {
+        for (int k = rowFrom, src = rowFrom * width; k < rowTo; k++, src += width) {
             packWholeBlocks(m, src, cFrom, wholeEnd, dst, cFrom * depth + k * 2 * L, 2 * L * depth);
             if (lanes > 0) {
                 int to = c0 * depth + k * lastW;

@@ -125,6 +125,11 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void packDenseRows(int in, int out, float[] w, float[] packed, int rowFrom, int rowTo) {
+        PackedDense.packRowRange(in, out, w, packed, rowFrom, rowTo);
+    }
+
+    @Override
     public void denseForwardPacked(int rows, int in, int out, Activation act,
                                    float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
         PackedDense.forward(rows, in, out, act, x, xOff, packed, b, y, yOff);

@@ -568,7 +568,9 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private void update(Optimizer optimizer) {
         markTrainableChanged();                  // from here on their packed copies are stale
         PackedWeights packed = weights.packed();
-        if (pool.size() == 1) {
+        if (pool.size() == 1 && optimizer.beginStep(parameters)) {
+            gradients.reduceAndUpdateSlice(0, optimizer, packed);     // one worker: no sums; packs as it updates
+        } else if (pool.size() == 1) {
             optimizer.step(parameters);
             packed.packStale(0, 1);
         } else if (optimizer.beginStep(parameters)) {

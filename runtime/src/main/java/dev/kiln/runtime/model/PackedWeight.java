@@ -65,7 +65,8 @@ public abstract sealed class PackedWeight {
      */
     abstract void pack(int part, int parts);
 
-    private static final class Dense extends PackedWeight {
+    /** A dense layer's w[in][out]: it can also be packed by rows, as the optimizer writes them ({@link #packRows}). */
+    static final class Dense extends PackedWeight {
         private final int in;
         private final int out;
 
@@ -78,6 +79,16 @@ public abstract sealed class PackedWeight {
         @Override
         void pack(int part, int parts) {
             kernels.packDenseWeights(in, out, weight.value(), values(), part, parts);
+        }
+
+        /** Rows of w, one per input; each holds out values. */
+        int rows() {
+            return in;
+        }
+
+        /** Packs rows [from, to) of w; packing every row, in any pieces, equals {@link #pack}. */
+        void packRows(int from, int to) {
+            kernels.packDenseRows(in, out, weight.value(), values(), from, to);
         }
     }
 

@@ -36,6 +36,28 @@ final class PackedWeights {
         }
     }
 
+    /**
+     * As {@link #packStale}, but leaves out the dense copies of trainable weights: the optimizer's
+     * update packed those by rows as it wrote them ({@link #packedByRows}).
+     */
+    void packStaleNotPackedByRows(int part, int parts) {
+        for (PackedWeight weight : packed) {
+            if (weight.stale() && !(weight instanceof PackedWeight.Dense && weight.weight().trainable())) {
+                weight.pack(part, parts);
+            }
+        }
+    }
+
+    /** The dense packed copy of {@code weight}, which can be packed by rows as it is updated, or null. */
+    PackedWeight.Dense packedByRows(Parameter weight) {
+        for (PackedWeight copy : packed) {
+            if (copy.weight() == weight && copy instanceof PackedWeight.Dense dense) {
+                return dense;
+            }
+        }
+        return null;
+    }
+
     /** After every share of every stale packed weight was packed: they are current now. */
     void markPacked() {
         for (PackedWeight weight : packed) {

@@ -110,13 +110,20 @@ final class ThreadGradients {
     /**
      * Sums this worker's slice of every gradient over the threads and updates it by
      * {@code optimizer}, piece by piece; then, once every worker's update is complete, packs this
-     * worker's share of the updated weights.
+     * worker's share of the updated weights. A dense layer's weight is sliced and cut into pieces
+     * by whole rows, and each piece is packed right after its update, while it is in cache: a
+     * separate packing pass read tf-mnist's 12.8 MB fc1 weight once more per step.
      */
     void reduceAndUpdateSlice(int worker, Optimizer optimizer, PackedWeights packed) {
         try {
             for (int p = 0; p < parameters.size(); p++) {
                 Parameter parameter = parameters.get(p);
                 if (!parameter.trainable()) {
+                    continue;
+                }
+                PackedWeight.Dense copy = packed.packedByRows(parameter);
+                if (copy != null) {
+                    updateAndPackRows(worker, p, optimizer, copy);
                     continue;
                 }
                 int length = grads[0][p].length;
@@ -131,7 +138,21 @@ final class ThreadGradients {
             updated.arrive();
         }
         updated.await(workers);
-        packed.packStale(worker, workers);
+        packed.packStaleNotPackedByRows(worker, workers);
+    }
+
+    /** This worker's slice of the rows of parameter p, a dense weight: summed, updated and packed, about UPDATE_BLOCK values at a time. */
+    private void updateAndPackRows(int worker, int p, Optimizer optimizer, PackedWeight.Dense copy) {
+        Parameter parameter = parameters.get(p);
+        int rows = copy.rows(), rowLength = parameter.size() / rows;
+        int piece = Math.max(1, UPDATE_BLOCK / rowLength);
+        int last = sliceStart(rows, worker + 1, workers);
+        for (int row = sliceStart(rows, worker, workers); row < last; row += piece) {
+            int end = Math.min(row + piece, last);
+            addWorkerGradients(p, row * rowLength, end * rowLength);
+            optimizer.updateRange(parameter, row * rowLength, end * rowLength);
+            copy.packRows(row, end);
+        }
     }
 
     /** After a step whose reduction completed: the buffers of threads 1.. are zero again. */

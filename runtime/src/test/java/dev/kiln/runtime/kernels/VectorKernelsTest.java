@@ -217,6 +217,16 @@ class VectorKernelsTest {
             }
             assertArrayEquals(packed, inParts, "packed in " + parts + " parts " + what);
         }
+        for (Kernels kernels : new Kernels[] {VECTOR, SCALAR}) {    // by rows, as the optimizer packs: 3 at a time, last first
+            float[] whole = new float[packed.length], byRows = new float[packed.length];
+            java.util.Arrays.fill(whole, GUARD);
+            java.util.Arrays.fill(byRows, GUARD);
+            kernels.packDenseWeights(in, out, w, whole);
+            for (int row = (in - 1) / 3 * 3; row >= 0; row -= 3) {
+                kernels.packDenseRows(in, out, w, byRows, row, Math.min(in, row + 3));
+            }
+            assertArrayEquals(whole, byRows, "packed by rows " + kernels.name() + " " + what);
+        }
         for (Activation act : Activation.values()) {
             float[] plainResult = guarded(rows * out), packedResult = guarded(rows * out), expected = guarded(rows * out);
             SCALAR.denseForward(rows, in, out, act, x, PAD, w, b, expected, PAD);

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kiln.runtime.kernels.KernelProvider;
+import dev.kiln.runtime.kernels.Kernels;
+import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.optim.Sgd;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -79,5 +82,47 @@ class ThreadGradientsTest {
             gradients.endStep();
         }
         assertArrayEquals(expected.value(), weight.value());
+    }
+
+    /**
+     * A dense weight is updated and packed by whole rows, in several pieces per worker: the weight
+     * must equal one whole step on the summed gradients, and its packed copy a fresh packing of it.
+     */
+    @Test
+    void aDenseWeightIsUpdatedAndPackedByRows() {
+        int in = 300, out = 37;                        // 150 rows a worker; pieces of 4096 / 37 = 110 rows
+        Kernels kernels = KernelProvider.get();
+        Parameter dense = new Parameter("fc.weight", new int[] {out, in}, null, true, 0f);
+        Parameter expected = new Parameter("fc.weight", new int[] {out, in}, null, true, 0f);
+        for (int i = 0; i < in * out; i++) {
+            dense.value()[i] = expected.value()[i] = (float) Math.sin(i * 0.01);
+        }
+        List<Parameter> both = List.of(dense, frozen);
+        ThreadGradients gradients = new ThreadGradients(both, 2);
+        for (int t = 0; t < 2; t++) {
+            float[] g = gradients.of(t)[0];
+            for (int i = 0; i < g.length; i++) {
+                g[i] = part(t, i % 53);
+            }
+        }
+        for (int i = 0; i < in * out; i++) {
+            expected.grad()[i] = part(0, i % 53) + part(1, i % 53);
+        }
+        Adam.withLearningRate(0.01f).step(List.of(expected));
+
+        PackedWeight packedCopy = PackedWeight.dense(kernels, dense, in, out);
+        PackedWeights packed = new PackedWeights(packedCopy);
+        Adam adam = Adam.withLearningRate(0.01f);
+        try (WorkerPool pool = new WorkerPool(2)) {
+            gradients.beginStep();
+            dense.markChanged();
+            assertTrue(adam.beginStep(both));
+            pool.run(worker -> gradients.reduceAndUpdateSlice(worker, adam, packed));
+            gradients.endStep();
+        }
+        assertArrayEquals(expected.value(), dense.value());
+        float[] fresh = new float[packedCopy.values().length];
+        kernels.packDenseWeights(in, out, dense.value(), fresh);
+        assertArrayEquals(fresh, packedCopy.values(), "the packed copy after the fused update");
     }
 }
