@@ -79,8 +79,9 @@ final class DenseEmitter extends WeightedEmitter {
         CodeBlock.Builder code = CodeBlock.builder().add(activationBackward("0", "rows * " + outSize));
         if (trainable()) {
             code.add(gradientLocals());
-            code.addStatement("kernels.denseBackwardWeights(rows, $N, $N,\n$L, $L,\nws.$N, 0,\n$N, $N)",
-                    inSize, outSize, in.backwardArray(), in.start(), dOut, dWeight, dBias);
+            // Through the model, which may share a large layer's weight gradient among its threads.
+            code.addStatement("denseWeightGradients($N, rows, first, $N, $N,\n$L, $L,\nws.$N, 0,\n$N, $N)",
+                    weight, inSize, outSize, in.backwardArray(), in.start(), dOut, dWeight, dBias);
         }
         if (inputGradient()) {
             code.addStatement("kernels.denseBackwardInput(rows, $N, $N,\nws.$N, 0,\n$N.value(),\n$L, 0)",

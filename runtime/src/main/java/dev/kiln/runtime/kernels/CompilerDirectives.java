@@ -23,8 +23,8 @@ import javax.management.ObjectName;
  * kernels call them, and compiling them cost about 0.4 s of C2 time in the first steps. Compiled
  * kernels still inline them, which steady-state speed and its zero allocation confirm;
  * <li>keeps {@code TileLoops.sumPixels} out of its callers' compilations. Inlined at the end of
- * {@code VectorDense.backwardWeights}, its vector loads and adds were sometimes left as calls to
- * the Java fallback (boxing, 798,720 bytes a tf-mnist step, for the whole run): about one fresh
+ * the dense weight gradient (then {@code VectorDense.backwardWeights}), its vector loads and adds
+ * were sometimes left as calls to the Java fallback (boxing, 798,720 bytes a tf-mnist step, for the whole run): about one fresh
  * JVM in eight when the kernels compile early from a thin profile, as {@code jvm.options} makes
  * them. Compiled on its own it was intrinsified in every one of 80 runs.
  * </ul>

@@ -90,9 +90,26 @@ public interface Kernels {
     /** dx[r][i] = sum over o of dz[r][o] * w[i][o] (overwrites dx). */
     void denseBackwardInput(int rows, int in, int out, float[] dz, int dzOff, float[] w, float[] dx, int dxOff);
 
-    /** dw[i][o] += sum over r of x[r][i] * dz[r][o]; db[o] += sum over r of dz[r][o]. */
-    void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                              float[] dw, float[] db);
+    /**
+     * dw[i][o] += sum over r of x[r][i] * dz[r][o]; db[o] += sum over r of dz[r][o]: the two
+     * methods below, over every row of w.
+     */
+    default void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                      float[] dw, float[] db) {
+        denseBackwardWeightRows(rows, in, out, x, xOff, dz, dzOff, dw, 0, in);
+        denseBackwardBias(rows, out, dz, dzOff, db);
+    }
+
+    /**
+     * dw[i][o] += sum over r of x[r][i] * dz[r][o] for the rows [from, to) of w only. Calls for
+     * disjoint row ranges write disjoint parts of dw, so threads may share one layer's weight
+     * gradient; each row gets the bits one call over all rows gives it.
+     */
+    void denseBackwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                 float[] dw, int from, int to);
+
+    /** db[o] += sum over r of dz[r][o]. */
+    void denseBackwardBias(int rows, int out, float[] dz, int dzOff, float[] db);
 
     // ---- dense on weights packed once per update ----
     //

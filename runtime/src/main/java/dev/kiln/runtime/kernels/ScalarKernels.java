@@ -182,11 +182,31 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                     float[] dw, float[] db) {
-        float[] callDw = Scratch.zeros(in * out), callDb = Scratch.zeroed(Scratch.BIAS, out);
-        accumulateDenseWeights(rows, in, out, x, xOff, dz, dzOff, callDw, callDb);
-        addInto(callDw, in * out, dw, 0);
+    public void denseBackwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                        float[] dw, int from, int to) {
+        int n = (to - from) * out;
+        float[] callDw = Scratch.zeros(n);
+        for (int r = 0; r < rows; r++) {
+            int dzRow = dzOff + r * out;
+            for (int i = from; i < to; i++) {
+                float xv = x[xOff + r * in + i];
+                int wRow = (i - from) * out;
+                for (int o = 0; o < out; o++) {
+                    callDw[wRow + o] += xv * dz[dzRow + o];
+                }
+            }
+        }
+        addInto(callDw, n, dw, from * out);
+    }
+
+    @Override
+    public void denseBackwardBias(int rows, int out, float[] dz, int dzOff, float[] db) {
+        float[] callDb = Scratch.zeroed(Scratch.BIAS, out);
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0, dzRow = dzOff + r * out; o < out; o++) {
+                callDb[o] += dz[dzRow + o];
+            }
+        }
         addInto(callDb, out, db, 0);
     }
 
@@ -197,23 +217,6 @@ public final class ScalarKernels implements Kernels {
     static void addInto(float[] sum, int n, float[] into, int at) {
         for (int i = 0; i < n; i++) {
             into[at + i] += sum[i];
-        }
-    }
-
-    private static void accumulateDenseWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                               float[] dw, float[] db) {
-        for (int r = 0; r < rows; r++) {
-            int dzRow = dzOff + r * out;
-            for (int o = 0; o < out; o++) {
-                db[o] += dz[dzRow + o];
-            }
-            for (int i = 0; i < in; i++) {
-                float xv = x[xOff + r * in + i];
-                int wRow = i * out;
-                for (int o = 0; o < out; o++) {
-                    dw[wRow + o] += xv * dz[dzRow + o];
-                }
-            }
         }
     }
 

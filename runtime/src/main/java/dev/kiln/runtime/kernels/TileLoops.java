@@ -104,24 +104,27 @@ final class TileLoops {
                 continue;
             }
             weightsPartial(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, nJ,
-                    dz, dzOff, outC, oc, Math.min(L, outC - oc), dw);
+                    dz, dzOff, outC, oc, Math.min(L, outC - oc), dw, 0);
         }
     }
 
-    /** Weight gradient of the channels [oc, oc + lanes), lanes <= L, through zero-padded panels. */
+    /**
+     * Weight gradient of the channels [oc, oc + lanes), lanes <= L, through zero-padded panels;
+     * weight row j of the nJ at dw[dwOff + j*outC].
+     */
     static void weightsPartial(float[] x, int xOff, int nRows, int rowPix, int rowJump, int pixJump,
                                int tapLen, int tapJump, int nJ,
-                               float[] dz, int dzOff, int outC, int oc, int lanes, float[] dw) {
+                               float[] dz, int dzOff, int outC, int oc, int lanes, float[] dw, int dwOff) {
         int nPix = nRows * rowPix;
         float[] dzPanel = Scratch.floats(Scratch.PANEL, nPix * L);
         packColumns(dz, dzOff, outC, nPix, oc, lanes, L, dzPanel);
         float[] dwPanel = Scratch.floats(Scratch.OUT, nJ * L);
-        packColumns(dw, 0, outC, nJ, oc, lanes, L, dwPanel);
+        packColumns(dw, dwOff, outC, nJ, oc, lanes, L, dwPanel);
         for (int j = 0; j < nJ; j += TILE) {
             VectorTiles.weights7x1(x, xOff, nRows, rowPix, rowJump, pixJump, tapLen, tapJump, j, nJ,
                     dzPanel, 0, L, dwPanel, 0, L);
         }
-        unpackColumns(dwPanel, L, nJ, lanes, dw, oc, outC);
+        unpackColumns(dwPanel, L, nJ, lanes, dw, dwOff + oc, outC);
     }
 
     /**

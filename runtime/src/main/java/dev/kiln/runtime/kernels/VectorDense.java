@@ -188,8 +188,9 @@ final class VectorDense {
     }
 
     /**
-     * dw[i][o] += sum over rows r of x[r][i] * dz[r][o], db[o] += sum over r of dz[r][o]; each
-     * call's sums start from zero and are added to dw once; db's in double ({@link #addRowSums}).
+     * dw[i][o] += sum over rows r of x[r][i] * dz[r][o] for the weight rows from <= i < to; each
+     * call's sums start from zero and are added to dw once. A row's bits do not depend on the
+     * range it is computed in: runs of 8 rows are cut from {@code from}, and each row is summed alone.
      *
      * <p>The whole vectors of outputs run on {@link VectorTiles#packedRows8}: x^T in runs of 8 weight
      * rows and dz in panels one vector wide, both read at constant strides, so C2 takes the bounds
@@ -198,8 +199,8 @@ final class VectorDense {
      * GFLOP/s on AVX2 Zen 3 (90 peak). Packing costs rows * (in + out) copies against
      * rows * in * out multiply-adds.
      */
-    static void backwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                float[] dw, float[] db) {
+    static void backwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                   float[] dw, int from, int to) {
         int whole = out / L * L;            // outputs in whole vectors
         if (whole > 0) {
             // Vector column v of dz (outputs [v*L, (v+1)*L) of each row) at v*rows*L.
@@ -209,8 +210,8 @@ final class VectorDense {
             }
             int runRows = VectorTiles.PACKED_ROWS;
             float[] runs = Scratch.floats(Scratch.PANEL, rows * runRows);
-            for (int i0 = 0; i0 < in; i0 += runRows) {
-                int n = Math.min(runRows, in - i0);
+            for (int i0 = from; i0 < to; i0 += runRows) {
+                int n = Math.min(runRows, to - i0);
                 packRun(x, xOff, in, rows, i0, n, runRows, runs);
                 // The run's sums go to a zeroed block, vector column v's 8 rows at v*8*L, and only
                 // its n real rows are then added to dw: the last run, of fewer than 8 weight rows,
@@ -224,9 +225,9 @@ final class VectorDense {
             }
         }
         for (int oc = whole; oc < out; oc += L) {
-            TileLoops.weightsPartial(x, xOff, 1, rows, 0, in, in, 0, in, dz, dzOff, out, oc, out - oc, dw);
+            TileLoops.weightsPartial(x, xOff + from, 1, rows, 0, in, in, 0, to - from, dz, dzOff, out, oc, out - oc,
+                    dw, from * out);
         }
-        addRowSums(dz, dzOff, rows, out, db);
     }
 
     /**

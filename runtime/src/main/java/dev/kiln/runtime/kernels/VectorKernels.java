@@ -104,9 +104,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                     float[] dw, float[] db) {
-        VectorDense.backwardWeights(rows, in, out, x, xOff, dz, dzOff, dw, db);
+    public void denseBackwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                        float[] dw, int from, int to) {
+        VectorDense.backwardWeightRows(rows, in, out, x, xOff, dz, dzOff, dw, from, to);
+    }
+
+    @Override
+    public void denseBackwardBias(int rows, int out, float[] dz, int dzOff, float[] db) {
+        VectorDense.addRowSums(dz, dzOff, rows, out, db);
     }
 
     @Override

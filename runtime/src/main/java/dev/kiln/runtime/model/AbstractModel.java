@@ -21,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Determinism: chunk {@code t} of a batch of {@code n} examples on {@code T} threads is
  * examples {@code [t*n/T, (t+1)*n/T)}; each thread accumulates its gradients separately and the
- * sums are added in thread order, so a seed and a thread count give bit-identical results.
+ * sums are added in thread order, so a seed and a thread count give bit-identical results. (A large
+ * dense layer's weight gradient is summed over the whole batch at once, by all threads together:
+ * {@link SharedDenseGradient}.)
  * Dropout masks depend on the example's index in the batch, not on its thread.
  *
  * <p>Threads. Every inference call ({@link #predict}, {@link #predictBatch}, {@link #accuracy})
@@ -404,13 +406,13 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         poolLock.lock();
         try {
             if (gradients == null) {
-                gradients = new ThreadGradients(parameters, pool.size());
+                gradients = new ThreadGradients(parameters, pool.size(), weights.packed().denseCopies());
             }
             begin(images, labels, count);
             double loss;
             long read = weights.beginRead();
             try {
-                gradients.beginStep();
+                gradients.beginStep(count);
                 pool.run(trainTask);
                 loss = finishLoss(count);        // before the update: the L2 term reads the weights the loss saw
             } finally {
@@ -522,6 +524,15 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     // ---- the per-thread work on the pool ----
 
     private void trainChunk(int worker) {
+        try {
+            trainChunkOrFail(worker);
+        } catch (RuntimeException | Error e) {
+            gradients.breakShared(e);            // the other workers must not wait for this one's rows
+            throw e;
+        }
+    }
+
+    private void trainChunkOrFail(int worker) {
         gradients.clearSlice(worker);
         int from = chunkStart(worker), rows = chunkStart(worker + 1) - from;
         chunkLoss[worker] = 0;
@@ -538,6 +549,24 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
                 ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
         gradients.awaitCleared();
         backward(ws, x, xOff, rows, from, gradients.of(worker));
+    }
+
+    /**
+     * A dense layer's weight and bias gradients for the chunk's rows [first, first + rows), called
+     * by the generated backward pass in place of {@link Kernels#denseBackwardWeights}. A large
+     * layer on several workers adds its weight gradient over the whole batch together with the
+     * other workers ({@link SharedDenseGradient}), so every worker with rows must reach this call
+     * in the step; otherwise, and for the bias, the chunk's gradient goes to this worker's buffers.
+     */
+    protected final void denseWeightGradients(Parameter weight, int rows, int first, int in, int out,
+                                              float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db) {
+        SharedDenseGradient shared = gradients.sharedGradient(weight);
+        if (shared == null) {
+            kernels.denseBackwardWeights(rows, in, out, x, xOff, dz, dzOff, dw, db);
+            return;
+        }
+        kernels.denseBackwardBias(rows, out, dz, dzOff, db);
+        shared.addGradient(kernels, gradients.sharedPart(first), rows, first, x, xOff, dz, dzOff);
     }
 
     private void lossChunk(int worker) {

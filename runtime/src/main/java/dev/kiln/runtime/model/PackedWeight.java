@@ -81,9 +81,14 @@ public abstract sealed class PackedWeight {
             kernels.packDenseWeights(in, out, weight.value(), values(), part, parts);
         }
 
-        /** Rows of w, one per input; each holds out values. */
+        /** Rows of w, one per input. */
         int rows() {
             return in;
+        }
+
+        /** Values per row of w, one per output. */
+        int columns() {
+            return out;
         }
 
         /** Packs rows [from, to) of w; packing every row, in any pieces, equals {@link #pack}. */

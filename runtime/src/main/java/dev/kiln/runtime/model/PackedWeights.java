@@ -1,5 +1,8 @@
 package dev.kiln.runtime.model;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The bookkeeping of a model's packed weights: which are stale (their weight's version moved
  * since they were packed), packing a share of the stale ones, and recording that all are current.
@@ -46,6 +49,17 @@ final class PackedWeights {
                 weight.pack(part, parts);
             }
         }
+    }
+
+    /** The packed copies of dense layers' weights. */
+    List<PackedWeight.Dense> denseCopies() {
+        List<PackedWeight.Dense> dense = new ArrayList<>();
+        for (PackedWeight copy : packed) {
+            if (copy instanceof PackedWeight.Dense d) {
+                dense.add(d);
+            }
+        }
+        return dense;
     }
 
     /** The dense packed copy of {@code weight}, which can be packed by rows as it is updated, or null. */

@@ -1,6 +1,7 @@
 package dev.kiln.runtime.model;
 
 import dev.kiln.runtime.optim.Optimizer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,6 +17,10 @@ import java.util.List;
  * ({@link #reduceAndUpdateSlice}). Every value gets the same operations in the same order as on
  * one thread, so this changes no result; it only keeps the other cores busy and reads the buffers
  * once.
+ *
+ * <p>A large dense layer's weight gradient is not per thread: the workers compute it together,
+ * each a slice of its rows over the whole batch, into the parameter's own gradient
+ * ({@link SharedDenseGradient}), and the reduction leaves it alone.
  *
  * <p>Used by one step at a time: the model holds its worker pool for the whole step.
  */
@@ -38,17 +43,40 @@ final class ThreadGradients {
     private final SpinBarrier cleared = new SpinBarrier();
     /** Workers that have finished their slice of the optimizer update; packing waits for all. */
     private final SpinBarrier updated = new SpinBarrier();
+    /** The dense weights whose gradient the workers compute together. */
+    private final SharedDenseGradient[] shared;
+    /** Whether parameter p is one of them: no per-thread buffers, nothing to reduce. */
+    private final boolean[] sharedParameter;
+    /** Examples of the current step. */
+    private int batch;
 
-    /** Allocates the buffers of threads 1.. (frozen parameters share their own, which nothing writes). */
+    /** With no shared dense layers. */
     ThreadGradients(List<Parameter> parameters, int workers) {
+        this(parameters, workers, List.of());
+    }
+
+    /**
+     * Allocates the buffers of threads 1.. (frozen parameters share their own, which nothing
+     * writes, and so do the dense weights of {@code denseCopies} that are worth sharing).
+     */
+    ThreadGradients(List<Parameter> parameters, int workers, List<PackedWeight.Dense> denseCopies) {
         this.parameters = parameters;
         this.workers = workers;
+        List<SharedDenseGradient> sharing = new ArrayList<>();
+        for (PackedWeight.Dense copy : denseCopies) {
+            if (SharedDenseGradient.worthSharing(copy.weight(), workers)) {
+                sharing.add(new SharedDenseGradient(copy.weight(), copy.rows(), copy.columns()));
+            }
+        }
+        shared = sharing.toArray(new SharedDenseGradient[0]);
+        sharedParameter = new boolean[parameters.size()];
         grads = new float[workers][parameters.size()][];
         for (int p = 0; p < parameters.size(); p++) {
             Parameter parameter = parameters.get(p);
+            sharedParameter[p] = sharedGradient(parameter) != null;
             grads[0][p] = parameter.grad();
             for (int t = 1; t < workers; t++) {
-                grads[t][p] = parameter.trainable() ? new float[parameter.size()] : parameter.grad();
+                grads[t][p] = parameter.trainable() && !sharedParameter[p] ? new float[parameter.size()] : parameter.grad();
             }
         }
     }
@@ -62,12 +90,51 @@ final class ThreadGradients {
         return grads[worker];
     }
 
-    /** On the calling thread, before the step's task starts. */
-    void beginStep() {
+    /** On the calling thread, before the step's task starts; {@code batch} examples. */
+    void beginStep(int batch) {
+        this.batch = batch;
         clearEveryThread = !workerGradsZero;
         workerGradsZero = false;
         cleared.reset();
         updated.reset();
+        for (SharedDenseGradient layer : shared) {
+            layer.beginStep(batch, Math.min(batch, workers));     // a batch smaller than the pool leaves workers idle
+        }
+    }
+
+    /** The shared weight gradient of {@code weight}, or null when each worker computes its own. */
+    SharedDenseGradient sharedGradient(Parameter weight) {
+        for (SharedDenseGradient layer : shared) {
+            if (layer.weight() == weight) {
+                return layer;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Which part of a shared gradient the chunk starting at example {@code first} computes: its
+     * rank among the chunks that have examples (with fewer examples than workers, some have none).
+     */
+    int sharedPart(int first) {
+        int part = 0;
+        for (int t = 0; t < workers; t++) {
+            int start = sliceStart(batch, t, workers);
+            if (start >= first) {
+                break;
+            }
+            if (sliceStart(batch, t + 1, workers) > start) {
+                part++;
+            }
+        }
+        return part;
+    }
+
+    /** A worker failed: no other waits for it at a shared gradient. */
+    void breakShared(Throwable cause) {
+        for (SharedDenseGradient layer : shared) {
+            layer.breakWith(cause);
+        }
     }
 
     /**
@@ -165,6 +232,9 @@ final class ThreadGradients {
      * thread order, and zeroes what it added so those buffers start the next step cleared.
      */
     private void addWorkerGradients(int p, int from, int to) {
+        if (sharedParameter[p]) {
+            return;                             // already the whole batch's, in the parameter's own buffer
+        }
         float[] total = grads[0][p];
         for (int t = 1; t < workers; t++) {
             float[] part = grads[t][p];

@@ -196,6 +196,16 @@ class VectorKernelsTest {
         VECTOR.denseBackwardWeights(rows, in, out, x, PAD, dz, PAD, dwActual, dbActual);
         assertClose(dwExpected, dwActual, rows + 1, "denseBackwardWeights dw " + what);
         assertClose(dbExpected, dbActual, rows + 1, "denseBackwardWeights db " + what);
+
+        // Row slices, as threads sharing one layer compute them: each row gets the whole call's bits.
+        for (Kernels kernels : new Kernels[] {VECTOR, SCALAR}) {
+            float[] whole = plain(new Random(in), in * out), sliced = whole.clone();
+            kernels.denseBackwardWeights(rows, in, out, x, PAD, dz, PAD, whole, new float[out]);
+            for (int part = 2; part >= 0; part--) {
+                kernels.denseBackwardWeightRows(rows, in, out, x, PAD, dz, PAD, sliced, in * part / 3, in * (part + 1) / 3);
+            }
+            assertArrayEquals(whole, sliced, "denseBackwardWeightRows in 3 slices " + kernels.name() + " " + what);
+        }
     }
 
     @ParameterizedTest

@@ -48,9 +48,9 @@ class ThreadGradientsTest {
     @Test
     void afterAFailedStepTheNextClearsEveryThread() {
         ThreadGradients gradients = new ThreadGradients(parameters, 2);
-        gradients.beginStep();
+        gradients.beginStep(4);
         fill(gradients);                                // a step that fails before its reduction
-        gradients.beginStep();
+        gradients.beginStep(4);
         gradients.clearSlice(0);
         gradients.clearSlice(1);
         gradients.awaitCleared();
@@ -75,7 +75,7 @@ class ThreadGradientsTest {
         ThreadGradients gradients = new ThreadGradients(parameters, 2);
         Sgd sgd = Sgd.withLearningRate(0.5f);
         try (WorkerPool pool = new WorkerPool(2)) {
-            gradients.beginStep();
+            gradients.beginStep(4);
             fill(gradients);
             assertTrue(sgd.beginStep(parameters));
             pool.run(worker -> gradients.reduceAndUpdateSlice(worker, sgd, new PackedWeights()));
@@ -114,7 +114,7 @@ class ThreadGradientsTest {
         PackedWeights packed = new PackedWeights(packedCopy);
         Adam adam = Adam.withLearningRate(0.01f);
         try (WorkerPool pool = new WorkerPool(2)) {
-            gradients.beginStep();
+            gradients.beginStep(4);
             dense.markChanged();
             assertTrue(adam.beginStep(both));
             pool.run(worker -> gradients.reduceAndUpdateSlice(worker, adam, packed));
