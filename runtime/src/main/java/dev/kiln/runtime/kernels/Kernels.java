@@ -96,17 +96,19 @@ public interface Kernels {
      */
     default void denseBackwardWeights(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                       float[] dw, float[] db) {
-        denseBackwardWeightRows(rows, in, out, x, xOff, dz, dzOff, dw, 0, in);
+        denseBackwardWeightRows(rows, in, out, x, xOff, dz, dzOff, dw, 0, in, true);
         denseBackwardBias(rows, out, dz, dzOff, db);
     }
 
     /**
-     * dw[i][o] += sum over r of x[r][i] * dz[r][o] for the rows [from, to) of w only. Calls for
-     * disjoint row ranges write disjoint parts of dw, so threads may share one layer's weight
-     * gradient; each row gets the bits one call over all rows gives it.
+     * dw[i][o] += sum over r of x[r][i] * dz[r][o] (or =, when not {@code accumulate}) for the
+     * rows [from, to) of w only. Calls for disjoint row ranges write disjoint parts of dw, so
+     * threads may share one layer's weight gradient; each row gets the bits one call over all rows
+     * gives it. Writing instead of adding spares a gradient that no other call adds to its clearing
+     * and a read.
      */
     void denseBackwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                 float[] dw, int from, int to);
+                                 float[] dw, int from, int to, boolean accumulate);
 
     /** db[o] += sum over r of dz[r][o]. */
     void denseBackwardBias(int rows, int out, float[] dz, int dzOff, float[] db);

@@ -183,7 +183,7 @@ public final class ScalarKernels implements Kernels {
 
     @Override
     public void denseBackwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                        float[] dw, int from, int to) {
+                                        float[] dw, int from, int to, boolean accumulate) {
         int n = (to - from) * out;
         float[] callDw = Scratch.zeros(n);
         for (int r = 0; r < rows; r++) {
@@ -196,7 +196,11 @@ public final class ScalarKernels implements Kernels {
                 }
             }
         }
-        addInto(callDw, n, dw, from * out);
+        if (accumulate) {
+            addInto(callDw, n, dw, from * out);
+        } else {
+            System.arraycopy(callDw, 0, dw, from * out, n);
+        }
     }
 
     @Override

@@ -188,8 +188,8 @@ final class VectorDense {
     }
 
     /**
-     * dw[i][o] += sum over rows r of x[r][i] * dz[r][o] for the weight rows from <= i < to; each
-     * call's sums start from zero and are added to dw once. A row's bits do not depend on the
+     * dw[i][o] += sum over rows r of x[r][i] * dz[r][o] (= when not accumulate) for the weight rows
+     * from <= i < to; each call's sums start from zero and are added to dw once (or stored). A row's bits do not depend on the
      * range it is computed in: runs of 8 rows are cut from {@code from}, and each row is summed alone.
      *
      * <p>The whole vectors of outputs run on {@link VectorTiles#packedRows8}: x^T in runs of 8 weight
@@ -200,7 +200,7 @@ final class VectorDense {
      * rows * in * out multiply-adds.
      */
     static void backwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                   float[] dw, int from, int to) {
+                                   float[] dw, int from, int to, boolean accumulate) {
         int whole = out / L * L;            // outputs in whole vectors
         if (whole > 0) {
             // Vector column v of dz (outputs [v*L, (v+1)*L) of each row) at v*rows*L.
@@ -221,10 +221,15 @@ final class VectorDense {
                 for (int oc = 0; oc < whole; oc += L) {
                     VectorTiles.packedRows8(runs, 0, panels, oc * rows, rows, sums, oc * runRows, L);
                 }
-                addRuns(sums, n, whole, dw, i0 * out, out);
+                addRuns(sums, n, whole, dw, i0 * out, out, accumulate);
             }
         }
         for (int oc = whole; oc < out; oc += L) {
+            if (!accumulate) {
+                for (int i = from; i < to; i++) {       // the partial tile adds: from zero, it writes
+                    Arrays.fill(dw, i * out + oc, i * out + out, 0f);
+                }
+            }
             TileLoops.weightsPartial(x, xOff + from, 1, rows, 0, in, in, 0, to - from, dz, dzOff, out, oc, out - oc,
                     dw, from * out);
         }
@@ -248,12 +253,17 @@ final class VectorDense {
         }
     }
 
-    /** dw[at + j*stride + c] += sums[(c / L)*8*L + j*L + c % L] for the rows j < n and columns c < width. */
-    private static void addRuns(float[] sums, int n, int width, float[] dw, int at, int stride) {
+    /** dw[at + j*stride + c] += (or =) sums[(c / L)*8*L + j*L + c % L] for the rows j < n and columns c < width. */
+    private static void addRuns(float[] sums, int n, int width, float[] dw, int at, int stride, boolean accumulate) {
         int runRows = VectorTiles.PACKED_ROWS;
         for (int j = 0; j < n; j++) {
             for (int c = 0, row = at + j * stride, from = j * L; c < width; c += L, from += runRows * L) {
-                FloatVector.fromArray(S, sums, from).add(FloatVector.fromArray(S, dw, row + c)).intoArray(dw, row + c);
+                // Two stores, not one of a vector chosen by a condition: C2 boxes such a merge.
+                if (accumulate) {
+                    FloatVector.fromArray(S, sums, from).add(FloatVector.fromArray(S, dw, row + c)).intoArray(dw, row + c);
+                } else {
+                    FloatVector.fromArray(S, sums, from).intoArray(dw, row + c);
+                }
             }
         }
     }

@@ -105,8 +105,8 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void denseBackwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
-                                        float[] dw, int from, int to) {
-        VectorDense.backwardWeightRows(rows, in, out, x, xOff, dz, dzOff, dw, from, to);
+                                        float[] dw, int from, int to, boolean accumulate) {
+        VectorDense.backwardWeightRows(rows, in, out, x, xOff, dz, dzOff, dw, from, to, accumulate);
     }
 
     @Override

@@ -60,8 +60,9 @@ final class SharedDenseGradient {
 
     /**
      * Worker {@code part}'s share: its chunk, rows [first, first + rows) of the batch, goes into
-     * the buffers; when every part's has, it adds the weight rows [in*part/parts, in*(part+1)/parts)
-     * of the whole batch's gradient to the parameter's.
+     * the buffers; when every part's has, it writes the weight rows [in*part/parts, in*(part+1)/parts)
+     * of the whole batch's gradient into the parameter's. Written, not added: nothing else adds to
+     * this gradient, so it needs no clearing before the step ({@link ThreadGradients#clearSlice}).
      */
     void addGradient(Kernels kernels, int part, int rows, int first, float[] chunkX, int xOff, float[] chunkDz, int dzOff) {
         System.arraycopy(chunkX, xOff, x, first * in, rows * in);
@@ -69,7 +70,7 @@ final class SharedDenseGradient {
         gathered.arrive();
         gathered.await(parts);
         kernels.denseBackwardWeightRows(batch, in, out, x, 0, dz, 0, weight.grad(),
-                ThreadGradients.sliceStart(in, part, parts), ThreadGradients.sliceStart(in, part + 1, parts));
+                ThreadGradients.sliceStart(in, part, parts), ThreadGradients.sliceStart(in, part + 1, parts), false);
     }
 
     /** A worker failed: the others stop waiting for it. */

@@ -145,8 +145,8 @@ final class ThreadGradients {
     void clearSlice(int worker) {
         try {
             for (int p = 0; p < parameters.size(); p++) {
-                if (!parameters.get(p).trainable()) {
-                    continue;
+                if (!parameters.get(p).trainable() || sharedParameter[p]) {
+                    continue;                   // a shared gradient is written whole, not added to
                 }
                 int length = grads[0][p].length;
                 int from = sliceStart(length, worker, workers), to = sliceStart(length, worker + 1, workers);

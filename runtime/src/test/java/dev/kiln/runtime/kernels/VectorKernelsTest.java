@@ -202,9 +202,15 @@ class VectorKernelsTest {
             float[] whole = plain(new Random(in), in * out), sliced = whole.clone();
             kernels.denseBackwardWeights(rows, in, out, x, PAD, dz, PAD, whole, new float[out]);
             for (int part = 2; part >= 0; part--) {
-                kernels.denseBackwardWeightRows(rows, in, out, x, PAD, dz, PAD, sliced, in * part / 3, in * (part + 1) / 3);
+                kernels.denseBackwardWeightRows(rows, in, out, x, PAD, dz, PAD, sliced, in * part / 3, in * (part + 1) / 3, true);
             }
             assertArrayEquals(whole, sliced, "denseBackwardWeightRows in 3 slices " + kernels.name() + " " + what);
+            float[] fromZero = new float[in * out], written = plain(new Random(out), in * out);
+            kernels.denseBackwardWeights(rows, in, out, x, PAD, dz, PAD, fromZero, new float[out]);
+            for (int part = 0; part < 3; part++) {
+                kernels.denseBackwardWeightRows(rows, in, out, x, PAD, dz, PAD, written, in * part / 3, in * (part + 1) / 3, false);
+            }
+            assertArrayEquals(fromZero, written, "denseBackwardWeightRows written, not added " + kernels.name() + " " + what);
         }
     }
 

@@ -51,9 +51,9 @@ class SharedDenseGradientTest {
         for (int batch : new int[] {1, 5, 64}) {        // 1: the first worker has no rows
             float[] x = random(batch * IN, batch), dz = random(batch * OUT, batch + 1);
             float[] expected = new float[IN * OUT];
-            kernels.denseBackwardWeightRows(batch, IN, OUT, x, 0, dz, 0, expected, 0, IN);
+            kernels.denseBackwardWeightRows(batch, IN, OUT, x, 0, dz, 0, expected, 0, IN, true);
 
-            java.util.Arrays.fill(weight.grad(), 1f);    // the last step's gradient: cleared first
+            java.util.Arrays.fill(weight.grad(), 1f);    // the last step's gradient: written over, not cleared
             ThreadGradients gradients = gradients(2);
             gradients.beginStep(batch);
             try (WorkerPool pool = new WorkerPool(2)) {
