@@ -549,14 +549,16 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
                 ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
         gradients.awaitCleared();
         backward(ws, x, xOff, rows, from, gradients.of(worker));
+        gradients.addSharedGradients(kernels, from);
     }
 
     /**
      * A dense layer's weight and bias gradients for the chunk's rows [first, first + rows), called
      * by the generated backward pass in place of {@link Kernels#denseBackwardWeights}. A large
-     * layer on several workers adds its weight gradient over the whole batch together with the
-     * other workers ({@link SharedDenseGradient}), so every worker with rows must reach this call
-     * in the step; otherwise, and for the bias, the chunk's gradient goes to this worker's buffers.
+     * layer on several workers computes its weight gradient over the whole batch together with the
+     * other workers ({@link SharedDenseGradient}): here the chunk only hands over its rows, and each
+     * worker computes its part after its backward pass. Otherwise, and for the bias, the chunk's
+     * gradient goes to this worker's buffers.
      */
     protected final void denseWeightGradients(Parameter weight, int rows, int first, int in, int out,
                                               float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db) {
@@ -566,7 +568,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             return;
         }
         kernels.denseBackwardBias(rows, out, dz, dzOff, db);
-        shared.addGradient(kernels, gradients.sharedPart(first), rows, first, x, xOff, dz, dzOff);
+        shared.contribute(rows, first, x, xOff, dz, dzOff);
     }
 
     private void lossChunk(int worker) {

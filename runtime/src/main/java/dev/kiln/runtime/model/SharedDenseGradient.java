@@ -58,16 +58,22 @@ final class SharedDenseGradient {
         gathered.reset();
     }
 
-    /**
-     * Worker {@code part}'s share: its chunk, rows [first, first + rows) of the batch, goes into
-     * the buffers; when every part's has, it writes the weight rows [in*part/parts, in*(part+1)/parts)
-     * of the whole batch's gradient into the parameter's. Written, not added: nothing else adds to
-     * this gradient, so it needs no clearing before the step ({@link ThreadGradients#clearSlice}).
-     */
-    void addGradient(Kernels kernels, int part, int rows, int first, float[] chunkX, int xOff, float[] chunkDz, int dzOff) {
+    /** A worker's chunk, rows [first, first + rows) of the batch, into the buffers. */
+    void contribute(int rows, int first, float[] chunkX, int xOff, float[] chunkDz, int dzOff) {
         System.arraycopy(chunkX, xOff, x, first * in, rows * in);
         System.arraycopy(chunkDz, dzOff, dz, first * out, rows * out);
         gathered.arrive();
+    }
+
+    /**
+     * Worker {@code part}'s share, once every worker has contributed its chunk: it writes the
+     * weight rows [in*part/parts, in*(part+1)/parts) of the whole batch's gradient into the
+     * parameter's. Written, not added: nothing else adds to this gradient, so it needs no clearing
+     * before the step ({@link ThreadGradients#clearSlice}). The workers call it after the rest of
+     * their backward pass, which the others have usually finished by then: waiting right after
+     * contributing, they spun for 3-4% of a 2-thread step on the machine's uneven pace.
+     */
+    void addGradient(Kernels kernels, int part) {
         gathered.await(parts);
         kernels.denseBackwardWeightRows(batch, in, out, x, 0, dz, 0, weight.grad(),
                 ThreadGradients.sliceStart(in, part, parts), ThreadGradients.sliceStart(in, part + 1, parts), false);

@@ -1,5 +1,6 @@
 package dev.kiln.runtime.model;
 
+import dev.kiln.runtime.kernels.Kernels;
 import dev.kiln.runtime.optim.Optimizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -128,6 +129,17 @@ final class ThreadGradients {
             }
         }
         return part;
+    }
+
+    /**
+     * The part of every shared weight gradient for the worker whose chunk starts at example
+     * {@code first}, after its backward pass contributed its rows to each.
+     */
+    void addSharedGradients(Kernels kernels, int first) {
+        int part = sharedPart(first);
+        for (SharedDenseGradient layer : shared) {
+            layer.addGradient(kernels, part);
+        }
     }
 
     /** A worker failed: no other waits for it at a shared gradient. */

@@ -64,8 +64,8 @@ class SharedDenseGradientTest {
                         return;
                     }
                     gradients.awaitCleared();
-                    gradients.sharedGradient(weight).addGradient(kernels, gradients.sharedPart(first), rows, first,
-                            x, first * IN, dz, first * OUT);
+                    gradients.sharedGradient(weight).contribute(rows, first, x, first * IN, dz, first * OUT);
+                    gradients.addSharedGradients(kernels, first);
                 });
             }
             assertArrayEquals(expected, weight.grad(), "batch " + batch);
@@ -85,7 +85,8 @@ class SharedDenseGradientTest {
                         gradients.breakShared(failure);
                         throw failure;
                     }
-                    gradients.sharedGradient(weight).addGradient(kernels, 0, 2, 0, x, 0, dz, 0);
+                    gradients.sharedGradient(weight).contribute(2, 0, x, 0, dz, 0);
+                    gradients.addSharedGradients(kernels, 0);
                 }));
             }
         });
