@@ -24,9 +24,10 @@ import javax.management.ObjectName;
  * kernels still inline them, which steady-state speed and its zero allocation confirm;
  * <li>keeps {@code TileLoops.sumPixels} out of its callers' compilations. Inlined at the end of
  * the dense weight gradient (then {@code VectorDense.backwardWeights}), its vector loads and adds
- * were sometimes left as calls to the Java fallback (boxing, 798,720 bytes a tf-mnist step, for the whole run): about one fresh
- * JVM in eight when the kernels compile early from a thin profile, as {@code jvm.options} makes
- * them. Compiled on its own it was intrinsified in every one of 80 runs.
+ * were sometimes left as calls to the Java fallback (boxing, 798,720 bytes a tf-mnist step, for
+ * the whole run): about one fresh JVM in eight when the kernels compile early from a thin
+ * profile, as {@code jvm.options} makes them. Compiled on its own it was intrinsified in every
+ * one of 80 runs.
  * </ul>
  * The launcher passes the file with {@code -XX:CompilerDirectivesFile} (see {@code jvm.options});
  * for a JVM started without it, {@link #install()} adds the same directives at run time through

@@ -196,8 +196,10 @@ final class VectorDense {
 
     /**
      * dw[i][o] += sum over rows r of x[r][i] * dz[r][o] (= when not accumulate) for the weight rows
-     * from <= i < to; each call's sums start from zero and are added to dw once (or stored). A row's bits do not depend on the
-     * range it is computed in: runs of 8 rows are cut from {@code from}, and each row is summed alone.
+     * from <= i < to. Each call's sums start from zero, run over the batch in chains of
+     * {@link #SUM_ROWS} rows added one to the next, and are added to dw once (or stored). A row's
+     * bits do not depend on the range it is computed in: runs of 8 rows are cut from {@code from},
+     * and each row is summed alone.
      *
      * <p>The whole vectors of outputs run on {@link VectorTiles#packedRows8}: x^T in runs of 8 weight
      * rows and dz in panels one vector wide, both read at constant strides, so C2 takes the bounds

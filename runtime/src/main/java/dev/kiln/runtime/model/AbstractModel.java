@@ -599,14 +599,10 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private void update(Optimizer optimizer) {
         markTrainableChanged();                  // from here on their packed copies are stale
         PackedWeights packed = weights.packed();
-        if (pool.size() == 1 && optimizer.beginStep(parameters)) {
-            gradients.reduceAndUpdateSlice(0, optimizer, packed);     // one worker: no sums; packs as it updates
-        } else if (pool.size() == 1) {
-            optimizer.step(parameters);
-            packed.packStale(0, 1);
-        } else if (optimizer.beginStep(parameters)) {
+        // A pool of one runs its task on this thread, so one thread takes the same path as several.
+        if (optimizer.beginStep(parameters)) {
             batchOptimizer = optimizer;
-            pool.run(reduceAndUpdateTask);       // packs too, after the update
+            pool.run(reduceAndUpdateTask);       // packs too: dense weights as they are updated, the rest after
         } else {
             pool.run(reduceTask);
             optimizer.step(parameters);

@@ -40,12 +40,12 @@ final class PackedWeights {
     }
 
     /**
-     * As {@link #packStale}, but leaves out the dense copies of trainable weights: the optimizer's
-     * update packed those by rows as it wrote them ({@link #packedByRows}).
+     * As {@link #packStale}, but leaves out the copies the optimizer's update packed by rows as it
+     * wrote them ({@link #packedByRows}).
      */
     void packStaleNotPackedByRows(int part, int parts) {
         for (PackedWeight weight : packed) {
-            if (weight.stale() && !(weight instanceof PackedWeight.Dense && weight.weight().trainable())) {
+            if (weight.stale() && packedByRows(weight.weight()) != weight) {
                 weight.pack(part, parts);
             }
         }
@@ -62,8 +62,14 @@ final class PackedWeights {
         return dense;
     }
 
-    /** The dense packed copy of {@code weight}, which can be packed by rows as it is updated, or null. */
+    /**
+     * The packed copy of {@code weight} that the optimizer's update packs by rows as it writes
+     * them: a dense layer's, when the weight is trained. Otherwise null.
+     */
     PackedWeight.Dense packedByRows(Parameter weight) {
+        if (!weight.trainable()) {
+            return null;
+        }
         for (PackedWeight copy : packed) {
             if (copy.weight() == weight && copy instanceof PackedWeight.Dense dense) {
                 return dense;
