@@ -19,7 +19,6 @@ import java.util.function.Consumer;
  * failure the temporary file is deleted, so the target is either absent or correct.
  */
 public final class Downloader {
-    private final HttpClient client;
     private final Duration timeout;
     private final Consumer<String> log;
 
@@ -28,9 +27,16 @@ public final class Downloader {
      * @param log     receives one line per download (may be {@code line -> {}})
      */
     public Downloader(Duration timeout, Consumer<String> log) {
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
         this.timeout = timeout;
         this.log = log;
+    }
+
+    /**
+     * A client for one download, made only when a file is missing: building one initialises TLS and
+     * reads the trust store, which cost every command 0.3-0.4 s of start-up when the data was there.
+     */
+    private HttpClient newClient() {
+        return HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     /** Downloads {@code url} to {@code target}, whose uncompressed content must have SHA-256 {@code contentSha256}. */
@@ -62,6 +68,12 @@ public final class Downloader {
     /** Copies the response body to {@code file}; returns its length. */
     private long fetch(URI url, Path file) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+        try (HttpClient client = newClient()) {
+            return copyBody(client, request, url, file);
+        }
+    }
+
+    private long copyBody(HttpClient client, HttpRequest request, URI url, Path file) throws IOException {
         HttpResponse<InputStream> response;
         try {
             response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
