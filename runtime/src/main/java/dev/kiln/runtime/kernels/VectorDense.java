@@ -196,45 +196,29 @@ final class VectorDense {
 
     /**
      * dw[i][o] += sum over rows r of x[r][i] * dz[r][o] (= when not accumulate) for the weight rows
-     * from <= i < to. Each call's sums start from zero, run over the batch in chains of
-     * {@link #SUM_ROWS} rows added one to the next, and are added to dw once (or stored). A row's
-     * bits do not depend on the range it is computed in: runs of 8 rows are cut from {@code from},
-     * and each row is summed alone.
+     * from <= i < to. Each row's sum runs over the batch in chains of {@link #SUM_ROWS} rows, each
+     * from zero and added to the last ones', and the sum is then added to dw once (or stored). A
+     * row's bits do not depend on the range it is computed in, nor on the kernel that computes it.
      *
-     * <p>The whole vectors of outputs run on {@link VectorTiles#packedRows8}: x^T in runs of 8 weight
-     * rows and dz in panels one vector wide, both read at constant strides, so C2 takes the bounds
-     * checks out of the loop. On the general {@link VectorTiles#weightsNx2} tile, which walks x at a
-     * stride of {@code in} and dz at a parameter's, tf-mnist's fc1 (64 x 3136 x 1024) ran at 29-31
-     * GFLOP/s on AVX2 Zen 3 (90 peak). Packing costs rows * (in + out) copies against
-     * rows * in * out multiply-adds.
+     * <p>Whole panels of 2L outputs run on {@link VectorTiles#panelRowsNx2}, the forward's tile:
+     * x^T (weight rows by batch rows) as its rows, dz packed in panels of 2L columns as its panel,
+     * both read at constant strides. A tile's x^T rows stay in L1 while it goes through every
+     * panel. It does 12 multiply-adds per 2 loads and 6 broadcasts, where the one-vector
+     * {@link VectorTiles#packedRows8} below does 8 per 9 loads: on tf-mnist's fc1 (64 x 3136 x 1024,
+     * AVX2 Zen 3, a probe of the two in turns, same bits) the whole gradient took 9.3-12.4 ms
+     * against 12.1-16.0, and half its rows, a worker's share on 2 threads, 5.6-6.5 ms against
+     * 5.9-8.0. A last single vector of outputs runs on packedRows8 (x^T in runs of 8 weight rows,
+     * dz in panels one vector wide), and a last partial one on the general tile.
      */
     static void backwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                    float[] dw, int from, int to, boolean accumulate) {
-        int whole = out / L * L;            // outputs in whole vectors
-        if (whole > 0) {
-            // Vector column v of dz (outputs [v*L, (v+1)*L) of each row) at v*rows*L.
-            float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * whole);
-            for (int oc = 0; oc < whole; oc += L) {
-                TileLoops.packColumns(dz, dzOff, out, rows, oc, L, L, panels, oc * rows);
-            }
-            int runRows = VectorTiles.PACKED_ROWS;
-            float[] runs = Scratch.floats(Scratch.PANEL, rows * runRows);
-            for (int i0 = from; i0 < to; i0 += runRows) {
-                int n = Math.min(runRows, to - i0);
-                packRun(x, xOff, in, rows, i0, n, runRows, runs);
-                // The run's sums go to a zeroed block, vector column v's 8 rows at v*8*L, and only
-                // its n real rows are then added to dw: the last run, of fewer than 8 weight rows,
-                // needs no case of its own. (Written into dw in place, the whole runs measured the
-                // same, 43-47 GFLOP/s for fc1.)
-                float[] sums = Scratch.zeroed(Scratch.OUT, runRows * whole);
-                for (int oc = 0; oc < whole; oc += L) {
-                    for (int r0 = 0; r0 < rows; r0 += SUM_ROWS) {     // each block's sum added to the last ones'
-                        VectorTiles.packedRows8(runs, r0 * runRows, panels, oc * rows + r0 * L, Math.min(SUM_ROWS, rows - r0),
-                                sums, oc * runRows, L);
-                    }
-                }
-                addRuns(sums, n, whole, dw, i0 * out, out, accumulate);
-            }
+        int paired = out / (2 * L) * (2 * L);     // outputs in whole panels of two vectors
+        int whole = out / L * L;                  // outputs in whole vectors
+        if (paired > 0) {
+            weightRowsInPanels(rows, in, out, paired, x, xOff, dz, dzOff, dw, from, to, accumulate);
+        }
+        if (whole > paired) {
+            weightRowsInRuns(rows, in, out, paired, whole, x, xOff, dz, dzOff, dw, from, to, accumulate);
         }
         for (int oc = whole; oc < out; oc += L) {
             if (!accumulate) {
@@ -244,6 +228,77 @@ final class VectorDense {
             }
             TileLoops.weightsPartial(x, xOff + from, 1, rows, 0, in, in, 0, to - from, dz, dzOff, out, oc, out - oc,
                     dw, from * out);
+        }
+    }
+
+    /** The outputs [0, paired), whole panels of 2L, of {@link #backwardWeightRows}, on the forward's tile. */
+    private static void weightRowsInPanels(int rows, int in, int out, int paired, float[] x, int xOff, float[] dz,
+                                           int dzOff, float[] dw, int from, int to, boolean accumulate) {
+        // Panel p of dz (outputs [p*2L, (p+1)*2L) of each row) at p*rows*2L.
+        float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * paired);
+        for (int oc = 0; oc < paired; oc += 2 * L) {
+            TileLoops.packColumns(dz, dzOff, out, rows, oc, 2 * L, 2 * L, panels, oc * rows);
+        }
+        // x^T for the weight rows [from, to): weight row i's batch of inputs at (i - from) * rows.
+        float[] xT = Scratch.floats(Scratch.PANEL, (to - from) * rows);
+        for (int r = 0; r < rows; r++) {
+            for (int i = from, src = xOff + r * in + from, dst = r; i < to; i++, src++, dst += rows) {
+                xT[dst] = x[src];
+            }
+        }
+        float[] zeros = Scratch.zeros(2 * L);
+        // Written, the chains go straight to dw. Added, they go to a block of the tile's rows, added
+        // to dw once: dw is read once, and gets dw + (the chains' sum) as from the kernel below.
+        float[] block = accumulate ? Scratch.floats(Scratch.OUT, VectorTiles.ROWS * paired) : dw;
+        int xTOff = -from * rows;               // the tiles number weight rows from 0, as dw does
+        for (int i0 = from; i0 < to; i0 += VectorTiles.ROWS) {
+            int cOff = accumulate ? -i0 * paired : 0, cStride = accumulate ? paired : out;
+            for (int oc = 0; oc < paired; oc += 2 * L) {
+                for (int r0 = 0; r0 < rows; r0 += SUM_ROWS) {
+                    VectorTiles.panelRowsNx2(xT, xTOff + r0, rows, Math.min(SUM_ROWS, rows - r0), panels, oc * rows + r0 * 2 * L,
+                            zeros, 0, r0 > 0, block, cOff + oc, cStride, i0, to);
+                }
+            }
+            if (accumulate) {
+                addBlock(block, Math.min(VectorTiles.ROWS, to - i0), paired, dw, i0 * out, out);
+            }
+        }
+    }
+
+    /** dw[at + j*stride + c] += block[j*width + c] for the rows j < n and columns c < width, a multiple of L. */
+    private static void addBlock(float[] block, int n, int width, float[] dw, int at, int stride) {
+        for (int j = 0; j < n; j++) {
+            for (int c = 0, row = at + j * stride, from = j * width; c < width; c += L) {
+                FloatVector.fromArray(S, block, from + c).add(FloatVector.fromArray(S, dw, row + c)).intoArray(dw, row + c);
+            }
+        }
+    }
+
+    /** The outputs [fromColumn, toColumn), whole vectors, of {@link #backwardWeightRows}, on {@link VectorTiles#packedRows8}. */
+    private static void weightRowsInRuns(int rows, int in, int out, int fromColumn, int toColumn, float[] x, int xOff,
+                                         float[] dz, int dzOff, float[] dw, int from, int to, boolean accumulate) {
+        int width = toColumn - fromColumn;
+        // Vector column v of dz (outputs fromColumn + [v*L, (v+1)*L) of each row) at v*rows*L.
+        float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * width);
+        for (int oc = 0; oc < width; oc += L) {
+            TileLoops.packColumns(dz, dzOff, out, rows, fromColumn + oc, L, L, panels, oc * rows);
+        }
+        int runRows = VectorTiles.PACKED_ROWS;
+        float[] runs = Scratch.floats(Scratch.PANEL, rows * runRows);
+        for (int i0 = from; i0 < to; i0 += runRows) {
+            int n = Math.min(runRows, to - i0);
+            packRun(x, xOff, in, rows, i0, n, runRows, runs);
+            // The run's sums go to a zeroed block, vector column v's 8 rows at v*8*L, and only
+            // its n real rows are then added to dw: the last run, of fewer than 8 weight rows,
+            // needs no case of its own.
+            float[] sums = Scratch.zeroed(Scratch.OUT, runRows * width);
+            for (int oc = 0; oc < width; oc += L) {
+                for (int r0 = 0; r0 < rows; r0 += SUM_ROWS) {     // each chain's sum added to the last ones'
+                    VectorTiles.packedRows8(runs, r0 * runRows, panels, oc * rows + r0 * L, Math.min(SUM_ROWS, rows - r0),
+                            sums, oc * runRows, L);
+                }
+            }
+            addRuns(sums, n, width, dw, i0 * out + fromColumn, out, accumulate);
         }
     }
 

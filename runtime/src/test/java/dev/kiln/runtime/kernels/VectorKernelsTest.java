@@ -155,7 +155,7 @@ class VectorKernelsTest {
         assertClose(dbExpected, dbActual, terms, "convBackwardWeights db " + g);
     }
 
-    /** rows x in x out: sizes 1, 7, 10, 17, 64, 1025 (past four k-blocks of 256), rows 1..7, 12, 13 and 64. */
+    /** rows x in x out: sizes 1, 7, 10, 17, 64, 1025 (past four k-blocks of 256), rows 1..7, 12, 13, 33 and 64. */
     static Stream<int[]> denseShapes() {
         int[][] inOut = {{1, 1}, {7, 10}, {10, 7}, {17, 64}, {64, 17}, {1025, 10}, {10, 1025}, {64, 64}, {1, 17}, {17, 1}};
         List<int[]> shapes = new ArrayList<>();
@@ -167,6 +167,10 @@ class VectorKernelsTest {
         shapes.add(new int[] {64, 1025, 64});
         shapes.add(new int[] {12, 17, 64});     // two whole tiles of 6 rows, or one of 7 and a tail of 5
         shapes.add(new int[] {13, 64, 17});     // 6 + 6 + 1, or 7 + 6
+        // Weight gradients past one chain of 32 rows, with 3 vectors of outputs (a panel of two and
+        // a single one) at 256 bits, and a partial vector after them.
+        shapes.add(new int[] {33, 40, 24});
+        shapes.add(new int[] {64, 30, 27});
         return shapes.stream();
     }
 
