@@ -38,9 +38,13 @@ final class SharedDenseGradient {
         this.out = out;
     }
 
-    /** Whether a dense layer of this size, trained on this many workers, shares its weight gradient. */
+    /**
+     * Whether a dense layer of this size shares its weight gradient. On one worker too: the one
+     * part is then the whole gradient, written rather than added, so the 12.8 MB of tf-mnist's fc1
+     * need no clearing before the step, and the written kernel is the faster one (VectorDense).
+     */
     static boolean worthSharing(Parameter weight, int workers) {
-        return workers > 1 && weight.trainable() && weight.size() >= MIN_WEIGHTS;
+        return weight.trainable() && weight.size() >= MIN_WEIGHTS;
     }
 
     Parameter weight() {
