@@ -149,6 +149,11 @@ public final class KernelBenchmark {
         cases.add(new Case(name + " fwd", flops, () -> k.denseForward(rows, in, out, Activation.RELU, x, 0, w, b, y, 0)));
         cases.add(new Case(name + " dx", flops, () -> k.denseBackwardInput(rows, in, out, dz, 0, w, dx, 0)));
         cases.add(new Case(name + " dw", flops, () -> k.denseBackwardWeights(rows, in, out, x, 0, dz, 0, dw, db)));
+        // Written rather than added to dw: how training computes a large layer's, over the whole batch.
+        cases.add(new Case(name + " dw written", flops, () -> {
+            k.denseBackwardWeightRows(rows, in, out, x, 0, dz, 0, dw, 0, in, false);
+            k.denseBackwardBias(rows, out, dz, 0, db);
+        }));
         float[] packed = new float[k.packedDenseSize(in, out)];
         k.packDenseWeights(in, out, w, packed);
         cases.add(new Case(name + " fwd packed", flops,
