@@ -555,10 +555,10 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     /**
      * A dense layer's weight and bias gradients for the chunk's rows [first, first + rows), called
      * by the generated backward pass in place of {@link Kernels#denseBackwardWeights}. A large
-     * layer on several workers computes its weight gradient over the whole batch together with the
-     * other workers ({@link SharedDenseGradient}): here the chunk only hands over its rows, and each
-     * worker computes its part after its backward pass. Otherwise, and for the bias, the chunk's
-     * gradient goes to this worker's buffers.
+     * layer's weight gradient is computed over the whole batch by all the workers together, one
+     * part each, on one worker as on several ({@link SharedDenseGradient}): here the chunk only
+     * hands over its rows, and each worker computes its part after its backward pass. Otherwise,
+     * and for the bias, the chunk's gradient goes to this worker's buffers.
      */
     protected final void denseWeightGradients(Parameter weight, int rows, int first, int in, int out,
                                               float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db) {

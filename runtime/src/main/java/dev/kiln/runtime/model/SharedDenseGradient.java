@@ -17,7 +17,7 @@ import dev.kiln.runtime.kernels.Kernels;
  */
 final class SharedDenseGradient {
     /**
-     * Weights from which a layer is shared on several workers: 128 Ki values (512 KB). Below that
+     * Weights from which a layer is shared: 128 Ki values (512 KB). Below that, on several workers,
      * the copies and the wait for the slowest worker cost more than the reduction they save.
      */
     static final int MIN_WEIGHTS = 1 << 17;
@@ -39,11 +39,12 @@ final class SharedDenseGradient {
     }
 
     /**
-     * Whether a dense layer of this size shares its weight gradient. On one worker too: the one
-     * part is then the whole gradient, written rather than added, so the 12.8 MB of tf-mnist's fc1
-     * need no clearing before the step, and the written kernel is the faster one (VectorDense).
+     * Whether a dense layer of this size shares its weight gradient, whatever the worker count. On
+     * one worker the one part is the whole gradient, written rather than added, so the 12.8 MB of
+     * tf-mnist's fc1 need no clearing before the step, and the written kernel is the faster one
+     * (VectorDense).
      */
-    static boolean worthSharing(Parameter weight, int workers) {
+    static boolean worthSharing(Parameter weight) {
         return weight.trainable() && weight.size() >= MIN_WEIGHTS;
     }
 

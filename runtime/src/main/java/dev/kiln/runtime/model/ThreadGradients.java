@@ -65,7 +65,7 @@ final class ThreadGradients {
         this.workers = workers;
         List<SharedDenseGradient> sharing = new ArrayList<>();
         for (PackedWeight.Dense copy : denseCopies) {
-            if (SharedDenseGradient.worthSharing(copy.weight(), workers)) {
+            if (SharedDenseGradient.worthSharing(copy.weight())) {
                 sharing.add(new SharedDenseGradient(copy.weight(), copy.rows(), copy.columns()));
             }
         }
