@@ -9,7 +9,7 @@ import dev.kiln.dsl.Activation;
 import java.util.Arrays;
 import java.util.Locale;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorSpecies;
+import jdk.incubator.vector.VectorMask;
 
 /**
  * Stride-1 5x5, 3x3 and 2x2 convolutions by Winograd's F(2x2, 5x5), F(2x2, 3x3) and F(2x2, 2x2)
@@ -65,11 +65,16 @@ final class WinogradConv {
     /** Output channels per run of the weight gradient's packed D ({@link VectorTiles#packedRows8}). */
     private static final int PACKED_ROWS = VectorTiles.PACKED_ROWS;
     /**
-     * The vectors the output-gradient transform writes D with: at most 8 lanes, so each falls inside
-     * one run of {@link #PACKED_ROWS} channels (256 bits where vectors are wider; 8 = 2 x 4 at 128).
+     * Runs of packed D that one vector of channels covers: 2 where vectors hold 16 floats, else 1.
+     * The output-gradient transform works on whole vectors of the one species the kernels use, and
+     * stores a wide vector run by run ({@link #storeRuns}). It once used 8-lane vectors where vectors are wider: a
+     * second species in the JVM shares the Vector API's call-site profiles with the first, and C2
+     * then compiled the kernels of both with calls into the API's Java fallback, which allocates per
+     * operation. On AVX-512, training allocated 129 MB a step for good (StartupTest caught it).
      */
-    private static final VectorSpecies<Float> GS = L >= PACKED_ROWS ? FloatVector.SPECIES_256 : S;
-    private static final int GL = GS.length();
+    private static final int RUNS_PER_VECTOR = Math.max(1, L / PACKED_ROWS);
+    /** The lanes of a vector's first run, shifted by k * PACKED_ROWS for its k-th. */
+    private static final long FIRST_RUN_LANES = (1L << Math.min(L, PACKED_ROWS)) - 1;
 
     private static final String MODE = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
 
@@ -209,15 +214,16 @@ final class WinogradConv {
         int tilesH = (outH + M - 1) / M, tilesW = (outW + M - 1) / M, tiles = tilesH * tilesW;
         int srcRows = M * tilesH + r - 1, srcCols = M * tilesW + r - 1;
         int gradRows = M * tilesH, gradCols = M * tilesW;
-        // dz is read in place when every tile is whole and its channels fill whole runs.
-        boolean gradInPlace = outC == realOutC && gradRows == outH && gradCols == outW;
+        // dz is read in place when every tile is whole and its channels fill whole vectors; else
+        // from a copy with room for the last pixel's whole vector (its lanes past outC are dropped).
+        boolean gradInPlace = outC == realOutC && outC % L == 0 && gradRows == outH && gradCols == outW;
         int total = rows * tiles, block = Math.min(total, maxBlock);
         float[] products = Scratch.zeroed(Scratch.WINOGRAD_DW, positions * outC * inC);
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * (block * inC + SKEW));
         float[] d = Scratch.floats(Scratch.WINOGRAD_M, positions * (block * outC + SKEW));
-        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
+        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, gradientTileScratch());
         float[] src = Scratch.floats(Scratch.INPUT, srcRows * srcCols * inC);
-        float[] grad = gradInPlace ? dz : Scratch.floats(Scratch.WINOGRAD_OUT, gradRows * gradCols * outC);
+        float[] grad = gradInPlace ? dz : Scratch.floats(Scratch.WINOGRAD_OUT, gradRows * gradCols * outC + L);
         int example = -1, gradOff = 0;
         // Blocks run on across examples: tiles are taken in order, each example padded when its first one comes.
         for (int t0 = 0; t0 < total; t0 += block) {
@@ -242,10 +248,11 @@ final class WinogradConv {
                     inputTile(t, src, at + c, srcCols * inC, inC, rowsOfTile, v, c * count + tt * L, vStride);
                 }
                 at = gradOff + (th * M * gradCols + tw * M) * outC;
-                for (int c = 0; c < outC; c += GL) {
+                for (int c = 0; c < outC; c += L) {
                     int run = c / PACKED_ROWS * PACKED_ROWS;
                     gradientTile(t, grad, at + c, gradCols * outC, outC, rowsOfTile, d,
-                            run * count + tt * PACKED_ROWS + (c - run), dStride);
+                            run * count + tt * PACKED_ROWS + (c - run), dStride, count * PACKED_ROWS,
+                            (Math.min(L, outC - c) + PACKED_ROWS - 1) / PACKED_ROWS);
                 }
             }
             for (int pos = 0; pos < positions; pos++) {
@@ -419,19 +426,52 @@ final class WinogradConv {
     }
 
     /**
-     * {@link #GL} channels of one tile of the output gradient: d[dOff + pos*posStride] = (A g A^T)[pos],
-     * g the 2x2 gradients at src[at], src[at + pixStride], src[at + rowStride],
-     * src[at + rowStride + pixStride]. A (alpha x 2, the transpose of A^T) runs along both rows into
-     * tmp, then down the alpha columns.
+     * One vector of channels of one tile of the output gradient into packed D: (A g A^T)[pos] to
+     * d[dOff + pos*posStride], the first {@code runs} runs of {@link #PACKED_ROWS} channels of it
+     * runStride apart; g the 2x2 gradients at src[at], src[at + pixStride], src[at + rowStride],
+     * src[at + rowStride + pixStride], whole vectors (lanes past the runs are computed and dropped).
+     * A (alpha x 2, the transpose of A^T) runs along both rows into tmp, then down the alpha columns:
+     * straight into D where a vector is one run or less, else into tmp, from where
+     * {@link #storeRuns} splits it. Vectors never cross a method boundary here: one passed to a
+     * method that C2 does not inline is boxed, and the Vector API runs its Java fallback on it.
      */
     static void gradientTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
-                             float[] d, int dOff, int posStride) {
+                             float[] d, int dOff, int posStride, int runStride, int runs) {
         int alpha = t.alpha;
         for (int i = 0; i < M; i++) {
-            spreadGradient(alpha, src, at + i * rowStride, pixStride, tmp, i * alpha * GL, GL);
+            spreadGradient(alpha, src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
         }
+        if (RUNS_PER_VECTOR == 1) {
+            for (int j = 0; j < alpha; j++) {
+                spreadGradient(alpha, tmp, j * L, alpha * L, d, dOff + j * posStride, alpha * posStride);
+            }
+            return;
+        }
+        int staged = M * alpha * L;     // position k * alpha + j at staged + (k * alpha + j) * L
         for (int j = 0; j < alpha; j++) {
-            spreadGradient(alpha, tmp, j * GL, alpha * GL, d, dOff + j * posStride, alpha * posStride);
+            spreadGradient(alpha, tmp, j * L, alpha * L, tmp, staged + j * L, alpha * L);
+        }
+        storeRuns(tmp, staged, t.positions, d, dOff, posStride, runStride, runs);
+    }
+
+    /** Floats {@link #gradientTile} needs in tmp: the rows' sums, and the tile staged for {@link #storeRuns}. */
+    static int gradientTileScratch() {
+        return (M * WinogradTransforms.F2X2_5X5.alpha + MAX_POSITIONS) * L;
+    }
+
+    /**
+     * The vectors staged[at + pos*L], pos < positions, to d[dOff + pos*posStride], the first
+     * {@code runs} runs of {@link #PACKED_ROWS} lanes of each runStride apart: a masked store a
+     * run, shifted back by the lanes before it.
+     */
+    private static void storeRuns(float[] staged, int at, int positions, float[] d, int dOff, int posStride,
+                                  int runStride, int runs) {
+        for (int pos = 0; pos < positions; pos++) {
+            FloatVector v = FloatVector.fromArray(S, staged, at + pos * L);
+            for (int k = 0; k < runs; k++) {
+                v.intoArray(d, dOff + pos * posStride + k * (runStride - PACKED_ROWS),
+                        VectorMask.fromLong(S, FIRST_RUN_LANES << (k * PACKED_ROWS)));
+            }
         }
     }
 
@@ -449,7 +489,7 @@ final class WinogradConv {
      * g0, g0 + g1, g0 - g1, g0 + g1/2, g0 - g1/2, g1 (the columns of F(2x2, 5x5)'s A^T).
      */
     private static void spreadGradient6(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
-        FloatVector g0 = FloatVector.fromArray(GS, in, inOff), g1 = FloatVector.fromArray(GS, in, inOff + inStride);
+        FloatVector g0 = FloatVector.fromArray(S, in, inOff), g1 = FloatVector.fromArray(S, in, inOff + inStride);
         FloatVector half = g1.mul(0.5f);
         g0.intoArray(out, outOff);
         g0.add(g1).intoArray(out, outOff + outStride);
@@ -461,7 +501,7 @@ final class WinogradConv {
 
     /** As {@link #spreadGradient6}, k < 4, for F(2x2, 3x3): g0, g0 + g1, g0 - g1, -g1. */
     private static void spreadGradient4(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
-        FloatVector g0 = FloatVector.fromArray(GS, in, inOff), g1 = FloatVector.fromArray(GS, in, inOff + inStride);
+        FloatVector g0 = FloatVector.fromArray(S, in, inOff), g1 = FloatVector.fromArray(S, in, inOff + inStride);
         g0.intoArray(out, outOff);
         g0.add(g1).intoArray(out, outOff + outStride);
         g0.sub(g1).intoArray(out, outOff + 2 * outStride);
@@ -470,7 +510,7 @@ final class WinogradConv {
 
     /** As {@link #spreadGradient6}, k < 3, for F(2x2, 2x2): g0, g0 + g1, g1. */
     private static void spreadGradient3(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
-        FloatVector g0 = FloatVector.fromArray(GS, in, inOff), g1 = FloatVector.fromArray(GS, in, inOff + inStride);
+        FloatVector g0 = FloatVector.fromArray(S, in, inOff), g1 = FloatVector.fromArray(S, in, inOff + inStride);
         g0.intoArray(out, outOff);
         g0.add(g1).intoArray(out, outOff + outStride);
         g1.intoArray(out, outOff + 2 * outStride);
