@@ -294,7 +294,7 @@ final class VectorDense {
             float[] sums = Scratch.zeroed(Scratch.OUT, runRows * width);
             for (int oc = 0; oc < width; oc += L) {
                 for (int r0 = 0; r0 < rows; r0 += SUM_ROWS) {     // each chain's sum added to the last ones'
-                    VectorTiles.packedRows8(runs, r0 * runRows, panels, oc * rows + r0 * L, Math.min(SUM_ROWS, rows - r0),
+                    VectorTiles.packedRows8(runs, r0 * runRows, runRows, panels, oc * rows + r0 * L, Math.min(SUM_ROWS, rows - r0),
                             sums, oc * runRows, L);
                 }
             }

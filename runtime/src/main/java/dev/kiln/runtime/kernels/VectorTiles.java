@@ -360,17 +360,19 @@ final class VectorTiles {
     static final int PACKED_ROWS = 8;
 
     /**
-     * c[cOff + j*cStride, + L) += sum over k < count of a[aOff + k*8 + j] * b[bOff + k*L, + L), for
-     * the 8 rows j: a product of two packed panels, one vector of columns. Unlike the other tiles,
-     * both operands advance by constant strides (8 and L) with the loop counter, so C2 takes every
-     * bounds check out of the loop; 8 accumulators, 1 operand and 1 broadcast fit 16 registers.
-     * The sums start from zero and are added to c once, at the end.
+     * c[cOff + j*cStride, + L) += sum over k < count of a[aOff + k*aStep + j] * b[bOff + k*L, + L),
+     * for the 8 rows j: a product of two packed panels, one vector of columns. a holds runs of
+     * aStep >= 8 floats, of which the first 8 are this call's rows ({@link #PACKED_ROWS}, or a
+     * vector's worth where the Winograd weight gradient packs a whole vector of channels a run).
+     * Both operands advance by loop-invariant strides with the loop counter, so C2 takes the bounds
+     * checks out of the loop; 8 accumulators, 1 operand and 1 broadcast fit 16 registers. The sums
+     * start from zero and are added to c once, at the end.
      */
-    static void packedRows8(float[] a, int aOff, float[] b, int bOff, int count, float[] c, int cOff, int cStride) {
+    static void packedRows8(float[] a, int aOff, int aStep, float[] b, int bOff, int count, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int k = 0; k < count; k++) {
             FloatVector v = FloatVector.fromArray(S, b, bOff + k * L);
-            int i = aOff + k * PACKED_ROWS;
+            int i = aOff + k * aStep;
             c0 = FloatVector.broadcast(S, a[i]).fma(v, c0);
             c1 = FloatVector.broadcast(S, a[i + 1]).fma(v, c1);
             c2 = FloatVector.broadcast(S, a[i + 2]).fma(v, c2);

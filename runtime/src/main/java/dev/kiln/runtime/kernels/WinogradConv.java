@@ -9,7 +9,6 @@ import dev.kiln.dsl.Activation;
 import java.util.Arrays;
 import java.util.Locale;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * Stride-1 5x5, 3x3 and 2x2 convolutions by Winograd's F(2x2, 5x5), F(2x2, 3x3) and F(2x2, 2x2)
@@ -65,18 +64,17 @@ final class WinogradConv {
     /** Output channels per run of the weight gradient's packed D ({@link VectorTiles#packedRows8}). */
     private static final int PACKED_ROWS = VectorTiles.PACKED_ROWS;
     /**
-     * Runs of packed D that one vector of channels covers: 2 where vectors hold 16 floats, else 1.
-     * The output-gradient transform works on whole vectors of the one species the kernels use, and
-     * stores a wide vector run by run ({@link #storeRuns}). It once used 8-lane vectors where vectors are wider: a
+     * Floats per tile in a run of packed D: {@link #PACKED_ROWS} output channels, or one vector's
+     * worth where vectors are wider (16 at 512 bits), so the output-gradient transform stores each
+     * whole vector of channels in one piece and {@link VectorTiles#packedRows8} reads 8 rows of a
+     * run at a time. It once wrote D in runs of 8 with 8-lane vectors where vectors are wider: a
      * second species in the JVM shares the Vector API's call-site profiles with the first, and C2
-     * then compiled the kernels of both with calls into the API's Java fallback, which allocates per
-     * operation. On AVX-512, training allocated 129 MB a step for good (StartupTest caught it).
+     * then compiled the kernels of both with calls into the API's Java fallback, which allocates
+     * at every operation (129 MB a training step on AVX-512; see OneVectorShapeTest). Then with
+     * 16-lane vectors split into runs of 8 by masked stores, which took about 40% of the weight
+     * gradient's time on AVX-512.
      */
-    private static final int RUNS_PER_VECTOR = Math.max(1, L / PACKED_ROWS);
-    /** The lanes of a vector's first run, shifted by k * PACKED_ROWS for its k-th. */
-    private static final long FIRST_RUN_LANES = (1L << Math.min(L, PACKED_ROWS)) - 1;
-    private static final VectorMask<Float> FIRST_RUN = VectorMask.fromLong(S, FIRST_RUN_LANES),
-            SECOND_RUN = VectorMask.fromLong(S, FIRST_RUN_LANES << PACKED_ROWS);
+    private static final int D_RUN = Math.max(PACKED_ROWS, L);
 
     private static final String MODE = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
 
@@ -189,8 +187,8 @@ final class WinogradConv {
      * P[pos][oc][ic] += sum over tiles of D[pos][t][oc] V[pos][t][ic]. Their depth is the tile count,
      * long enough to keep the accumulators in registers (the forward's GEMMs are only inC deep).
      * The transforms write D and V as the packed panels {@link VectorTiles#packedRows8} reads, runs
-     * of 8 output channels and of one vector of input channels per tile, so its loop has no bounds
-     * checks. P is turned back into dw once per call, in double
+     * of {@link #D_RUN} output channels and of one vector of input channels per tile, so its loop
+     * has no bounds checks. P is turned back into dw once per call, in double
      * ({@link WinogradTransforms#kernelGradients}): 36 products over 25 taps, 2.8 times fewer
      * multiplications than the direct sum (16 over 9 for 3x3, 2.25 times; 9 over 4 for 2x2, 1.8 times). Blocks of tiles run on across examples.
      *
@@ -211,7 +209,8 @@ final class WinogradConv {
         WinogradTransforms t = transforms(g);
         int r = t.r, positions = t.positions;
         int realInC = g.inC(), realOutC = g.outC(), inC = padded(realInC);
-        int outC = (realOutC + PACKED_ROWS - 1) / PACKED_ROWS * PACKED_ROWS;     // whole runs of the packed rows
+        int outC = (realOutC + PACKED_ROWS - 1) / PACKED_ROWS * PACKED_ROWS;     // whole tiles of packed rows
+        int runC = (outC + D_RUN - 1) / D_RUN * D_RUN;                          // whole runs of D
         int outH = g.outH(), outW = g.outW();
         int tilesH = (outH + M - 1) / M, tilesW = (outW + M - 1) / M, tiles = tilesH * tilesW;
         int srcRows = M * tilesH + r - 1, srcCols = M * tilesW + r - 1;
@@ -222,15 +221,15 @@ final class WinogradConv {
         int total = rows * tiles, block = Math.min(total, maxBlock);
         float[] products = Scratch.zeroed(Scratch.WINOGRAD_DW, positions * outC * inC);
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * (block * inC + SKEW));
-        float[] d = Scratch.floats(Scratch.WINOGRAD_M, positions * (block * outC + SKEW));
-        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, gradientTileScratch());
+        float[] d = Scratch.floats(Scratch.WINOGRAD_M, positions * (block * runC + SKEW));
+        float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
         float[] src = Scratch.floats(Scratch.INPUT, srcRows * srcCols * inC);
         float[] grad = gradInPlace ? dz : Scratch.floats(Scratch.WINOGRAD_OUT, gradRows * gradCols * outC + L);
         int example = -1, gradOff = 0;
         // Blocks run on across examples: tiles are taken in order, each example padded when its first one comes.
         for (int t0 = 0; t0 < total; t0 += block) {
             int count = Math.min(block, total - t0);
-            int vStride = count * inC + SKEW, dStride = count * outC + SKEW;
+            int vStride = count * inC + SKEW, dStride = count * runC + SKEW;
             for (int tt = 0; tt < count; tt++) {
                 int e = (t0 + tt) / tiles, tile = (t0 + tt) - e * tiles;
                 if (e != example) {
@@ -244,24 +243,24 @@ final class WinogradConv {
                     }
                 }
                 int th = tile / tilesW, tw = tile - th * tilesW;
-                // V[pos][inC / L][t][L] and D[pos][outC / 8][t][8]: each GEMM operand a run per tile.
+                // V[pos][inC / L][t][L] and D[pos][runC / D_RUN][t][D_RUN]: each GEMM operand a run per tile.
                 int at = (th * M * srcCols + tw * M) * inC;
                 for (int c = 0; c < inC; c += L) {
                     inputTile(t, src, at + c, srcCols * inC, inC, rowsOfTile, v, c * count + tt * L, vStride);
                 }
                 at = gradOff + (th * M * gradCols + tw * M) * outC;
                 for (int c = 0; c < outC; c += L) {
-                    int run = c / PACKED_ROWS * PACKED_ROWS;
+                    int run = c / D_RUN * D_RUN;
                     gradientTile(t, grad, at + c, gradCols * outC, outC, rowsOfTile, d,
-                            run * count + tt * PACKED_ROWS + (c - run), dStride, count * PACKED_ROWS,
-                            (Math.min(L, outC - c) + PACKED_ROWS - 1) / PACKED_ROWS);
+                            run * count + tt * D_RUN + (c - run), dStride);
                 }
             }
             for (int pos = 0; pos < positions; pos++) {
                 int vPos = pos * vStride, dPos = pos * dStride;
                 for (int oc = 0; oc < realOutC; oc += PACKED_ROWS) {
+                    int dAt = dPos + oc / D_RUN * D_RUN * count + oc % D_RUN;     // 8 rows of a run of D
                     for (int ic = 0; ic < inC; ic += L) {
-                        VectorTiles.packedRows8(d, dPos + oc * count, v, vPos + ic * count, count,
+                        VectorTiles.packedRows8(d, dAt, D_RUN, v, vPos + ic * count, count,
                                 products, (pos * outC + oc) * inC + ic, inC);
                     }
                 }
@@ -428,59 +427,20 @@ final class WinogradConv {
     }
 
     /**
-     * One vector of channels of one tile of the output gradient into packed D: (A g A^T)[pos] to
-     * d[dOff + pos*posStride], the first {@code runs} runs of {@link #PACKED_ROWS} channels of it
-     * runStride apart; g the 2x2 gradients at src[at], src[at + pixStride], src[at + rowStride],
-     * src[at + rowStride + pixStride], whole vectors (lanes past the runs are computed and dropped).
-     * A (alpha x 2, the transpose of A^T) runs along both rows into tmp, then down the alpha columns:
-     * straight into D where a vector is one run or less, else into tmp, from where
-     * {@link #storeRuns} splits it. Vectors never cross a method boundary here: one passed to a
-     * method that C2 does not inline is boxed, and the Vector API runs its Java fallback on it.
+     * One vector of channels of one tile of the output gradient: d[dOff + pos*posStride] =
+     * (A g A^T)[pos], g the 2x2 gradients at src[at], src[at + pixStride], src[at + rowStride],
+     * src[at + rowStride + pixStride], whole vectors (lanes past the layer's channels are computed
+     * and land in the run's unread part). A (alpha x 2, the transpose of A^T) runs along both rows
+     * into tmp, then down the alpha columns.
      */
     static void gradientTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
-                             float[] d, int dOff, int posStride, int runStride, int runs) {
+                             float[] d, int dOff, int posStride) {
         int alpha = t.alpha;
         for (int i = 0; i < M; i++) {
             spreadGradient(alpha, src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
         }
-        if (RUNS_PER_VECTOR == 1) {
-            for (int j = 0; j < alpha; j++) {
-                spreadGradient(alpha, tmp, j * L, alpha * L, d, dOff + j * posStride, alpha * posStride);
-            }
-            return;
-        }
-        int staged = M * alpha * L;     // position k * alpha + j at staged + (k * alpha + j) * L
         for (int j = 0; j < alpha; j++) {
-            spreadGradient(alpha, tmp, j * L, alpha * L, tmp, staged + j * L, alpha * L);
-        }
-        storeRuns(tmp, staged, t.positions, d, dOff, posStride, runStride, runs);
-    }
-
-    /** Floats {@link #gradientTile} needs in tmp: the rows' sums, and the tile staged for {@link #storeRuns}. */
-    static int gradientTileScratch() {
-        return (M * WinogradTransforms.F2X2_5X5.alpha + MAX_POSITIONS) * L;
-    }
-
-    /**
-     * The vectors staged[at + pos*L], pos < positions, to d[dOff + pos*posStride], the first
-     * {@code runs} runs of {@link #PACKED_ROWS} lanes of each runStride apart: a masked store a
-     * run, shifted back by the lanes before it. The two masks of a 16-lane vector are constants:
-     * made per store, tf-mnist's conv2 weight gradient ran at 81-90 GFLOP/s against 88-97
-     * (kiln kernels, AVX-512 Xeon, 3 interleaved rounds).
-     */
-    private static void storeRuns(float[] staged, int at, int positions, float[] d, int dOff, int posStride,
-                                  int runStride, int runs) {
-        int next = runStride - PACKED_ROWS;
-        for (int pos = 0; pos < positions; pos++) {
-            FloatVector v = FloatVector.fromArray(S, staged, at + pos * L);
-            int to = dOff + pos * posStride;
-            v.intoArray(d, to, FIRST_RUN);
-            if (runs > 1) {
-                v.intoArray(d, to + next, SECOND_RUN);
-            }
-            for (int k = 2; k < runs; k++) {     // vectors of more than 16 floats (none on x86)
-                v.intoArray(d, to + k * next, VectorMask.fromLong(S, FIRST_RUN_LANES << (k * PACKED_ROWS)));
-            }
+            spreadGradient(alpha, tmp, j * L, alpha * L, d, dOff + j * posStride, alpha * posStride);
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tiles that read packed panels ({@link VectorTiles#packedRows8}, {@link VectorTiles#panelRowsNx2},
+ * The tiles that read packed panels ({@link VectorTiles#packedRows8}, in runs of 8 and of 16, {@link VectorTiles#panelRowsNx2},
  * {@link VectorTiles#panelRows7x1}) against float64 sums: depths from 0 to past an unrolled loop,
  * offsets inside larger arrays, row strides wider than a vector, blocks past the last row, and the
  * cells around each block left as they were, and for the panel tiles a start vector and adding to
@@ -18,13 +18,15 @@ class PackedRowsTileTest {
     void addsEightRowsOfProductsToWhatWasThere() {
         int l = VectorTiles.L, rows = VectorTiles.PACKED_ROWS;
         Random rnd = new Random(3);
-        for (int count : new int[] {0, 1, 2, 7, 8, 9, 49, 64, 131}) {
-            int aOff = 3, bOff = 5, cOff = 2, cStride = 3 * l + 1;
-            float[] a = random(rnd, aOff + count * rows + 4), b = random(rnd, bOff + count * l + 4);
-            float[] c = random(rnd, cOff + rows * cStride + l), before = c.clone();
-            VectorTiles.packedRows8(a, aOff, b, bOff, count, c, cOff, cStride);
-            assertBlock("count " + count, c, before, true, cOff, cStride, rows, l, count,
-                    (row, col, k) -> (double) a[aOff + k * rows + row] * b[bOff + k * l + col]);
+        for (int step : new int[] {rows, 16}) {       // runs of 8 rows, and of 16 whose first 8 are read
+            for (int count : new int[] {0, 1, 2, 7, 8, 9, 49, 64, 131}) {
+                int aOff = 3, bOff = 5, cOff = 2, cStride = 3 * l + 1, aStep = step;
+                float[] a = random(rnd, aOff + count * step + 4), b = random(rnd, bOff + count * l + 4);
+                float[] c = random(rnd, cOff + rows * cStride + l), before = c.clone();
+                VectorTiles.packedRows8(a, aOff, aStep, b, bOff, count, c, cOff, cStride);
+                assertBlock("step " + step + ", count " + count, c, before, true, cOff, cStride, rows, l, count,
+                        (row, col, k) -> (double) a[aOff + k * aStep + row] * b[bOff + k * l + col]);
+            }
         }
     }
 
