@@ -364,9 +364,10 @@ final class VectorTiles {
      * for the 8 rows j: a product of two packed panels, one vector of columns. a holds runs of
      * aStep >= 8 floats, of which the first 8 are this call's rows ({@link #PACKED_ROWS}, or a
      * vector's worth where the Winograd weight gradient packs a whole vector of channels a run).
-     * Both operands advance by loop-invariant strides with the loop counter, so C2 takes the bounds
-     * checks out of the loop; 8 accumulators, 1 operand and 1 broadcast fit 16 registers. The sums
-     * start from zero and are added to c once, at the end.
+     * Both operands advance with the loop counter by strides fixed for the call (the dense weight
+     * gradient passes 8; the step became a parameter with the Winograd runs of 16, and the dense
+     * gradient's rates stayed within the noise); 8 accumulators, 1 operand and 1 broadcast fit 16
+     * registers. The sums start from zero and are added to c once, at the end.
      */
     static void packedRows8(float[] a, int aOff, int aStep, float[] b, int bOff, int count, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;

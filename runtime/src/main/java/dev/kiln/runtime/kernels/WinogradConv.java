@@ -61,7 +61,7 @@ final class WinogradConv {
      * tiles of 64) and do not crowd into a few sets of the L1 cache.
      */
     private static final int SKEW = 16;
-    /** Output channels per run of the weight gradient's packed D ({@link VectorTiles#packedRows8}). */
+    /** Output channels per GEMM tile of the weight gradient ({@link VectorTiles#packedRows8}'s rows); outC is a multiple. */
     private static final int PACKED_ROWS = VectorTiles.PACKED_ROWS;
     /**
      * Floats per tile in a run of packed D: {@link #PACKED_ROWS} output channels, or one vector's
