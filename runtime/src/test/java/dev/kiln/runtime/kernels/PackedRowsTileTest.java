@@ -1,12 +1,14 @@
 package dev.kiln.runtime.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The tiles that read packed panels ({@link VectorTiles#packedRows8}, in runs of 8 and of 16, {@link VectorTiles#panelRowsNx2},
+ * The tiles that read packed panels ({@link VectorTiles#packedRows8}, in runs of 8 and of 16, and
+ * {@link VectorTiles#packedRows8x2}, {@link VectorTiles#panelRowsNx2},
  * {@link VectorTiles#panelRows7x1}) against float64 sums: depths from 0 to past an unrolled loop,
  * offsets inside larger arrays, row strides wider than a vector, blocks past the last row, and the
  * cells around each block left as they were, and for the panel tiles a start vector and adding to
@@ -26,6 +28,26 @@ class PackedRowsTileTest {
                 VectorTiles.packedRows8(a, aOff, aStep, b, bOff, count, c, cOff, cStride);
                 assertBlock("step " + step + ", count " + count, c, before, true, cOff, cStride, rows, l, count,
                         (row, col, k) -> (double) a[aOff + k * aStep + row] * b[bOff + k * l + col]);
+            }
+        }
+    }
+
+    @Test
+    void pairedTileAddsTwoVectorsOfColumnsWithTheBitsOfTwoOneVectorCalls() {
+        int l = VectorTiles.L, rows = VectorTiles.PACKED_ROWS;
+        Random rnd = new Random(4);
+        for (int step : new int[] {rows, 16}) {
+            for (int count : new int[] {0, 1, 2, 7, 8, 9, 49, 64, 131}) {
+                int aOff = 3, bOff = 5, bOff1 = bOff + count * l + 7, cOff = 2, cStride = 3 * l + 1, aStep = step;
+                float[] a = random(rnd, aOff + count * step + 4), b = random(rnd, bOff1 + count * l + 4);
+                float[] c = random(rnd, cOff + rows * cStride + 2 * l), before = c.clone(), single = c.clone();
+                VectorTiles.packedRows8x2(a, aOff, aStep, b, bOff, bOff1, count, c, cOff, cStride);
+                assertBlock("step " + step + ", count " + count, c, before, true, cOff, cStride, rows, 2 * l, count,
+                        (row, col, k) -> (double) a[aOff + k * aStep + row]
+                                * (col < l ? b[bOff + k * l + col] : b[bOff1 + k * l + col - l]));
+                VectorTiles.packedRows8(a, aOff, aStep, b, bOff, count, single, cOff, cStride);
+                VectorTiles.packedRows8(a, aOff, aStep, b, bOff1, count, single, cOff + l, cStride);
+                assertArrayEquals(single, c, "step " + step + ", count " + count + ": not the one-vector tile's bits");
             }
         }
     }
