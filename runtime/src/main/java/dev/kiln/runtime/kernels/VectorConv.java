@@ -71,6 +71,10 @@ final class VectorConv {
     }
 
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
+        if (SingleChannelConv.applies(g)) {
+            SingleChannelConv.forward(g, act, x, xOff, w, b, y, yOff);
+            return;
+        }
         int inC = g.inC(), s = g.stride();
         int padW = paddedWidth(g);
         float[] src = x;

@@ -77,6 +77,10 @@ class VectorKernelsTest {
     static Stream<ConvGeometry> commonShapes() {
         return Stream.of(
                 same(1, 28, 28, 32, 5, 5, 1),     // tf-mnist conv1
+                same(1, 28, 28, 16, 5, 5, 1),     // tf-16-36 conv1: one vector of outputs at 512 bits
+                valid(1, 28, 28, 32, 3, 3, 1),    // keras-mnist conv1
+                same(1, 9, 6, 48, 2, 3, 1),       // one channel: a pair of output vectors and one more at 512 bits
+                valid(1, 3, 5, 64, 3, 1, 1),      // one channel, a single output row
                 same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image: flipped-kernel input gradient
                 valid(32, 13, 13, 64, 3, 3, 1),   // keras-mnist conv2: input gradient by product and scatter
                 valid(64, 20, 20, 20, 5, 5, 1),   // that input gradient in 8 blocks of output pixels, the last partial
