@@ -18,11 +18,12 @@ import jdk.incubator.vector.FloatVector;
  * piece of the input. So the windows of a run are copied a vector at a time into the packed panel
  * {@link VectorTiles#packedRows8} reads, tap by tap, and multiplied at once by the weights in
  * panels of one vector of output channels (two at a time, {@link VectorTiles#packedRows8x2}, where
- * the registers allow). The sums start at the bias in y, and each group of 8 pixels inside one
- * output row is added there in place; a group that reaches past its row's end goes through a
- * scratch block, from which only its real pixels are copied. Through a scratch output of the full
- * width, copied out whole, tf-mnist's conv1 ran no faster than on the row tiles (a quarter of the
- * time went to the copy).
+ * the registers allow). The tiles add the bias and apply ReLU as they store, so each group of 8
+ * pixels inside one output row is written to y once; a group that reaches past its row's end goes
+ * through a scratch block, from which only its real pixels are copied. Through a scratch output of
+ * the full width, copied out whole, tf-mnist's conv1 ran no faster than on the row tiles (a
+ * quarter of the time went to the copy); with y filled with the bias first and ReLU as a pass of
+ * its own, those two passes took as long as the products (JFR, batch-256 inference on 2 threads).
  */
 final class SingleChannelConv {
 
@@ -32,14 +33,19 @@ final class SingleChannelConv {
     private SingleChannelConv() {
     }
 
-    /** c[at + j*outC, + outC) += the products of rows j of the run's windows from row r with every panel, for 8 rows j. */
-    private static void products(float[] windows, int r, int taps, float[] panels, int vectors, float[] c, int at, int outC) {
+    /**
+     * c[at + j*outC, + outC) = act(bias + the products of rows j of the run's windows from row r
+     * with every panel), for 8 rows j; act is max(0) when relu is set, else none.
+     */
+    private static void products(float[] windows, int r, int taps, float[] panels, int vectors, float[] bias, boolean relu,
+                                 float[] c, int at, int outC) {
         int v = 0;
         for (; VectorTiles.PACKED_PAIRS && v + 2 <= vectors; v += 2) {
-            VectorTiles.packedRows8x2(windows, r, RUN, panels, v * taps * L, (v + 1) * taps * L, taps, c, at + v * L, outC);
+            VectorTiles.packedRows8x2(windows, r, RUN, panels, v * taps * L, (v + 1) * taps * L, taps,
+                    bias, v * L, 0, relu, c, at + v * L, outC);
         }
         for (; v < vectors; v++) {
-            VectorTiles.packedRows8(windows, r, RUN, panels, v * taps * L, taps, c, at + v * L, outC);
+            VectorTiles.packedRows8(windows, r, RUN, panels, v * taps * L, taps, bias, v * L, 0, relu, c, at + v * L, outC);
         }
     }
 
@@ -68,6 +74,7 @@ final class SingleChannelConv {
     /** y = act(conv(x) + b) for one example; w is [kh][kw][1][outC] as the layer holds it. */
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
         int kh = g.kh(), kw = g.kw(), taps = kh * kw, outC = g.outC(), vectors = outC / L;
+        boolean relu = act == Activation.RELU;
         int outH = g.outH(), outW = g.outW();
         int cols = outW + kw - 1, rows = outH + kh - 1;
         int pixels = outH * cols, runs = (pixels + RUN - 1) / RUN;
@@ -81,13 +88,6 @@ final class SingleChannelConv {
         for (int v = 0; v < vectors; v++) {
             for (int t = 0; t < taps; t++) {
                 FloatVector.fromArray(S, w, t * outC + v * L).intoArray(panels, (v * taps + t) * L);
-            }
-        }
-        // The sums start at the bias: in y for groups of pixels inside one output row, which the
-        // tile adds to in place; in a scratch row for a group that reaches past the row's end.
-        for (int p = 0; p < outH * outW; p++) {
-            for (int c = 0; c < outC; c += L) {
-                FloatVector.fromArray(S, b, c).intoArray(y, yOff + p * outC + c);
             }
         }
         int rows8 = VectorTiles.PACKED_ROWS;
@@ -111,17 +111,14 @@ final class SingleChannelConv {
                 boolean inRow = ow + rows8 <= outW;
                 float[] c = inRow ? y : edge;
                 int at = inRow ? yOff + (oh * outW + ow) * outC : 0;
-                if (!inRow) {
-                    for (int p = 0; p < rows8 * outC; p += L) {
-                        FloatVector.fromArray(S, b, p % outC).intoArray(edge, p);
-                    }
-                }
-                products(windows, r, taps, panels, vectors, c, at, outC);
+                products(windows, r, taps, panels, vectors, b, relu, c, at, outC);
                 if (!inRow) {
                     copyRealPixels(edge, oh, ow, outW, outH, cols, outC, y, yOff);
                 }
             }
         }
-        VectorActivations.apply(act, y, yOff, g.outSize());
+        if (!relu) {
+            VectorActivations.apply(act, y, yOff, g.outSize());    // ReLU is done as the tiles store
+        }
     }
 }

@@ -370,6 +370,17 @@ final class VectorTiles {
      * registers. The sums start from zero and are added to c once, at the end.
      */
     static void packedRows8(float[] a, int aOff, int aStep, float[] b, int bOff, int count, float[] c, int cOff, int cStride) {
+        packedRows8(a, aOff, aStep, b, bOff, count, c, cOff, cStride, false, c, cOff, cStride);
+    }
+
+    /**
+     * {@link #packedRows8} with the sums added to base rows and stored to c: c[cOff + j*cStride, + L)
+     * = act(base[baseOff + j*baseStride, + L) + sum_j), act max(0) when relu is set. The base is c
+     * itself to accumulate, or one row (baseStride 0) such as a bias, so that a layer's output is
+     * written once, activated, instead of being filled with its bias first and activated after.
+     */
+    static void packedRows8(float[] a, int aOff, int aStep, float[] b, int bOff, int count,
+                            float[] base, int baseOff, int baseStride, boolean relu, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int k = 0; k < count; k++) {
             FloatVector v = FloatVector.fromArray(S, b, bOff + k * L);
@@ -383,14 +394,27 @@ final class VectorTiles {
             c6 = FloatVector.broadcast(S, a[i + 6]).fma(v, c6);
             c7 = FloatVector.broadcast(S, a[i + 7]).fma(v, c7);
         }
-        c0.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        c1.add(FloatVector.fromArray(S, c, cOff + cStride)).intoArray(c, cOff + cStride);
-        c2.add(FloatVector.fromArray(S, c, cOff + 2 * cStride)).intoArray(c, cOff + 2 * cStride);
-        c3.add(FloatVector.fromArray(S, c, cOff + 3 * cStride)).intoArray(c, cOff + 3 * cStride);
-        c4.add(FloatVector.fromArray(S, c, cOff + 4 * cStride)).intoArray(c, cOff + 4 * cStride);
-        c5.add(FloatVector.fromArray(S, c, cOff + 5 * cStride)).intoArray(c, cOff + 5 * cStride);
-        c6.add(FloatVector.fromArray(S, c, cOff + 6 * cStride)).intoArray(c, cOff + 6 * cStride);
-        c7.add(FloatVector.fromArray(S, c, cOff + 7 * cStride)).intoArray(c, cOff + 7 * cStride);
+        // Every base row is read before any c row is stored: the base may be c itself.
+        c0 = c0.add(FloatVector.fromArray(S, base, baseOff));
+        c1 = c1.add(FloatVector.fromArray(S, base, baseOff + baseStride));
+        c2 = c2.add(FloatVector.fromArray(S, base, baseOff + 2 * baseStride));
+        c3 = c3.add(FloatVector.fromArray(S, base, baseOff + 3 * baseStride));
+        c4 = c4.add(FloatVector.fromArray(S, base, baseOff + 4 * baseStride));
+        c5 = c5.add(FloatVector.fromArray(S, base, baseOff + 5 * baseStride));
+        c6 = c6.add(FloatVector.fromArray(S, base, baseOff + 6 * baseStride));
+        c7 = c7.add(FloatVector.fromArray(S, base, baseOff + 7 * baseStride));
+        if (relu) {
+            c0 = c0.max(0f); c1 = c1.max(0f); c2 = c2.max(0f); c3 = c3.max(0f);
+            c4 = c4.max(0f); c5 = c5.max(0f); c6 = c6.max(0f); c7 = c7.max(0f);
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + cStride);
+        c2.intoArray(c, cOff + 2 * cStride);
+        c3.intoArray(c, cOff + 3 * cStride);
+        c4.intoArray(c, cOff + 4 * cStride);
+        c5.intoArray(c, cOff + 5 * cStride);
+        c6.intoArray(c, cOff + 6 * cStride);
+        c7.intoArray(c, cOff + 7 * cStride);
     }
 
     /**
@@ -410,6 +434,12 @@ final class VectorTiles {
      */
     static void packedRows8x2(float[] a, int aOff, int aStep, float[] b, int bOff, int bOff1, int count,
                               float[] c, int cOff, int cStride) {
+        packedRows8x2(a, aOff, aStep, b, bOff, bOff1, count, c, cOff, cStride, false, c, cOff, cStride);
+    }
+
+    /** {@link #packedRows8x2} with base rows and an optional ReLU, as the second {@link #packedRows8}; both vectors of a base row are read. */
+    static void packedRows8x2(float[] a, int aOff, int aStep, float[] b, int bOff, int bOff1, int count,
+                              float[] base, int baseOff, int baseStride, boolean relu, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         FloatVector d0 = c0, d1 = c0, d2 = c0, d3 = c0, d4 = c0, d5 = c0, d6 = c0, d7 = c0;
         for (int k = 0; k < count; k++) {
@@ -433,23 +463,30 @@ final class VectorTiles {
             x = FloatVector.broadcast(S, a[i + 7]);
             c7 = x.fma(v, c7); d7 = x.fma(w, d7);
         }
-        int e = cOff + L;
-        c0.add(FloatVector.fromArray(S, c, cOff)).intoArray(c, cOff);
-        d0.add(FloatVector.fromArray(S, c, e)).intoArray(c, e);
-        c1.add(FloatVector.fromArray(S, c, cOff + cStride)).intoArray(c, cOff + cStride);
-        d1.add(FloatVector.fromArray(S, c, e + cStride)).intoArray(c, e + cStride);
-        c2.add(FloatVector.fromArray(S, c, cOff + 2 * cStride)).intoArray(c, cOff + 2 * cStride);
-        d2.add(FloatVector.fromArray(S, c, e + 2 * cStride)).intoArray(c, e + 2 * cStride);
-        c3.add(FloatVector.fromArray(S, c, cOff + 3 * cStride)).intoArray(c, cOff + 3 * cStride);
-        d3.add(FloatVector.fromArray(S, c, e + 3 * cStride)).intoArray(c, e + 3 * cStride);
-        c4.add(FloatVector.fromArray(S, c, cOff + 4 * cStride)).intoArray(c, cOff + 4 * cStride);
-        d4.add(FloatVector.fromArray(S, c, e + 4 * cStride)).intoArray(c, e + 4 * cStride);
-        c5.add(FloatVector.fromArray(S, c, cOff + 5 * cStride)).intoArray(c, cOff + 5 * cStride);
-        d5.add(FloatVector.fromArray(S, c, e + 5 * cStride)).intoArray(c, e + 5 * cStride);
-        c6.add(FloatVector.fromArray(S, c, cOff + 6 * cStride)).intoArray(c, cOff + 6 * cStride);
-        d6.add(FloatVector.fromArray(S, c, e + 6 * cStride)).intoArray(c, e + 6 * cStride);
-        c7.add(FloatVector.fromArray(S, c, cOff + 7 * cStride)).intoArray(c, cOff + 7 * cStride);
-        d7.add(FloatVector.fromArray(S, c, e + 7 * cStride)).intoArray(c, e + 7 * cStride);
+        int e = baseOff + L;
+        c0 = c0.add(FloatVector.fromArray(S, base, baseOff)); d0 = d0.add(FloatVector.fromArray(S, base, e));
+        c1 = c1.add(FloatVector.fromArray(S, base, baseOff + baseStride)); d1 = d1.add(FloatVector.fromArray(S, base, e + baseStride));
+        c2 = c2.add(FloatVector.fromArray(S, base, baseOff + 2 * baseStride)); d2 = d2.add(FloatVector.fromArray(S, base, e + 2 * baseStride));
+        c3 = c3.add(FloatVector.fromArray(S, base, baseOff + 3 * baseStride)); d3 = d3.add(FloatVector.fromArray(S, base, e + 3 * baseStride));
+        c4 = c4.add(FloatVector.fromArray(S, base, baseOff + 4 * baseStride)); d4 = d4.add(FloatVector.fromArray(S, base, e + 4 * baseStride));
+        c5 = c5.add(FloatVector.fromArray(S, base, baseOff + 5 * baseStride)); d5 = d5.add(FloatVector.fromArray(S, base, e + 5 * baseStride));
+        c6 = c6.add(FloatVector.fromArray(S, base, baseOff + 6 * baseStride)); d6 = d6.add(FloatVector.fromArray(S, base, e + 6 * baseStride));
+        c7 = c7.add(FloatVector.fromArray(S, base, baseOff + 7 * baseStride)); d7 = d7.add(FloatVector.fromArray(S, base, e + 7 * baseStride));
+        if (relu) {
+            c0 = c0.max(0f); c1 = c1.max(0f); c2 = c2.max(0f); c3 = c3.max(0f);
+            c4 = c4.max(0f); c5 = c5.max(0f); c6 = c6.max(0f); c7 = c7.max(0f);
+            d0 = d0.max(0f); d1 = d1.max(0f); d2 = d2.max(0f); d3 = d3.max(0f);
+            d4 = d4.max(0f); d5 = d5.max(0f); d6 = d6.max(0f); d7 = d7.max(0f);
+        }
+        int f = cOff + L;
+        c0.intoArray(c, cOff); d0.intoArray(c, f);
+        c1.intoArray(c, cOff + cStride); d1.intoArray(c, f + cStride);
+        c2.intoArray(c, cOff + 2 * cStride); d2.intoArray(c, f + 2 * cStride);
+        c3.intoArray(c, cOff + 3 * cStride); d3.intoArray(c, f + 3 * cStride);
+        c4.intoArray(c, cOff + 4 * cStride); d4.intoArray(c, f + 4 * cStride);
+        c5.intoArray(c, cOff + 5 * cStride); d5.intoArray(c, f + 5 * cStride);
+        c6.intoArray(c, cOff + 6 * cStride); d6.intoArray(c, f + 6 * cStride);
+        c7.intoArray(c, cOff + 7 * cStride); d7.intoArray(c, f + 7 * cStride);
     }
 
     /**

@@ -53,6 +53,43 @@ class PackedRowsTileTest {
     }
 
     @Test
+    void tilesStoreOneBaseRowPlusTheirSumsWithReLUWhenAsked() {
+        int l = VectorTiles.L, rows = VectorTiles.PACKED_ROWS;
+        Random rnd = new Random(6);
+        for (int width : new int[] {l, 2 * l}) {
+            for (int count : new int[] {0, 1, 9, 25}) {
+                for (boolean relu : new boolean[] {false, true}) {
+                    int aOff = 1, bOff = 2, bOff1 = bOff + count * l + 3, cOff = 4, cStride = 2 * l + 3, biasOff = 5;
+                    float[] a = random(rnd, aOff + count * 16 + 8), b = random(rnd, bOff1 + count * l + 4);
+                    float[] bias = random(rnd, biasOff + 2 * l), c = random(rnd, cOff + rows * cStride + l);
+                    float[] before = c.clone();
+                    if (width == l) {
+                        VectorTiles.packedRows8(a, aOff, 16, b, bOff, count, bias, biasOff, 0, relu, c, cOff, cStride);
+                    } else {
+                        VectorTiles.packedRows8x2(a, aOff, 16, b, bOff, bOff1, count, bias, biasOff, 0, relu, c, cOff, cStride);
+                    }
+                    for (int i = 0; i < c.length; i++) {
+                        int row = (i - cOff) / cStride, col = (i - cOff) % cStride;
+                        if (i < cOff || row >= rows || col >= width) {
+                            assertEquals(before[i], c[i], 0f, "cell " + i + " is outside the block");
+                            continue;
+                        }
+                        double sum = bias[biasOff + col], magnitude = Math.abs(sum);
+                        for (int k = 0; k < count; k++) {
+                            double t = (double) a[aOff + k * 16 + row] * (col < l ? b[bOff + k * l + col] : b[bOff1 + k * l + col - l]);
+                            sum += t;
+                            magnitude += Math.abs(t);
+                        }
+                        double expected = relu ? Math.max(0, sum) : sum;
+                        assertEquals(expected, c[i], 0x1p-22 * magnitude + 1e-7,
+                                "width " + width + ", count " + count + ", relu " + relu + ", row " + row + ", column " + col);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void panelTilesStartFromTheirStartAndStoreOrAddTheirRowsAndRepeatTheLast() {
         int l = VectorTiles.L;
         Random rnd = new Random(5);
