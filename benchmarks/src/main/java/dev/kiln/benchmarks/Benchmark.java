@@ -36,8 +36,11 @@ public final class Benchmark {
         // Before any timing: a peer that cannot run, or would run on the reference BLAS, stops the
         // benchmark with what to install, rather than after minutes of Kiln's figures.
         List<String> peerEnvironment = peer.isPresent() ? peer.get().check(settings.threads()) : List.of();
+        StolenTime peakStolen = new StolenTime();
+        peakStolen.start();
         MachinePeaks peak = measurePeak();
-        emit(header(peer, peerEnvironment, peak));
+        peakStolen.stop();
+        emit(header(peer, peerEnvironment, peak, peakStolen));
         for (String name : settings.networkNames()) {
             emit(measure(SeedNetworks.byName(name), peer, peak).render());
         }
@@ -86,7 +89,7 @@ public final class Benchmark {
         return new MachinePeaks(machine.flatMap(m -> m.measure(1)), machine.flatMap(m -> m.measure(2)));
     }
 
-    private String header(Optional<PyTorchPeer> peer, List<String> peerEnvironment, MachinePeaks peak) {
+    private String header(Optional<PyTorchPeer> peer, List<String> peerEnvironment, MachinePeaks peak, StolenTime peakStolen) {
         String peerText = peer.isEmpty() ? "not run (--no-peer)"
                 : "`" + peer.get().scriptName() + "`; " + String.join("; ", peerEnvironment);
         return String.format(Locale.ROOT, """
@@ -95,19 +98,21 @@ public final class Benchmark {
                 - command: `%s`
                 - machine: %s, %d cores; JDK %s; kernels: %s
                 - PyTorch peer: %s
-                - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, %s)
+                - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, %s); CPU time stolen \
+                by the hypervisor meanwhile: %s
                 - each figure is the median of %d rounds (per network: Kiln, then PyTorch); in a round, the median \
                 step time over %.0f s after a %.0f s warm-up (1 s after the first round); training on random data \
                 with Adam 1e-3
                 """,
                 LocalDate.now(), settings.command(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 dev.kiln.runtime.kernels.KernelProvider.get().name(), peerText, peak.gflops(1), peak.gflops(2),
-                MachinePeak.describe(peak.one()), settings.rounds(), settings.seconds(), settings.warmupSeconds());
+                MachinePeak.describe(peak.one()), peakStolen.describe(), settings.rounds(), settings.seconds(), settings.warmupSeconds());
     }
 
     private Table measure(SeedNetworks network, Optional<PyTorchPeer> peer, MachinePeaks peak) throws IOException {
         List<List<Row>> kilnRounds = new ArrayList<>();
         List<List<PyTorchPeer.Speed>> peerRounds = new ArrayList<>();
+        StolenTime kilnStolen = new StolenTime(), peerStolen = new StolenTime();
         Table table;
         long flops;
         try (Model model = network.create(1)) {
@@ -117,10 +122,14 @@ public final class Benchmark {
             for (int round = 0; round < settings.rounds(); round++) {
                 // The kernels are compiled after the first round's warm-ups; later rounds only settle the caches.
                 double warmup = round == 0 ? settings.warmupSeconds() : Math.min(settings.warmupSeconds(), 1);
+                kilnStolen.start();
                 kilnRounds.add(measureKiln(model, new KilnSpeed(warmup, settings.seconds())));
+                kilnStolen.stop();
+                peerStolen.start();
                 peerRounds.add(peer.isPresent()
                         ? peer.get().speed(network.cliName(), settings.threads(), settings.batches(), settings.seconds())
                         : List.of());
+                peerStolen.stop();
             }
         }
         List<Row> rows = Row.medians(kilnRounds);
@@ -133,6 +142,9 @@ public final class Benchmark {
             }
         }
         table.kilnOnly("heap bytes allocated per training step", String.join("; ", alloc));
+        table.both("CPU time the hypervisor gave to other guests during each side's rounds (/proc/stat steal; "
+                + "figures taken at more than a few percent are not comparable with a quiet run's)",
+                kilnStolen.describe(), peer.isPresent() ? peerStolen.describe() : "");
         return table;
     }
 

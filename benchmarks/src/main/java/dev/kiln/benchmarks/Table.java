@@ -19,6 +19,11 @@ final class Table {
                 Double.isNaN(kiln) || Double.isNaN(pytorch) || pytorch == 0 ? "" : String.format(Locale.ROOT, "%.2f", kiln / pytorch)});
     }
 
+    /** A figure of each side that has no meaningful ratio, as text. */
+    void both(String measure, String kiln, String pytorch) {
+        rows.add(new String[] {measure, kiln, pytorch, ""});
+    }
+
     /** A figure that has no PyTorch counterpart. */
     void kilnOnly(String measure, String value) {
         rows.add(new String[] {measure, value, "", ""});
