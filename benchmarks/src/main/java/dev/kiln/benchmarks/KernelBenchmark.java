@@ -89,11 +89,16 @@ public final class KernelBenchmark {
         System.out.printf("FP32 FMA peak on 1 thread, measured now: %.1f GFLOP/s (peak.c, %s; kernels: %s)%n",
                 peak, MachinePeak.describe(before), k.name());
         System.out.printf("%-48s %10s %8s %10s %12s%n", "kernel", "GFLOP/s", "% peak", "us/call", "bytes/call");
+        StolenTime stolen = new StolenTime();
+        stolen.start();
         for (Case c : cases) {
             measure(c, perKernel, peak);
         }
         double after = MachinePeak.gflops(machine.flatMap(m -> m.measure(1)));
+        stolen.stop();
         System.out.printf("FP32 FMA peak on 1 thread, measured again after the kernels: %.1f GFLOP/s%n", after);
+        System.out.printf("CPU time the hypervisor gave to other guests during the kernels (/proc/stat steal): %s%n",
+                stolen.describe());
     }
 
     private static void measure(Case c, double seconds, double peak) {
