@@ -94,8 +94,8 @@ public final class KernelBenchmark {
         for (Case c : cases) {
             measure(c, perKernel, peak);
         }
-        double after = MachinePeak.gflops(machine.flatMap(m -> m.measure(1)));
         stolen.stop();
+        double after = MachinePeak.gflops(machine.flatMap(m -> m.measure(1)));
         System.out.printf("FP32 FMA peak on 1 thread, measured again after the kernels: %.1f GFLOP/s%n", after);
         System.out.printf("CPU time the hypervisor gave to other guests during the kernels (/proc/stat steal): %s%n",
                 stolen.describe());

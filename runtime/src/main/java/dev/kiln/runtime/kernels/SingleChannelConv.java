@@ -17,8 +17,8 @@ import jdk.incubator.vector.FloatVector;
  * q + dy * cols + dx for tap (dy, dx): for a run of consecutive pixels, each tap is one contiguous
  * piece of the input. So the windows of a run are copied a vector at a time into the packed panel
  * {@link VectorTiles#packedRows8} reads, tap by tap, and multiplied at once by the weights in
- * panels of one vector of output channels (two at a time, {@link VectorTiles#packedRows8x2}, where
- * the registers allow). The tiles add the bias and apply ReLU as they store, so each group of 8
+ * panels of one vector of output channels ({@link VectorTiles#packedRows8Panels}, two at a time
+ * where the registers allow). The tiles add the bias and apply ReLU as they store, so each group of 8
  * pixels inside one output row is written to y once; a group that reaches past its row's end goes
  * through a scratch block, from which only its real pixels are copied. Through a scratch output of
  * the full width, copied out whole, tf-mnist's conv1 ran no faster than on the row tiles (a
@@ -31,22 +31,6 @@ final class SingleChannelConv {
     static final int RUN = Math.max(VectorTiles.PACKED_ROWS, L);
 
     private SingleChannelConv() {
-    }
-
-    /**
-     * c[at + j*outC, + outC) = act(bias + the products of rows j of the run's windows from row r
-     * with every panel), for 8 rows j; act is max(0) when relu is set, else none.
-     */
-    private static void products(float[] windows, int r, int taps, float[] panels, int vectors, float[] bias, boolean relu,
-                                 float[] c, int at, int outC) {
-        int v = 0;
-        for (; VectorTiles.PACKED_PAIRS && v + 2 <= vectors; v += 2) {
-            VectorTiles.packedRows8x2(windows, r, RUN, panels, v * taps * L, (v + 1) * taps * L, taps,
-                    bias, v * L, 0, relu, c, at + v * L, outC);
-        }
-        for (; v < vectors; v++) {
-            VectorTiles.packedRows8(windows, r, RUN, panels, v * taps * L, taps, bias, v * L, 0, relu, c, at + v * L, outC);
-        }
     }
 
     /**
@@ -111,7 +95,7 @@ final class SingleChannelConv {
                 boolean inRow = ow + rows8 <= outW;
                 float[] c = inRow ? y : edge;
                 int at = inRow ? yOff + (oh * outW + ow) * outC : 0;
-                products(windows, r, taps, panels, vectors, b, relu, c, at, outC);
+                VectorTiles.packedRows8Panels(windows, r, RUN, panels, 0, taps * L, taps, vectors, b, 0, 0, relu, c, at, outC);
                 if (!inRow) {
                     copyRealPixels(edge, oh, ow, outW, outH, cols, outC, y, yOff);
                 }

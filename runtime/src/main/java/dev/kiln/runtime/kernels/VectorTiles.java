@@ -418,26 +418,42 @@ final class VectorTiles {
     }
 
     /**
-     * Whether {@link #packedRows8x2} may run: its 16 accumulators, 2 operands and a broadcast need
+     * Whether {@link #packedRows8x2} may run ({@link #packedRows8Panels} decides): its 16 accumulators, 2 operands and a broadcast need
      * 32 vector registers (AVX-512, AArch64); with 16 (AVX2) C2 would spill accumulators, and the
      * one-vector tile runs instead.
      */
-    static final boolean PACKED_PAIRS = VectorRegisters.count(S.vectorBitSize()) >= 32;
+    private static final boolean PACKED_PAIRS = VectorRegisters.count(S.vectorBitSize()) >= 32;
 
     /**
-     * {@link #packedRows8} for two vectors of columns at once: c[cOff + j*cStride, + L) +=
-     * sum over k of a[aOff + k*aStep + j] * b[bOff + k*L, + L), and c[cOff + j*cStride + L, + L) the
-     * same with b[bOff1 + k*L, + L), for the 8 rows j. Each broadcast of a feeds two multiply-adds:
+     * c[rows j][vectors v] = act(base[rows j][vectors v] + the sums of packedRows8 against panel v),
+     * for 8 rows j and {@code vectors} panels of one vector of columns, panel v at b[bOff +
+     * v*panelStride] and its columns at v*L in base and c: two panels at a time on
+     * {@link #packedRows8x2} where the registers allow ({@link #PACKED_PAIRS}), the rest one at a
+     * time. The base and relu are as in the second {@link #packedRows8}.
+     */
+    static void packedRows8Panels(float[] a, int aOff, int aStep, float[] b, int bOff, int panelStride, int count,
+                                  int vectors, float[] base, int baseOff, int baseStride, boolean relu,
+                                  float[] c, int cOff, int cStride) {
+        int v = 0;
+        for (; PACKED_PAIRS && v + 2 <= vectors; v += 2) {
+            packedRows8x2(a, aOff, aStep, b, bOff + v * panelStride, bOff + (v + 1) * panelStride, count,
+                    base, baseOff + v * L, baseStride, relu, c, cOff + v * L, cStride);
+        }
+        for (; v < vectors; v++) {
+            packedRows8(a, aOff, aStep, b, bOff + v * panelStride, count, base, baseOff + v * L, baseStride, relu,
+                    c, cOff + v * L, cStride);
+        }
+    }
+
+    /**
+     * The second {@link #packedRows8} for two vectors of columns at once: the sums of rows j against
+     * b[bOff + k*L, + L) go to c[cOff + j*cStride, + L) and those against b[bOff1 + k*L, + L) to
+     * c[cOff + j*cStride + L, + L), each added to its vector of the base row and activated as there
+     * (both vectors of a base row are read), for the 8 rows j. Each broadcast of a feeds two multiply-adds:
      * 16 per 2 loads and 8 broadcasts, where two one-vector calls do 16 per 18 and read a twice. On
      * the AVX-512 Xeon (a probe of the two in turns, depth 64, runs of 16) 88 GFLOP/s against 61.
      * Each sum takes the same operations in the same order as in packedRows8: the same bits.
      */
-    static void packedRows8x2(float[] a, int aOff, int aStep, float[] b, int bOff, int bOff1, int count,
-                              float[] c, int cOff, int cStride) {
-        packedRows8x2(a, aOff, aStep, b, bOff, bOff1, count, c, cOff, cStride, false, c, cOff, cStride);
-    }
-
-    /** {@link #packedRows8x2} with base rows and an optional ReLU, as the second {@link #packedRows8}; both vectors of a base row are read. */
     static void packedRows8x2(float[] a, int aOff, int aStep, float[] b, int bOff, int bOff1, int count,
                               float[] base, int baseOff, int baseStride, boolean relu, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;

@@ -187,7 +187,7 @@ final class WinogradConv {
      * P[pos][oc][ic] += sum over tiles of D[pos][t][oc] V[pos][t][ic]. Their depth is the tile count,
      * long enough to keep the accumulators in registers (the forward's GEMMs are only inC deep).
      * The transforms write D and V as the packed panels {@link VectorTiles#packedRows8} reads (two
-     * vectors of input channels at a time where registers allow, {@link VectorTiles#packedRows8x2}), runs
+     * vectors of input channels at a time where registers allow, {@link VectorTiles#packedRows8Panels}), runs
      * of {@link #D_RUN} output channels and of one vector of input channels per tile, so its loop
      * has no bounds checks. P is turned back into dw once per call, in double
      * ({@link WinogradTransforms#kernelGradients}): 36 products over 25 taps, 2.8 times fewer
@@ -260,15 +260,9 @@ final class WinogradConv {
                 int vPos = pos * vStride, dPos = pos * dStride;
                 for (int oc = 0; oc < realOutC; oc += PACKED_ROWS) {
                     int dAt = dPos + oc / D_RUN * D_RUN * count + oc % D_RUN;     // 8 rows of a run of D
-                    int ic = 0;
-                    for (; VectorTiles.PACKED_PAIRS && ic + 2 * L <= inC; ic += 2 * L) {
-                        VectorTiles.packedRows8x2(d, dAt, D_RUN, v, vPos + ic * count, vPos + (ic + L) * count, count,
-                                products, (pos * outC + oc) * inC + ic, inC);
-                    }
-                    for (; ic < inC; ic += L) {
-                        VectorTiles.packedRows8(d, dAt, D_RUN, v, vPos + ic * count, count,
-                                products, (pos * outC + oc) * inC + ic, inC);
-                    }
+                    int at = (pos * outC + oc) * inC;
+                    VectorTiles.packedRows8Panels(d, dAt, D_RUN, v, vPos, L * count, count, inC / L,
+                            products, at, inC, false, products, at, inC);
                 }
             }
         }

@@ -41,7 +41,7 @@ class PackedRowsTileTest {
                 int aOff = 3, bOff = 5, bOff1 = bOff + count * l + 7, cOff = 2, cStride = 3 * l + 1, aStep = step;
                 float[] a = random(rnd, aOff + count * step + 4), b = random(rnd, bOff1 + count * l + 4);
                 float[] c = random(rnd, cOff + rows * cStride + 2 * l), before = c.clone(), single = c.clone();
-                VectorTiles.packedRows8x2(a, aOff, aStep, b, bOff, bOff1, count, c, cOff, cStride);
+                VectorTiles.packedRows8x2(a, aOff, aStep, b, bOff, bOff1, count, c, cOff, cStride, false, c, cOff, cStride);
                 assertBlock("step " + step + ", count " + count, c, before, true, cOff, cStride, rows, 2 * l, count,
                         (row, col, k) -> (double) a[aOff + k * aStep + row]
                                 * (col < l ? b[bOff + k * l + col] : b[bOff1 + k * l + col - l]));
