@@ -174,6 +174,15 @@ final class TileLoops {
             }
             return;
         }
+        if (lanes == 4 * L && width == 4 * L) {
+            for (int r = 0, from = off + col, to = dstOff; r < n; r++, from += stride, to += width) {
+                FloatVector.fromArray(S, src, from).intoArray(dst, to);
+                FloatVector.fromArray(S, src, from + L).intoArray(dst, to + L);
+                FloatVector.fromArray(S, src, from + 2 * L).intoArray(dst, to + 2 * L);
+                FloatVector.fromArray(S, src, from + 3 * L).intoArray(dst, to + 3 * L);
+            }
+            return;
+        }
         for (int r = 0; r < n; r++) {
             System.arraycopy(src, off + r * stride + col, dst, dstOff + r * width, lanes);
             if (lanes < width) {

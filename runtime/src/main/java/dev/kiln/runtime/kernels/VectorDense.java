@@ -15,7 +15,9 @@ import jdk.incubator.vector.FloatVector;
  * <li>The columns a tile reads are first packed into a contiguous panel. Rows of a [in][out]
  * matrix with out = 1024 lie 4 KB apart, so a column block of them all falls into the same
  * L1 cache sets and evicts itself; packed, it stays in cache while every row tile reuses it, and
- * the forward tiles ({@link VectorTiles#panelRowsNx2}) read it at a constant stride.
+ * the forward tiles ({@link VectorTiles#panelRowsNx2}) read it at a constant stride. (The
+ * weight-gradient and input-gradient panels are cut as {@link VectorTiles#panelWidth} cuts them,
+ * four vectors wide where the registers allow.)
  * <li>The input depth is cut into blocks of {@value #K_BLOCK}, so a panel (256 x 32 floats, 32 KB)
  * fits in L1/L2.
  * </ul>
@@ -33,6 +35,8 @@ final class VectorDense {
      * halves of the batch were summed before the threads shared the layer.
      */
     static final int SUM_ROWS = 32;
+    /** Weight rows (or inputs) of the dense gradients' blocks. */
+    private static final int ROW_BLOCK = VectorTiles.ROW_BLOCK;
     /** Up to this many outputs, the input gradient runs on a packed w^T made per call. */
     static final int TRANSPOSE_OUT = 4 * L;
 
@@ -128,8 +132,8 @@ final class VectorDense {
 
     /**
      * dx = dz . w^T, computed as its transpose w . dz^T on the forward tiles: the rows of w, read in
-     * place, are the broadcast operand, and dz^T is packed into panels of 2L rows of the batch
-     * (rows x out floats, against in x out multiply-adds each). The depth (the outputs) runs in
+     * place, are the broadcast operand, and dz^T is packed into panels of rows of the batch, cut by
+     * {@link VectorTiles#panelWidth} (rows x out floats, against in x out multiply-adds each). The depth (the outputs) runs in
      * blocks of {@link #K_BLOCK}, the first from zero and each later one added, each in order with
      * fused multiply-adds, so every dx[r][i] has the same bits whatever the row count or thread split.
      *
@@ -151,22 +155,25 @@ final class VectorDense {
             PackedDense.productOnce(rows, out, in, dz, dzOff, wT, Scratch.zeros(in), dx, dxOff);
             return;
         }
-        int panels = (rows + 2 * L - 1) / (2 * L), width = panels * 2 * L, panelSize = out * 2 * L;
-        float[] dzT = Scratch.floats(Scratch.PANEL, panels * panelSize);
-        packTransposedRows(rows, out, dz, dzOff, dzT, panels * 2 * L);
-        float[] tile = Scratch.floats(Scratch.OUT, VectorTiles.ROWS * width);
-        float[] zeros = Scratch.zeros(2 * L);
-        for (int i0 = 0; i0 < in; i0 += VectorTiles.ROWS) {
-            // Rows [i0, i0 + ROWS) of dx^T into the tile (the tile's row i - i0 at (i - i0) * width).
-            for (int p = 0; p < panels; p++) {
+        // dz^T in panels of batch rows cut by VectorTiles.panelWidth, the rows padded to whole pairs
+        // of vectors: the panel of rows [q, q + pw) at q*out, its row o at q*out + o*pw.
+        int width = (rows + 2 * L - 1) / (2 * L) * (2 * L);
+        float[] dzT = Scratch.floats(Scratch.PANEL, width * out);
+        packTransposedRows(rows, out, dz, dzOff, dzT, width);
+        float[] tile = Scratch.floats(Scratch.OUT, ROW_BLOCK * width);
+        float[] zeros = Scratch.zeros(4 * L);
+        for (int i0 = 0; i0 < in; i0 += ROW_BLOCK) {
+            // Rows [i0, i0 + n) of dx^T into the tile (the tile's row i - i0 at (i - i0) * width).
+            int n = Math.min(ROW_BLOCK, in - i0);
+            for (int q = 0, pw; q < width; q += pw) {
+                pw = VectorTiles.panelWidth(q, width);
                 for (int k = 0; k < out; k += K_BLOCK) {
-                    VectorTiles.panelRowsNx2(w, k, out, Math.min(K_BLOCK, out - k), dzT, p * panelSize + k * 2 * L,
-                            zeros, 0, k > 0, tile, p * 2 * L - i0 * width, width, i0, in);
+                    VectorTiles.panelColumns(pw, w, i0 * out + k, out, Math.min(K_BLOCK, out - k), dzT, q * out + k * pw,
+                            zeros, 0, k > 0, tile, q, width, n);
                 }
             }
-            // Row by row of dx, so each writes its ROWS inputs side by side (a dense layer with
+            // Row by row of dx, so each writes its n inputs side by side (a dense layer with
             // few outputs copies about as many floats as it multiplies).
-            int n = Math.min(VectorTiles.ROWS, in - i0);
             for (int r = 0; r < rows; r++) {
                 for (int j = 0, at = dxOff + r * in + i0; j < n; j++) {
                     dx[at + j] = tile[j * width + r];
@@ -176,19 +183,20 @@ final class VectorDense {
     }
 
     /**
-     * dzT[p][o][j] = dz[p*2L + j][o]: the rows of dz, transposed into panels of 2L of them (out x 2L
-     * floats each), rows past the last up to paddedRows zero.
+     * dz^T in the panels of {@link #backwardInput}: dzT[q*out + o*pw + j] = dz[q + j][o] for the
+     * panel of rows [q, q + pw), pw its width; rows past the last up to paddedRows zero.
      */
     private static void packTransposedRows(int rows, int out, float[] dz, int dzOff, float[] dzT, int paddedRows) {
         for (int r = 0; r < paddedRows; r++) {
-            int at = r / (2 * L) * out * 2 * L + r % (2 * L);
+            int q = VectorTiles.panelStart(r, paddedRows, VectorTiles.WIDEST_PANEL), pw = VectorTiles.panelWidth(q, paddedRows);
+            int at = q * out + (r - q);
             if (r >= rows) {
-                for (int o = 0; o < out; o++, at += 2 * L) {
+                for (int o = 0; o < out; o++, at += pw) {
                     dzT[at] = 0f;
                 }
                 continue;
             }
-            for (int o = 0, src = dzOff + r * out; o < out; o++, at += 2 * L) {
+            for (int o = 0, src = dzOff + r * out; o < out; o++, at += pw) {
                 dzT[at] = dz[src + o];
             }
         }
@@ -200,11 +208,12 @@ final class VectorDense {
      * from zero and added to the last ones', and the sum is then added to dw once (or stored). A
      * row's bits do not depend on the range it is computed in, nor on the kernel that computes it.
      *
-     * <p>Whole panels of 2L outputs run on {@link VectorTiles#panelRowsNx2}, the forward's tile:
-     * x^T (weight rows by batch rows) as its rows, dz packed in panels of 2L columns as its panel,
-     * both read at constant strides. A tile's x^T rows stay in L1 while it goes through every
-     * panel. It does 12 multiply-adds per 2 loads and 6 broadcasts, where the one-vector
-     * {@link VectorTiles#packedRows8} below does 8 per 9 loads: on tf-mnist's fc1 (64 x 3136 x 1024,
+     * <p>Whole pairs of vectors of outputs run on the forward's tiles ({@link
+     * VectorTiles#panelColumns}): x^T (weight rows by batch rows) as their rows, dz packed in the
+     * panels of {@link VectorTiles#panelWidth} as their panels, both read at constant strides. A
+     * block of {@link VectorTiles#ROW_BLOCK} weight rows of x^T stays in L1 while the tiles go
+     * through every panel. The two-vector tile (AVX2's 6 rows) does 12 multiply-adds per 2 loads
+     * and 6 broadcasts, where the one-vector {@link VectorTiles#packedRows8} below does 8 per 9 loads: on tf-mnist's fc1 (64 x 3136 x 1024,
      * AVX2 Zen 3, a probe of the two in turns, same bits) the whole gradient took 9.3-12.4 ms
      * against 12.1-16.0, and half its rows, a worker's share on 2 threads, 5.6-6.5 ms against
      * 5.9-8.0. A last single vector of outputs runs on packedRows8 (x^T in runs of 8 weight rows,
@@ -231,13 +240,14 @@ final class VectorDense {
         }
     }
 
-    /** The outputs [0, paired), whole panels of 2L, of {@link #backwardWeightRows}, on the forward's tile. */
+    /** The outputs [0, paired), whole pairs of vectors, of {@link #backwardWeightRows}, on the forward's tiles. */
     private static void weightRowsInPanels(int rows, int in, int out, int paired, float[] x, int xOff, float[] dz,
                                            int dzOff, float[] dw, int from, int to, boolean accumulate) {
-        // Panel p of dz (outputs [p*2L, (p+1)*2L) of each row) at p*rows*2L.
+        // dz in panels of outputs cut by VectorTiles.panelWidth: the panel of outputs [oc, oc + pw) at oc*rows.
         float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * paired);
-        for (int oc = 0; oc < paired; oc += 2 * L) {
-            TileLoops.packColumns(dz, dzOff, out, rows, oc, 2 * L, 2 * L, panels, oc * rows);
+        for (int oc = 0, pw; oc < paired; oc += pw) {
+            pw = VectorTiles.panelWidth(oc, paired);
+            TileLoops.packColumns(dz, dzOff, out, rows, oc, pw, pw, panels, oc * rows);
         }
         // x^T for the weight rows [from, to): weight row i's batch of inputs at (i - from) * rows.
         float[] xT = Scratch.floats(Scratch.PANEL, (to - from) * rows);
@@ -246,21 +256,22 @@ final class VectorDense {
                 xT[dst] = x[src];
             }
         }
-        float[] zeros = Scratch.zeros(2 * L);
-        // Written, the chains go straight to dw. Added, they go to a block of the tile's rows, added
+        float[] zeros = Scratch.zeros(4 * L);
+        // Written, the chains go straight to dw. Added, they go to a block of ROW_BLOCK rows, added
         // to dw once: dw is read once, and gets dw + (the chains' sum) as from the kernel below.
-        float[] block = accumulate ? Scratch.floats(Scratch.OUT, VectorTiles.ROWS * paired) : dw;
-        int xTOff = -from * rows;               // the tiles number weight rows from 0, as dw does
-        for (int i0 = from; i0 < to; i0 += VectorTiles.ROWS) {
-            int cOff = accumulate ? -i0 * paired : 0, cStride = accumulate ? paired : out;
-            for (int oc = 0; oc < paired; oc += 2 * L) {
+        float[] block = accumulate ? Scratch.floats(Scratch.OUT, ROW_BLOCK * paired) : dw;
+        for (int i0 = from; i0 < to; i0 += ROW_BLOCK) {
+            int n = Math.min(ROW_BLOCK, to - i0);
+            int cOff = accumulate ? 0 : i0 * out, cStride = accumulate ? paired : out;
+            for (int oc = 0, pw; oc < paired; oc += pw) {
+                pw = VectorTiles.panelWidth(oc, paired);
                 for (int r0 = 0; r0 < rows; r0 += SUM_ROWS) {
-                    VectorTiles.panelRowsNx2(xT, xTOff + r0, rows, Math.min(SUM_ROWS, rows - r0), panels, oc * rows + r0 * 2 * L,
-                            zeros, 0, r0 > 0, block, cOff + oc, cStride, i0, to);
+                    VectorTiles.panelColumns(pw, xT, (i0 - from) * rows + r0, rows, Math.min(SUM_ROWS, rows - r0),
+                            panels, oc * rows + r0 * pw, zeros, 0, r0 > 0, block, cOff + oc, cStride, n);
                 }
             }
             if (accumulate) {
-                addBlock(block, Math.min(VectorTiles.ROWS, to - i0), paired, dw, i0 * out, out);
+                addBlock(block, n, paired, dw, i0 * out, out);
             }
         }
     }

@@ -18,7 +18,7 @@ import jdk.incubator.vector.FloatVector;
  * <p>One example at a time, in blocks of {@link #BLOCK} tiles: each alpha x alpha input tile
  * (6x6, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
  * channels are alpha^2 GEMMs M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
- * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelRowsNx2});
+ * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelColumns});
  * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
  * is made once per weight update and kept in the packed weights ({@link #pack}), so a forward
  * pass reads it and never writes it: many threads may share it.
@@ -296,7 +296,7 @@ final class WinogradConv {
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * vStride);
         float[] m = Scratch.floats(Scratch.WINOGRAD_M, positions * mStride);
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
-        float[] zeros = Scratch.zeros(2 * L);
+        float[] zeros = Scratch.zeros(4 * L);
         for (int t0 = 0; t0 < tiles; t0 += BLOCK) {
             int count = Math.min(BLOCK, tiles - t0);
             for (int tt = 0; tt < count; tt++) {
@@ -308,19 +308,11 @@ final class WinogradConv {
             }
             for (int pos = 0; pos < positions; pos++) {
                 int u = uOff + pos * inC * outC;
-                // M[pos] = V[pos] x U[pos], U in panels of two vectors of output channels (one for an odd last).
-                int oc = 0;
-                for (; oc + 2 * L <= outC; oc += 2 * L) {
-                    for (int r = 0; r < count; r += VectorTiles.ROWS) {
-                        VectorTiles.panelRowsNx2(v, pos * vStride, inC, inC, packed, u + oc * inC, zeros, 0, false,
-                                m, pos * mStride + oc, outC, r, count);
-                    }
-                }
-                if (oc < outC) {        // the last panel is one vector wide
-                    for (int r = 0; r < count; r += TileLoops.TILE) {
-                        VectorTiles.panelRows7x1(v, pos * vStride, inC, inC, packed, u + oc * inC, zeros, 0, false,
-                                m, pos * mStride + oc, outC, r, count);
-                    }
+                // M[pos] = V[pos] x U[pos], U in the panels of VectorTiles.panelWidth.
+                for (int oc = 0, pw; oc < outC; oc += pw) {
+                    pw = VectorTiles.panelWidth(oc, outC, WinogradTransforms.WIDEST_PANEL);
+                    VectorTiles.panelColumns(pw, v, pos * vStride, inC, inC, packed, u + oc * inC, zeros, 0, false,
+                            m, pos * mStride + oc, outC, count);
                 }
             }
             for (int tt = 0; tt < count; tt++) {

@@ -132,14 +132,21 @@ final class WinogradTransforms {
     }
 
     /**
-     * Where U[row][col] of one position goes: in panels of 2L columns, each [rows][2L], the last
-     * one L wide when cols is an odd number of vectors ({@link VectorTiles#panelRowsNx2} and
-     * {@link VectorTiles#panelRows7x1} read them).
+     * Widest panel of U: two vectors. Four-vector panels ({@link VectorTiles#panelRows6x4}) have
+     * 6-row tiles, which would need blocks of 42 tiles to split whole beside the 7-row ones; in
+     * such blocks V and M outgrew the L1 cache, and a tf-mnist training step took 74-80 ms
+     * against 64-65 with blocks of 14 on two-vector panels (AVX-512 Xeon, StartupProbe, medians).
+     */
+    static final int WIDEST_PANEL = 2 * VectorTiles.L;
+
+    /**
+     * Where U[row][col] of one position goes: in the column panels {@link VectorTiles#panelWidth}
+     * cuts at most {@link #WIDEST_PANEL} wide, each [rows][width], the panel at column p starting
+     * at p*rows ({@link VectorTiles#panelColumns} reads them).
      */
     static int panelIndex(int row, int col, int rows, int cols) {
-        int pair = col / (2 * VectorTiles.L) * (2 * VectorTiles.L);
-        int width = Math.min(2 * VectorTiles.L, cols - pair);
-        return pair * rows + row * width + (col - pair);
+        int start = VectorTiles.panelStart(col, cols, WIDEST_PANEL);
+        return start * rows + row * VectorTiles.panelWidth(start, cols, WIDEST_PANEL) + (col - start);
     }
 
     /** Channel pairs transformed per pass of {@link #kernels}, input channels per pass of {@link #kernelGradients}. */
@@ -157,7 +164,7 @@ final class WinogradTransforms {
      * computed in double and rounded once to float. Without flip, the forward's U[pos][ic][oc]; with
      * flip, U[pos][oc][ic] of the kernel turned by 180 degrees, k[kh][kw] = w[r-1-kh][r-1-kw] (the input
      * gradient's). Each position's nIPad x nOPad matrix is stored from uOff + pos*nIPad*nOPad in
-     * panels of two vectors of columns ({@link #panelIndex}), the layout the GEMM tiles read at a
+     * column panels ({@link #panelIndex}), the layout the GEMM tiles read at a
      * constant stride. Rows and columns past the real channels (up to nIPad, nOPad) are zero. The
      * loops run over a tap's inC*outC contiguous values, in blocks. Once per weight update, both of tf-mnist's conv2 kernels took 2.5 ms
      * (measured on a loaded machine): about 1% of a 64-image training step.
