@@ -188,7 +188,7 @@ final class VectorDense {
      */
     private static void packTransposedRows(int rows, int out, float[] dz, int dzOff, float[] dzT, int paddedRows) {
         for (int r = 0; r < paddedRows; r++) {
-            int q = VectorTiles.panelStart(r, paddedRows, VectorTiles.WIDEST_PANEL), pw = VectorTiles.panelWidth(q, paddedRows);
+            int q = VectorTiles.panelStart(r, paddedRows), pw = VectorTiles.panelWidth(q, paddedRows);
             int at = q * out + (r - q);
             if (r >= rows) {
                 for (int o = 0; o < out; o++, at += pw) {

@@ -597,13 +597,8 @@ final class VectorTiles {
      * cuts its columns this way, so {@link #panelColumns} can run any of them.
      */
     static int panelWidth(int from, int cols) {
-        return panelWidth(from, cols, WIDEST_PANEL);
-    }
-
-    /** {@link #panelWidth} with panels at most widest (2L or 4L) wide. */
-    static int panelWidth(int from, int cols, int widest) {
-        if (from + widest <= cols) {
-            return widest;
+        if (from + WIDEST_PANEL <= cols) {
+            return WIDEST_PANEL;
         }
         if (from + 2 * L <= cols) {
             return 2 * L;
@@ -611,13 +606,13 @@ final class VectorTiles {
         return Math.min(2 * L, (cols - from + L - 1) / L * L);
     }
 
-    /** The first column of the panel, cut as by {@link #panelWidth} with panels at most widest wide, that holds column col. */
-    static int panelStart(int col, int cols, int widest) {
-        int whole = cols / widest * widest;
-        if (col < whole) {
-            return col / widest * widest;
+    /** The first column of the panel, cut as by {@link #panelWidth}, that holds column col of a matrix cols wide. */
+    static int panelStart(int col, int cols) {
+        int widest = cols / WIDEST_PANEL * WIDEST_PANEL;
+        if (col < widest) {
+            return col / WIDEST_PANEL * WIDEST_PANEL;
         }
-        return whole + (col - whole) / (2 * L) * (2 * L);
+        return widest + (col - widest) / (2 * L) * (2 * L);
     }
 
     /**

@@ -15,7 +15,7 @@ import jdk.incubator.vector.FloatVector;
  * ({@link WinogradTransforms}): 36 multiply-adds per input channel, output channel and 2x2
  * outputs against 100 directly, 16 against 36, or 9 against 16.
  *
- * <p>One example at a time, in blocks of {@link #BLOCK} tiles: each alpha x alpha input tile
+ * <p>One example at a time, in blocks of {@link #blockTiles} tiles: each alpha x alpha input tile
  * (6x6, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
  * channels are alpha^2 GEMMs M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
  * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelColumns});
@@ -39,11 +39,23 @@ final class WinogradConv {
     /** System property: {@code direct}, {@code winograd} or {@code auto} (the default). */
     static final String PROPERTY = "kiln.conv";
     /**
-     * Tiles per block: V, M and the block's output stay in the core's L2 cache beside U. Two
-     * GEMM tiles' rows, so a block splits into whole tiles (14 tiles ran as 6 + 6 + a 6-row tile
-     * for 2 where tiles have 6 rows).
+     * Tiles per block where the GEMMs run on panels of at most two vectors: V, M and the block's
+     * output stay in the core's L2 cache beside U. Two GEMM tiles' rows, so a block splits into
+     * whole tiles (14 tiles ran as 6 + 6 + a 6-row tile for 2 where tiles have 6 rows).
      */
     static final int BLOCK = 2 * TileLoops.WIDE_TILE;
+
+    /**
+     * Tiles per block of a GEMM with outC columns: two tiles' rows of the tile its widest panel
+     * runs on, 12 where that is {@link VectorTiles#panelRows6x4}. Blocks of 42, which split whole
+     * into both 6- and 7-row tiles, made V and M outgrow the L1 cache; with blocks of 12 the
+     * forward of tf-mnist's conv2 ran at 123-163 GFLOP/s direct-equivalent against 105-120 on
+     * two-vector panels in blocks of 14, lenet-like's at 92-122 against 85-91, emotion's at 90-100
+     * against 74-80 (`kiln kernels`, 3 runs each in turns, AVX-512 Xeon).
+     */
+    static int blockTiles(int outC) {
+        return VectorTiles.panelWidth(0, outC) == 4 * L ? 2 * VectorTiles.QUAD_ROWS : BLOCK;
+    }
     /**
      * Fewest input and output channels for Winograd in {@code auto} mode: the GEMMs run over input
      * channels, and with few of them the transforms cost more than the multiplications they save.
@@ -291,14 +303,15 @@ final class WinogradConv {
             System.arraycopy(b, 0, bias, 0, realOutC);
         }
         boolean relu = act == Activation.RELU;
-        int vStride = BLOCK * inC + SKEW, mStride = BLOCK * outC + SKEW;
+        int block = blockTiles(outC);
+        int vStride = block * inC + SKEW, mStride = block * outC + SKEW;
         int positions = t.positions;
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * vStride);
         float[] m = Scratch.floats(Scratch.WINOGRAD_M, positions * mStride);
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
         float[] zeros = Scratch.zeros(4 * L);
-        for (int t0 = 0; t0 < tiles; t0 += BLOCK) {
-            int count = Math.min(BLOCK, tiles - t0);
+        for (int t0 = 0; t0 < tiles; t0 += block) {
+            int count = Math.min(block, tiles - t0);
             for (int tt = 0; tt < count; tt++) {
                 int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;
                 int at = (th * M * cols + tw * M) * inC;
@@ -310,7 +323,7 @@ final class WinogradConv {
                 int u = uOff + pos * inC * outC;
                 // M[pos] = V[pos] x U[pos], U in the panels of VectorTiles.panelWidth.
                 for (int oc = 0, pw; oc < outC; oc += pw) {
-                    pw = VectorTiles.panelWidth(oc, outC, WinogradTransforms.WIDEST_PANEL);
+                    pw = VectorTiles.panelWidth(oc, outC);
                     VectorTiles.panelColumns(pw, v, pos * vStride, inC, inC, packed, u + oc * inC, zeros, 0, false,
                             m, pos * mStride + oc, outC, count);
                 }

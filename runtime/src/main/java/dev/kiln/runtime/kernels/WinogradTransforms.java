@@ -132,21 +132,13 @@ final class WinogradTransforms {
     }
 
     /**
-     * Widest panel of U: two vectors. Four-vector panels ({@link VectorTiles#panelRows6x4}) have
-     * 6-row tiles, which would need blocks of 42 tiles to split whole beside the 7-row ones; in
-     * such blocks V and M outgrew the L1 cache, and a tf-mnist training step took 74-80 ms
-     * against 64-65 with blocks of 14 on two-vector panels (AVX-512 Xeon, StartupProbe, medians).
-     */
-    static final int WIDEST_PANEL = 2 * VectorTiles.L;
-
-    /**
      * Where U[row][col] of one position goes: in the column panels {@link VectorTiles#panelWidth}
-     * cuts at most {@link #WIDEST_PANEL} wide, each [rows][width], the panel at column p starting
-     * at p*rows ({@link VectorTiles#panelColumns} reads them).
+     * cuts (four, two or one vectors wide), each [rows][width], the panel at column p starting at
+     * p*rows ({@link VectorTiles#panelColumns} reads them).
      */
     static int panelIndex(int row, int col, int rows, int cols) {
-        int start = VectorTiles.panelStart(col, cols, WIDEST_PANEL);
-        return start * rows + row * VectorTiles.panelWidth(start, cols, WIDEST_PANEL) + (col - start);
+        int start = VectorTiles.panelStart(col, cols);
+        return start * rows + row * VectorTiles.panelWidth(start, cols) + (col - start);
     }
 
     /** Channel pairs transformed per pass of {@link #kernels}, input channels per pass of {@link #kernelGradients}. */
