@@ -50,6 +50,17 @@ public interface Kernels {
     }
 
     /**
+     * Share part of parts of {@link #packConvWeights}: the shares write disjoint parts of packed,
+     * so threads may run them at once, and all of them together fill it. Here the last share packs
+     * it all; kernels whose packing has independent pieces spread them.
+     */
+    default void packConvWeights(ConvGeometry g, float[] w, float[] packed, int part, int parts) {
+        if (part == parts - 1) {
+            packConvWeights(g, w, packed);
+        }
+    }
+
+    /**
      * {@link #convForward} on w and its packed form (see {@link #packConvWeights}), which may hold a
      * transformed kernel the forward reads instead of w (a Winograd convolution's).
      */

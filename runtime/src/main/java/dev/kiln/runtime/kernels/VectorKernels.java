@@ -53,8 +53,16 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void packConvWeights(ConvGeometry g, float[] w, float[] packed) {
-        VectorConv.pack(g, w, packed);
-        WinogradConv.pack(g, w, packed, g.weightSize());
+        packConvWeights(g, w, packed, 0, 1);
+    }
+
+    /** The direct kernels' copy with the last share, the Winograd kernels as {@link WinogradConv#pack} spreads them. */
+    @Override
+    public void packConvWeights(ConvGeometry g, float[] w, float[] packed, int part, int parts) {
+        if (part == parts - 1) {
+            VectorConv.pack(g, w, packed);
+        }
+        WinogradConv.pack(g, w, packed, g.weightSize(), part, parts);
     }
 
     @Override

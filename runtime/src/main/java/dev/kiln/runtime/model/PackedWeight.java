@@ -105,12 +105,10 @@ public abstract sealed class PackedWeight {
             this.geometry = geometry;
         }
 
-        /** Convolution weights are small (at most a few hundred KB) and pack in one call, by the last share. */
+        /** The kernels spread the pieces of a convolution's packing among the shares ({@link Kernels#packConvWeights(ConvGeometry, float[], float[], int, int)}). */
         @Override
         void pack(int part, int parts) {
-            if (part == parts - 1) {
-                kernels.packConvWeights(geometry, weight.value(), values());
-            }
+            kernels.packConvWeights(geometry, weight.value(), values(), part, parts);
         }
     }
 }
