@@ -211,7 +211,7 @@ final class PackedDense {
     /**
      * y[0, width) = bias + sum over k of x[k] * panel row k: the order of the tiles, one row, the
      * depth in blocks of {@link VectorDense#K_BLOCK} (the first from the bias, each later one from
-     * zero and then added). width is one panel's pw (L, 2L or 4L), or {@link #STREAM_VECTORS}
+     * zero and then added). width is one panel's pw (L, 2L, 3L or 4L), or {@link #STREAM_VECTORS}
      * vectors of consecutive panels pw wide (pw*depth apart), streamed side by side so that eight
      * sums are in flight rather than two.
      */
@@ -233,7 +233,10 @@ final class PackedDense {
     private static void streamBlock(int width, int pw, int depth, int from, int to, float[] x, int xAt, float[] panel,
                                     int pAt, float[] start, int startAt, float[] out, int outAt) {
         if (width == L) {
-            streamBlock1(from, to, x, xAt, panel, pAt, start, startAt, out, outAt);
+            streamBlock1(from, to, x, xAt, panel, pAt, L, start, startAt, out, outAt);
+        } else if (width == 3 * L) {        // one panel of three vectors, as one of two and one of one
+            streamBlock2(from, to, x, xAt, panel, pAt, 3 * L, start, startAt, out, outAt);
+            streamBlock1(from, to, x, xAt, panel, pAt + 2 * L, 3 * L, start, startAt + 2 * L, out, outAt + 2 * L);
         } else if (width == 2 * L) {
             streamBlock2(from, to, x, xAt, panel, pAt, 2 * L, start, startAt, out, outAt);
         } else if (width == 4 * L) {        // one panel of four vectors, as two of two
@@ -261,10 +264,11 @@ final class PackedDense {
         a1.intoArray(out, outAt + L);
     }
 
-    private static void streamBlock1(int from, int to, float[] x, int xAt, float[] panel, int pAt, float[] start,
-                                     int startAt, float[] out, int outAt) {
+    /** As {@link #streamBlock2} for one vector of columns. */
+    private static void streamBlock1(int from, int to, float[] x, int xAt, float[] panel, int pAt, int rowStep,
+                                     float[] start, int startAt, float[] out, int outAt) {
         FloatVector a0 = FloatVector.fromArray(S, start, startAt);
-        for (int k = from, at = pAt + from * L; k < to; k++, at += L) {
+        for (int k = from, at = pAt + from * rowStep; k < to; k++, at += rowStep) {
             a0 = FloatVector.broadcast(S, x[xAt + k]).fma(FloatVector.fromArray(S, panel, at), a0);
         }
         a0.intoArray(out, outAt);

@@ -522,10 +522,9 @@ final class VectorTiles {
                              float[] start, int startOff, boolean add,
                              float[] c, int cOff, int cStride, int r0, int nRows) {
         int last = nRows - 1;
-        int r1 = Math.min(r0 + 1, last), r2 = Math.min(r0 + 2, last), r3 = Math.min(r0 + 3, last),
-                r4 = Math.min(r0 + 4, last), r5 = Math.min(r0 + 5, last), r6 = Math.min(r0 + 6, last);
-        int x0 = aOff + r0 * aStride, x1 = aOff + r1 * aStride, x2 = aOff + r2 * aStride, x3 = aOff + r3 * aStride,
-                x4 = aOff + r4 * aStride, x5 = aOff + r5 * aStride, x6 = aOff + r6 * aStride;
+        int x0 = rowAt(aOff, aStride, r0, 0, last), x1 = rowAt(aOff, aStride, r0, 1, last), x2 = rowAt(aOff, aStride, r0, 2, last),
+                x3 = rowAt(aOff, aStride, r0, 3, last), x4 = rowAt(aOff, aStride, r0, 4, last),
+                x5 = rowAt(aOff, aStride, r0, 5, last), x6 = rowAt(aOff, aStride, r0, 6, last);
         FloatVector s0 = FloatVector.fromArray(S, start, startOff), s1 = FloatVector.fromArray(S, start, startOff + L);
         FloatVector a00 = s0, a10 = s0, a20 = s0, a30 = s0, a40 = s0, a50 = s0, a60 = s0;
         FloatVector a01 = s1, a11 = s1, a21 = s1, a31 = s1, a41 = s1, a51 = s1, a61 = s1;
@@ -553,8 +552,9 @@ final class VectorTiles {
                 a60 = v.fma(w0, a60); a61 = v.fma(w1, a61);
             }
         }
-        int y0 = cOff + r0 * cStride, y1 = cOff + r1 * cStride, y2 = cOff + r2 * cStride, y3 = cOff + r3 * cStride,
-                y4 = cOff + r4 * cStride, y5 = cOff + r5 * cStride, y6 = cOff + r6 * cStride;
+        int y0 = rowAt(cOff, cStride, r0, 0, last), y1 = rowAt(cOff, cStride, r0, 1, last), y2 = rowAt(cOff, cStride, r0, 2, last),
+                y3 = rowAt(cOff, cStride, r0, 3, last), y4 = rowAt(cOff, cStride, r0, 4, last),
+                y5 = rowAt(cOff, cStride, r0, 5, last), y6 = rowAt(cOff, cStride, r0, 6, last);
         if (add) {      // every row read before any is stored: a repeated row must not add twice
             a00 = a00.add(FloatVector.fromArray(S, c, y0)); a01 = a01.add(FloatVector.fromArray(S, c, y0 + L));
             a10 = a10.add(FloatVector.fromArray(S, c, y1)); a11 = a11.add(FloatVector.fromArray(S, c, y1 + L));
@@ -574,6 +574,14 @@ final class VectorTiles {
     }
 
     /**
+     * off + row * stride for the tile row r0 + i, clamped to the last row: the panel tiles' rows past
+     * the last repeat it (and store the same values), so a tile needs no tail of its own.
+     */
+    private static int rowAt(int off, int stride, int r0, int i, int last) {
+        return off + Math.min(r0 + i, last) * stride;
+    }
+
+    /**
      * Whether panels may be four vectors wide ({@link #panelRows6x4}): its 24 accumulators, 4
      * operands and a broadcast need 32 vector registers (AVX-512, AArch64). With 16 (AVX2) the
      * widest panel is two vectors.
@@ -583,6 +591,8 @@ final class VectorTiles {
     static final int WIDEST_PANEL = QUAD_PANELS ? 4 * L : 2 * L;
     /** Rows of {@link #panelRows6x4}. */
     static final int QUAD_ROWS = 6;
+    /** Rows of {@link #panelRows7x3}. */
+    static final int TRIPLE_ROWS = 7;
     /**
      * Rows of the blocks that GEMMs on panels ({@link #panelColumns}) cut their rows into: a
      * multiple of every panel tile's rows that is used, so that no tile straddles two blocks.
@@ -591,19 +601,25 @@ final class VectorTiles {
 
     /**
      * The width of the panel that starts at column from of a matrix cols wide, cut into panels left
-     * to right: {@link #WIDEST_PANEL} while one fits, then 2L while one fits, then the rest rounded
-     * up to whole vectors (at most 2L, zero-padded by whoever packs it). Every packed panel layout
+     * to right: {@link #WIDEST_PANEL} while one fits; then, where {@link #QUAD_PANELS}, a rest of
+     * more than 2L in one panel of 3L or 4L ({@link #panelRows7x3} or {@link #panelRows6x4}; tf-16-36's
+     * 36 channels, 48 padded, ran as 2L + L on the two weakest tiles); else 2L while one fits, then
+     * the rest. The last panel is rounded up to whole vectors, zero-padded by whoever packs it. Every packed panel layout
      * of the GEMMs ({@link PackedDense}, {@link WinogradTransforms#panelIndex}, the dense gradients)
      * cuts its columns this way, so {@link #panelColumns} can run any of them.
      */
     static int panelWidth(int from, int cols) {
-        if (from + WIDEST_PANEL <= cols) {
+        int rest = cols - from;
+        if (rest >= WIDEST_PANEL) {
             return WIDEST_PANEL;
         }
-        if (from + 2 * L <= cols) {
+        if (QUAD_PANELS && rest > 2 * L) {
+            return (rest + L - 1) / L * L;      // the last panel, 3L or 4L, zero-padded to whole vectors
+        }
+        if (rest >= 2 * L) {
             return 2 * L;
         }
-        return Math.min(2 * L, (cols - from + L - 1) / L * L);
+        return (rest + L - 1) / L * L;
     }
 
     /** The first column of the panel, cut as by {@link #panelWidth}, that holds column col of a matrix cols wide. */
@@ -612,11 +628,14 @@ final class VectorTiles {
         if (col < widest) {
             return col / WIDEST_PANEL * WIDEST_PANEL;
         }
+        if (QUAD_PANELS && cols - widest > 2 * L) {
+            return widest;
+        }
         return widest + (col - widest) / (2 * L) * (2 * L);
     }
 
     /**
-     * Every row tile of one panel width columns wide (4L, 2L or L; see {@link #panelWidth}): the
+     * Every row tile of one panel width columns wide (4L, 3L, 2L or L; see {@link #panelWidth}): the
      * contract of {@link #panelRowsNx2} for the rows [0, nRows), on the tile for that width. b's
      * rows are width floats apart.
      */
@@ -625,6 +644,10 @@ final class VectorTiles {
         if (width == 4 * L) {
             for (int r = 0; r < nRows; r += QUAD_ROWS) {
                 panelRows6x4(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
+            }
+        } else if (width == 3 * L) {
+            for (int r = 0; r < nRows; r += TRIPLE_ROWS) {
+                panelRows7x3(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
             }
         } else if (width == 2 * L) {
             for (int r = 0; r < nRows; r += ROWS) {
@@ -649,10 +672,8 @@ final class VectorTiles {
                              float[] start, int startOff, boolean add,
                              float[] c, int cOff, int cStride, int r0, int nRows) {
         int last = nRows - 1;
-        int r1 = Math.min(r0 + 1, last), r2 = Math.min(r0 + 2, last), r3 = Math.min(r0 + 3, last),
-                r4 = Math.min(r0 + 4, last), r5 = Math.min(r0 + 5, last);
-        int x0 = aOff + r0 * aStride, x1 = aOff + r1 * aStride, x2 = aOff + r2 * aStride, x3 = aOff + r3 * aStride,
-                x4 = aOff + r4 * aStride, x5 = aOff + r5 * aStride;
+        int x0 = rowAt(aOff, aStride, r0, 0, last), x1 = rowAt(aOff, aStride, r0, 1, last), x2 = rowAt(aOff, aStride, r0, 2, last),
+                x3 = rowAt(aOff, aStride, r0, 3, last), x4 = rowAt(aOff, aStride, r0, 4, last), x5 = rowAt(aOff, aStride, r0, 5, last);
         FloatVector s0 = FloatVector.fromArray(S, start, startOff), s1 = FloatVector.fromArray(S, start, startOff + L),
                 s2 = FloatVector.fromArray(S, start, startOff + 2 * L), s3 = FloatVector.fromArray(S, start, startOff + 3 * L);
         FloatVector a00 = s0, a10 = s0, a20 = s0, a30 = s0, a40 = s0, a50 = s0;
@@ -676,8 +697,8 @@ final class VectorTiles {
             v = FloatVector.broadcast(S, a[x5 + k]);
             a50 = v.fma(w0, a50); a51 = v.fma(w1, a51); a52 = v.fma(w2, a52); a53 = v.fma(w3, a53);
         }
-        int y0 = cOff + r0 * cStride, y1 = cOff + r1 * cStride, y2 = cOff + r2 * cStride, y3 = cOff + r3 * cStride,
-                y4 = cOff + r4 * cStride, y5 = cOff + r5 * cStride;
+        int y0 = rowAt(cOff, cStride, r0, 0, last), y1 = rowAt(cOff, cStride, r0, 1, last), y2 = rowAt(cOff, cStride, r0, 2, last),
+                y3 = rowAt(cOff, cStride, r0, 3, last), y4 = rowAt(cOff, cStride, r0, 4, last), y5 = rowAt(cOff, cStride, r0, 5, last);
         if (add) {      // every row read before any is stored: a repeated row must not add twice
             a00 = a00.add(FloatVector.fromArray(S, c, y0)); a01 = a01.add(FloatVector.fromArray(S, c, y0 + L));
             a02 = a02.add(FloatVector.fromArray(S, c, y0 + 2 * L)); a03 = a03.add(FloatVector.fromArray(S, c, y0 + 3 * L));
@@ -701,6 +722,72 @@ final class VectorTiles {
     }
 
     /**
+     * {@link #panelRowsNx2} for a panel three vectors wide, b[bOff + k*3L, + 3L), 7 rows a block:
+     * 21 accumulators, 3 operands and a broadcast, so only where {@link #QUAD_PANELS}. Each step
+     * loads 3 operands and 7 broadcasts for 21 multiply-adds, where a two-vector and a one-vector
+     * tile over the same columns load 3 and 14. Each sum takes the same operations in the same
+     * order as in panelRowsNx2: the same bits.
+     */
+    static void panelRows7x3(float[] a, int aOff, int aStride, int depth, float[] b, int bOff,
+                             float[] start, int startOff, boolean add,
+                             float[] c, int cOff, int cStride, int r0, int nRows) {
+        int last = nRows - 1;
+        int x0 = rowAt(aOff, aStride, r0, 0, last), x1 = rowAt(aOff, aStride, r0, 1, last), x2 = rowAt(aOff, aStride, r0, 2, last),
+                x3 = rowAt(aOff, aStride, r0, 3, last), x4 = rowAt(aOff, aStride, r0, 4, last),
+                x5 = rowAt(aOff, aStride, r0, 5, last), x6 = rowAt(aOff, aStride, r0, 6, last);
+        FloatVector s0 = FloatVector.fromArray(S, start, startOff), s1 = FloatVector.fromArray(S, start, startOff + L),
+                s2 = FloatVector.fromArray(S, start, startOff + 2 * L);
+        FloatVector a00 = s0, a10 = s0, a20 = s0, a30 = s0, a40 = s0, a50 = s0, a60 = s0;
+        FloatVector a01 = s1, a11 = s1, a21 = s1, a31 = s1, a41 = s1, a51 = s1, a61 = s1;
+        FloatVector a02 = s2, a12 = s2, a22 = s2, a32 = s2, a42 = s2, a52 = s2, a62 = s2;
+        for (int k = 0; k < depth; k++) {
+            int at = bOff + k * 3 * L;
+            FloatVector w0 = FloatVector.fromArray(S, b, at), w1 = FloatVector.fromArray(S, b, at + L),
+                    w2 = FloatVector.fromArray(S, b, at + 2 * L);
+            FloatVector v = FloatVector.broadcast(S, a[x0 + k]);
+            a00 = v.fma(w0, a00); a01 = v.fma(w1, a01); a02 = v.fma(w2, a02);
+            v = FloatVector.broadcast(S, a[x1 + k]);
+            a10 = v.fma(w0, a10); a11 = v.fma(w1, a11); a12 = v.fma(w2, a12);
+            v = FloatVector.broadcast(S, a[x2 + k]);
+            a20 = v.fma(w0, a20); a21 = v.fma(w1, a21); a22 = v.fma(w2, a22);
+            v = FloatVector.broadcast(S, a[x3 + k]);
+            a30 = v.fma(w0, a30); a31 = v.fma(w1, a31); a32 = v.fma(w2, a32);
+            v = FloatVector.broadcast(S, a[x4 + k]);
+            a40 = v.fma(w0, a40); a41 = v.fma(w1, a41); a42 = v.fma(w2, a42);
+            v = FloatVector.broadcast(S, a[x5 + k]);
+            a50 = v.fma(w0, a50); a51 = v.fma(w1, a51); a52 = v.fma(w2, a52);
+            v = FloatVector.broadcast(S, a[x6 + k]);
+            a60 = v.fma(w0, a60); a61 = v.fma(w1, a61); a62 = v.fma(w2, a62);
+        }
+        int y0 = rowAt(cOff, cStride, r0, 0, last), y1 = rowAt(cOff, cStride, r0, 1, last), y2 = rowAt(cOff, cStride, r0, 2, last),
+                y3 = rowAt(cOff, cStride, r0, 3, last), y4 = rowAt(cOff, cStride, r0, 4, last),
+                y5 = rowAt(cOff, cStride, r0, 5, last), y6 = rowAt(cOff, cStride, r0, 6, last);
+        if (add) {      // every row read before any is stored: a repeated row must not add twice
+            a00 = a00.add(FloatVector.fromArray(S, c, y0)); a01 = a01.add(FloatVector.fromArray(S, c, y0 + L));
+            a02 = a02.add(FloatVector.fromArray(S, c, y0 + 2 * L));
+            a10 = a10.add(FloatVector.fromArray(S, c, y1)); a11 = a11.add(FloatVector.fromArray(S, c, y1 + L));
+            a12 = a12.add(FloatVector.fromArray(S, c, y1 + 2 * L));
+            a20 = a20.add(FloatVector.fromArray(S, c, y2)); a21 = a21.add(FloatVector.fromArray(S, c, y2 + L));
+            a22 = a22.add(FloatVector.fromArray(S, c, y2 + 2 * L));
+            a30 = a30.add(FloatVector.fromArray(S, c, y3)); a31 = a31.add(FloatVector.fromArray(S, c, y3 + L));
+            a32 = a32.add(FloatVector.fromArray(S, c, y3 + 2 * L));
+            a40 = a40.add(FloatVector.fromArray(S, c, y4)); a41 = a41.add(FloatVector.fromArray(S, c, y4 + L));
+            a42 = a42.add(FloatVector.fromArray(S, c, y4 + 2 * L));
+            a50 = a50.add(FloatVector.fromArray(S, c, y5)); a51 = a51.add(FloatVector.fromArray(S, c, y5 + L));
+            a52 = a52.add(FloatVector.fromArray(S, c, y5 + 2 * L));
+            a60 = a60.add(FloatVector.fromArray(S, c, y6)); a61 = a61.add(FloatVector.fromArray(S, c, y6 + L));
+            a62 = a62.add(FloatVector.fromArray(S, c, y6 + 2 * L));
+        }
+        a00.intoArray(c, y0); a01.intoArray(c, y0 + L); a02.intoArray(c, y0 + 2 * L);
+        a10.intoArray(c, y1); a11.intoArray(c, y1 + L); a12.intoArray(c, y1 + 2 * L);
+        a20.intoArray(c, y2); a21.intoArray(c, y2 + L); a22.intoArray(c, y2 + 2 * L);
+        a30.intoArray(c, y3); a31.intoArray(c, y3 + L); a32.intoArray(c, y3 + 2 * L);
+        a40.intoArray(c, y4); a41.intoArray(c, y4 + L); a42.intoArray(c, y4 + 2 * L);
+        a50.intoArray(c, y5); a51.intoArray(c, y5 + L); a52.intoArray(c, y5 + 2 * L);
+        a60.intoArray(c, y6); a61.intoArray(c, y6 + L); a62.intoArray(c, y6 + 2 * L);
+    }
+
+    /**
      * As {@link #panelRowsNx2} for a panel one vector wide, b[bOff + k*L, + L), 7 rows a block:
      * the last panel when the columns are an odd number of vectors, or not a whole number.
      */
@@ -708,10 +795,9 @@ final class VectorTiles {
                              float[] start, int startOff, boolean add,
                              float[] c, int cOff, int cStride, int r0, int nRows) {
         int last = nRows - 1;
-        int r1 = Math.min(r0 + 1, last), r2 = Math.min(r0 + 2, last), r3 = Math.min(r0 + 3, last),
-                r4 = Math.min(r0 + 4, last), r5 = Math.min(r0 + 5, last), r6 = Math.min(r0 + 6, last);
-        int x0 = aOff + r0 * aStride, x1 = aOff + r1 * aStride, x2 = aOff + r2 * aStride, x3 = aOff + r3 * aStride,
-                x4 = aOff + r4 * aStride, x5 = aOff + r5 * aStride, x6 = aOff + r6 * aStride;
+        int x0 = rowAt(aOff, aStride, r0, 0, last), x1 = rowAt(aOff, aStride, r0, 1, last), x2 = rowAt(aOff, aStride, r0, 2, last),
+                x3 = rowAt(aOff, aStride, r0, 3, last), x4 = rowAt(aOff, aStride, r0, 4, last),
+                x5 = rowAt(aOff, aStride, r0, 5, last), x6 = rowAt(aOff, aStride, r0, 6, last);
         FloatVector a0 = FloatVector.fromArray(S, start, startOff), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0;
         for (int k = 0; k < depth; k++) {
             FloatVector w = FloatVector.fromArray(S, b, bOff + k * L);
@@ -723,8 +809,9 @@ final class VectorTiles {
             a5 = FloatVector.broadcast(S, a[x5 + k]).fma(w, a5);
             a6 = FloatVector.broadcast(S, a[x6 + k]).fma(w, a6);
         }
-        int y0 = cOff + r0 * cStride, y1 = cOff + r1 * cStride, y2 = cOff + r2 * cStride, y3 = cOff + r3 * cStride,
-                y4 = cOff + r4 * cStride, y5 = cOff + r5 * cStride, y6 = cOff + r6 * cStride;
+        int y0 = rowAt(cOff, cStride, r0, 0, last), y1 = rowAt(cOff, cStride, r0, 1, last), y2 = rowAt(cOff, cStride, r0, 2, last),
+                y3 = rowAt(cOff, cStride, r0, 3, last), y4 = rowAt(cOff, cStride, r0, 4, last),
+                y5 = rowAt(cOff, cStride, r0, 5, last), y6 = rowAt(cOff, cStride, r0, 6, last);
         if (add) {
             a0 = a0.add(FloatVector.fromArray(S, c, y0)); a1 = a1.add(FloatVector.fromArray(S, c, y1));
             a2 = a2.add(FloatVector.fromArray(S, c, y2)); a3 = a3.add(FloatVector.fromArray(S, c, y3));
