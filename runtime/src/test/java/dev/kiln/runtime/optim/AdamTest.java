@@ -6,6 +6,7 @@ import static dev.kiln.runtime.optim.TinyParameters.parameter;
 import static dev.kiln.runtime.optim.TinyParameters.run;
 import static dev.kiln.runtime.optim.TinyParameters.toDouble;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.model.Parameter;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,43 @@ class AdamTest {
         Parameter p = parameter("w", 0f, true, 0.5f, -1.25f, 2f);
         double[] start = toDouble(p.value());
         assertClose(expected(start, 3, 0.01, 0, 0), run(Adam.withLearningRate(0.01f), p, 3), "adam");
+    }
+
+    @Test
+    void matchesTheFormulaOnWholeVectorsAndTheirTail() {
+        // 37 values: whole vectors of any width the machine has, then a tail, on their two loops.
+        float[] values = new float[37];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0.1f * (i - 18);
+        }
+        Parameter p = parameter("w", 0f, true, values);
+        double[] start = toDouble(p.value());
+        assertClose(expected(start, 3, 0.01, 0, 0), run(Adam.withLearningRate(0.01f), p, 3), "adam, 37 values");
+    }
+
+    @Test
+    void flushesSubnormalMomentsOfWeightsWhoseGradientStopped() {
+        // One step of gradient, then none: the first moment shrinks by beta1 a step and passes
+        // 1.2e-38 after about 800 steps. It must become 0, not subnormal, and the weights must
+        // move as without the flush.
+        float[] values = new float[37];
+        Parameter p = parameter("w", 0f, true, values);
+        Adam adam = Adam.withLearningRate(0.001f);
+        java.util.Arrays.fill(p.grad(), 1e-3f);
+        adam.step(java.util.List.of(p));
+        float[] afterFirst = p.value().clone();
+        java.util.Arrays.fill(p.grad(), 0f);
+        for (int t = 2; t <= 1000; t++) {
+            adam.step(java.util.List.of(p));
+        }
+        float[] m = adam.state().get("w/m"), v = adam.state().get("w/v");
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(0f, m[i], "m[" + i + "] after 999 steps without gradient");
+            assertTrue(v[i] == 0f || Math.abs(v[i]) >= Float.MIN_NORMAL, "v[" + i + "] is subnormal: " + v[i]);
+            // The moment decayed from 1e-4: the steps after the first moved each weight by about
+            // lr * sum(0.9^t) / sqrt(0.999^t-corrected v), all of it before the moment underflowed.
+            assertTrue(p.value()[i] < afterFirst[i], "w[" + i + "] kept moving against the old gradient");
+        }
     }
 
     @Test
