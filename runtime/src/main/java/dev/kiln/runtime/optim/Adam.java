@@ -3,7 +3,6 @@ package dev.kiln.runtime.optim;
 import dev.kiln.runtime.model.Parameter;
 import java.util.List;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -88,12 +87,13 @@ public final class Adam extends AbstractOptimizer {
         float epsf = (float) eps;
         // Whole vectors, then the rest one by one: each value takes the same operations in the same
         // order either way (no fused multiply-adds), so the bits do not depend on where it falls.
+        // The moments are flushed to zero below the normal range (Subnormals: why).
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             FloatVector wOld = FloatVector.fromArray(S, w, i), mOld = FloatVector.fromArray(S, m, i);
             FloatVector g = FloatVector.fromArray(S, grad, i).add(wOld.mul(l2));
-            FloatVector mi = flushSubnormal(mOld.add(g.sub(mOld).mul(oneMinusBeta1)));
-            FloatVector vi = flushSubnormal(FloatVector.fromArray(S, v, i).mul(beta2f).add(g.mul(oneMinusBeta2).mul(g)));
+            FloatVector mi = Subnormals.flush(mOld.add(g.sub(mOld).mul(oneMinusBeta1)));
+            FloatVector vi = Subnormals.flush(FloatVector.fromArray(S, v, i).mul(beta2f).add(g.mul(oneMinusBeta2).mul(g)));
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             wOld.mul(decay).sub(mi.div(vi.sqrt().div(correction2Sqrt).add(epsf)).mul(stepSize)).intoArray(w, i);
@@ -101,8 +101,8 @@ public final class Adam extends AbstractOptimizer {
         for (; i < to; i++) {
             float g = grad[i] + l2 * w[i];
             float wi = w[i] * decay;
-            float mi = flushSubnormal(m[i] + oneMinusBeta1 * (g - m[i]));
-            float vi = flushSubnormal(beta2f * v[i] + oneMinusBeta2 * g * g);
+            float mi = Subnormals.flush(m[i] + oneMinusBeta1 * (g - m[i]));
+            float vi = Subnormals.flush(beta2f * v[i] + oneMinusBeta2 * g * g);
             m[i] = mi;
             v[i] = vi;
             w[i] = wi - stepSize * (mi / ((float) Math.sqrt(vi) / correction2Sqrt + epsf));
@@ -113,26 +113,5 @@ public final class Adam extends AbstractOptimizer {
     public String describe() {
         return "adam(lr=" + format(learningRate()) + ", betas=" + format(beta1) + "/" + format(beta2)
                 + ", eps=" + format(eps) + describeWeightDecay() + ")";
-    }
-
-    /**
-     * 0 for a subnormal moment (below {@link Float#MIN_NORMAL} in magnitude), else the moment. A
-     * weight whose gradient stops (a unit that died under ReLU) sees its first moment shrink by
-     * beta1 a step, through the subnormal range for about 150 steps, and x86 computes with
-     * subnormals in microcode: a hundred cycles or more per vector instruction that meets one. With
-     * units dying all through training, tf-mnist's update took five times as long from about step
-     * 700 on (JFR of a 2-epoch run, 2 threads: the update and repack in 337 samples of 30 s early,
-     * 1877 late), and its second epoch 24% longer than the first (58.5 s against 47.3). 700 steps
-     * is where 0.9^n takes a moment of 1e-4 below 1.2e-38. A subnormal moment moves its weight by
-     * less than 1e-30, below the last bit of any normal weight, so flushing it changes no weight.
-     * The test and select read the subnormal without arithmetic, so they cost no microcode.
-     */
-    private static FloatVector flushSubnormal(FloatVector moment) {
-        return moment.blend(0f, moment.abs().compare(VectorOperators.LT, Float.MIN_NORMAL));
-    }
-
-    /** {@link #flushSubnormal(FloatVector)} for one value. */
-    private static float flushSubnormal(float moment) {
-        return Math.abs(moment) < Float.MIN_NORMAL ? 0f : moment;
     }
 }

@@ -104,12 +104,14 @@ public final class RmsProp extends AbstractOptimizer {
         boolean epsInside = convention == Convention.TENSORFLOW;
         for (int i = from; i < to; i++) {
             float g = grad[i] + l2 * w[i];
-            float vi = decay * v[i] + oneMinusDecay * g * g;
+            // The mean square and the momentum buffer decay; below the normal range they are
+            // flushed to zero (Subnormals: why).
+            float vi = Subnormals.flush(decay * v[i] + oneMinusDecay * g * g);
             v[i] = vi;
             float scaled = epsInside ? g / (float) Math.sqrt(vi + eps) : g / ((float) Math.sqrt(vi) + eps);
             float direction = scaled;
             if (buf != null) {
-                direction = momentum * buf[i] + scaled;
+                direction = Subnormals.flush(momentum * buf[i] + scaled);
                 buf[i] = direction;
             }
             w[i] = w[i] * shrink - lr * direction;

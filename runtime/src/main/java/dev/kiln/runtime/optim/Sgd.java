@@ -68,7 +68,7 @@ public final class Sgd extends AbstractOptimizer {
         float[] buf = slot(p, 0);
         for (int i = from; i < to; i++) {
             float g = grad[i] + l2 * w[i];
-            float b = momentum * buf[i] + g;
+            float b = Subnormals.flush(momentum * buf[i] + g);     // a decaying buffer: Subnormals says why
             buf[i] = b;
             float direction = nesterov ? g + momentum * b : b;
             w[i] = w[i] * decay - lr * direction;

@@ -61,6 +61,16 @@ class RmsPropTest {
     }
 
     @Test
+    void meanSquareAndMomentumOfAStoppedGradientNeverTurnSubnormal() {
+        // TensorFlow's mean square starts at 1 and decays by 0.9 a step: subnormal from about step 830.
+        TinyParameters.assertStateNeverSubnormal(RmsProp.withLearningRate(0.001f), "v", 1e-3f, 1000);
+        // A momentum buffer of 0.5 passes through the subnormal range from about step 115.
+        RmsProp withMomentum = RmsProp.withLearningRate(0.001f).withConvention(Convention.PYTORCH).withMomentum(0.5f);
+        TinyParameters.assertStateNeverSubnormal(withMomentum, "momentum", 1e-3f, 300);
+        TinyParameters.assertStateNeverSubnormal(withMomentum, "v", 1e-3f, 1000);
+    }
+
+    @Test
     void describesItsConvention() {
         assertEquals("rmsprop(lr=0.001, decay=0.9, eps=1.0E-10, momentum=0.0, convention=tensorflow)",
                 RmsProp.withLearningRate(0.001f).describe());

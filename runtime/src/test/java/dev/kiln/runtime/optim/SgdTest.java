@@ -73,6 +73,12 @@ class SgdTest {
     }
 
     @Test
+    void momentumOfAStoppedGradientNeverTurnsSubnormal() {
+        // 1e-3 * 0.9^t is subnormal from about step 770 to 900.
+        TinyParameters.assertStateNeverSubnormal(Sgd.withLearningRate(0.1f).withMomentum(0.9f), "momentum", 1e-3f, 1000);
+    }
+
+    @Test
     void rejectsNesterovWithoutMomentum() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Sgd.withLearningRate(0.1f).withNesterov(true));

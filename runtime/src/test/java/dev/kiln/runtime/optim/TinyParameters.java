@@ -44,6 +44,27 @@ final class TinyParameters {
         }
     }
 
+    /**
+     * Steps {@code optimizer} on {@code p} once with {@code gradient} in every value, then
+     * {@code quietSteps} times with a zero gradient, and asserts after each step that the state
+     * slot {@code slot} holds no subnormal: a stopped gradient lets the state decay through the
+     * subnormal range, where x86 computes in microcode.
+     */
+    static void assertStateNeverSubnormal(Optimizer optimizer, String slot, float gradient, int quietSteps) {
+        Parameter p = parameter("w", 0f, true, new float[37]);
+        java.util.Arrays.fill(p.grad(), gradient);
+        for (int t = 0; t <= quietSteps; t++) {
+            optimizer.step(java.util.List.of(p));
+            java.util.Arrays.fill(p.grad(), 0f);
+            float[] state = optimizer.state().get("w/" + slot);
+            for (int i = 0; i < state.length; i++) {
+                if (state[i] != 0f && Math.abs(state[i]) < Float.MIN_NORMAL) {
+                    throw new AssertionError(slot + "[" + i + "] is subnormal after step " + (t + 1) + ": " + state[i]);
+                }
+            }
+        }
+    }
+
     static double[] toDouble(float[] values) {
         double[] out = new double[values.length];
         for (int i = 0; i < values.length; i++) {
