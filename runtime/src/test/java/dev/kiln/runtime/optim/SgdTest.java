@@ -74,7 +74,7 @@ class SgdTest {
 
     @Test
     void momentumOfAStoppedGradientNeverTurnsSubnormal() {
-        // 1e-3 * 0.9^t is subnormal from about step 770 to 900.
+        // 1e-3 * 0.9^t is subnormal from step 765 to about 915.
         TinyParameters.assertStateNeverSubnormal(Sgd.withLearningRate(0.1f).withMomentum(0.9f), "momentum", 1e-3f, 1000);
     }
 

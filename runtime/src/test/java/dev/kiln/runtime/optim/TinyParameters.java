@@ -45,10 +45,10 @@ final class TinyParameters {
     }
 
     /**
-     * Steps {@code optimizer} on {@code p} once with {@code gradient} in every value, then
-     * {@code quietSteps} times with a zero gradient, and asserts after each step that the state
-     * slot {@code slot} holds no subnormal: a stopped gradient lets the state decay through the
-     * subnormal range, where x86 computes in microcode.
+     * Steps {@code optimizer} on a 37-value parameter "w" (whole vectors and a tail) once with
+     * {@code gradient} in every value, then {@code quietSteps} times with a zero gradient, and
+     * asserts after each step that the state slot {@code slot} holds no subnormal: a stopped
+     * gradient lets the state decay through the subnormal range, where x86 computes in microcode.
      */
     static void assertStateNeverSubnormal(Optimizer optimizer, String slot, float gradient, int quietSteps) {
         Parameter p = parameter("w", 0f, true, new float[37]);
