@@ -18,21 +18,23 @@ import jdk.incubator.vector.FloatVector;
  * the forward tiles ({@link VectorTiles#panelRowsNx2}) read it at a constant stride. (The
  * weight-gradient and input-gradient panels are cut as {@link VectorTiles#panelWidth} cuts them,
  * four vectors wide where the registers allow.)
- * <li>The input depth is cut into blocks of {@value #K_BLOCK}, so a block of a panel (1024 x 64
- * floats, 256 KB; 64 KB at 256 bits) stays in L2 while every row tile reads it.
+ * <li>The input depth is cut into blocks of {@value #K_BLOCK}, so a panel (256 x 32 floats, 32 KB)
+ * fits in L1/L2.
  * </ul>
  * A partial vector of outputs (10 classes) runs in zero-padded panels, as in {@link TileLoops}.
  */
 final class VectorDense {
 
     /**
-     * The depth of a block of the products above. Longer blocks mean fewer, longer streams of the
-     * weights from L3 or memory, where a tile waits while each new stream starts. On tf-mnist's
-     * fc1 (64 x 3136 x 1024, Zen 5 with full-width AVX-512, the packed forward in fresh JVMs taken
-     * in turns, 8 rounds) 1024 ran faster than 256 in every round, 154-213 GFLOP/s against 125-195,
-     * and the input gradient (whose depth, 1024 outputs, is then one block) faster in 5 of 8.
+     * The depth of a block of the products' sums: each block sums from zero, then adds to the
+     * stored sum, which keeps the rounding of long depths down. Blocks of 1024 ran tf-mnist's fc1
+     * forward 4-8% faster (Zen 5, both in one JVM in turns; a call's set-up and its stored sum
+     * cost less often), but made the logits' bias gradients of keras-mnist and pytorch-mnist 2.6x
+     * and 3.3x PyTorch float32's error against float64 instead of 0.8x and 1.2x
+     * (tools/gradient_accuracy.py). Reading 1024 of depth per row tile in blocks of 256, the same
+     * sums, ran no faster than this.
      */
-    static final int K_BLOCK = 1024;
+    static final int K_BLOCK = 256;
     /** Up to this many rows the forward pass streams the weights once instead of tiling rows. */
     static final int STREAM_ROWS = 2;
     /**
