@@ -2,15 +2,18 @@
 """How far Kiln's float32 gradients are from float64, beside PyTorch float32's.
 
     ./kiln gradients emotion --out /tmp/g-emotion
-    /usr/bin/python3 tools/gradient_accuracy.py /tmp/g-emotion
+    /usr/bin/python3 tools/gradient_accuracy.py /tmp/g-emotion [--no-onednn]
 
 `kiln gradients` writes one training step of a sample network (weights, batch, Kiln's gradients).
 This script rebuilds the network in PyTorch from the architecture fingerprint, loads the same
 weights, runs the same step (the same dropout masks: Kiln's are a pure function of the seed, the
 step, the example and the position), and prints, for every parameter, the relative error
 ||g - g64|| / ||g64|| of Kiln's gradient and of PyTorch float32's, both against PyTorch float64.
+PyTorch runs its convolutions on oneDNN where it has it, as by default; --no-onednn turns that off
+(torch.backends.mkldnn), for PyTorch's plain convolutions, which sum in another order.
 Needs python3-torch and python3-numpy (Debian).
 """
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -148,6 +151,7 @@ def main(folder):
     loss64, g64 = gradients(torch.float64)
     loss32, g32 = gradients(torch.float32)
     print(f"{meta['architecture'].split(':')[0]}, batch {batch}, {meta['threads']} Kiln threads; "
+          f"PyTorch's oneDNN {'on' if torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled else 'off'}; "
           f"loss: Kiln {float(meta['loss']):.7f}, PyTorch float32 {loss32:.7f}, float64 {loss64:.7f}")
     print(f"{'parameter':<16} {'Kiln f32':>10} {'PyTorch f32':>12} {'ratio':>6}   (||g - g64|| / ||g64||)")
     worst = 0.0
@@ -166,6 +170,11 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("folder", help="what `kiln gradients NET --out FOLDER` wrote")
+    parser.add_argument("--no-onednn", action="store_true",
+                        help="run PyTorch's convolutions without oneDNN (torch.backends.mkldnn.enabled = False)")
+    args = parser.parse_args()
+    if args.no_onednn:
+        torch.backends.mkldnn.enabled = False
+    main(args.folder)
