@@ -1,5 +1,7 @@
 package dev.kiln.runtime.model;
 
+import dev.kiln.runtime.kernels.KernelProvider;
+
 /**
  * Inverted dropout whose mask is a pure function of (seed, step, example index in the batch,
  * position in the example's internal NHWC layout): a counter-based hash rather than a random
@@ -7,11 +9,26 @@ package dev.kiln.runtime.model;
  * needs only the seed and the step to continue exactly.
  */
 public final class DropoutMask {
+    /**
+     * Whether {@link #forward} runs on the Vector API: where the kernels do (the module is loaded and
+     * not turned off; no class links against the incubator API on the scalar path) and vectors are
+     * wide enough for it to pay. In a class of its own so that {@link #keeps} alone chooses no kernels.
+     */
+    private static final class Simd {
+        static final boolean ON = !KernelProvider.get().name().equals("scalar") && VectorDropoutMask.pays();
+    }
+
+    /** {@link #mix}'s two multipliers (SplitMix64's). */
+    static final long MIX_FIRST = 0xBF58476D1CE4E5B9L, MIX_SECOND = 0x94D049BB133111EBL;
+
+    /** What each position adds to its example's key before the mix: the hash's odd increment. */
+    static final long POSITION_STEP = 0x165667B19E3779F9L;
+
     private DropoutMask() {}
 
     /** Whether the value at {@code position} of example {@code example} survives at this step. */
     public static boolean keeps(long seed, long step, int example, int position, float rate) {
-        return bits(exampleKey(seed, step, example), position) >= threshold(rate);
+        return draw(exampleKey(seed, step, example), position) >= threshold(rate);
     }
 
     /**
@@ -21,6 +38,16 @@ public final class DropoutMask {
      */
     public static void forward(float rate, long seed, long step, int firstExample, int rows, int size,
                                float[] x, int xOff, float[] y, float[] mask) {
+        if (Simd.ON) {
+            VectorDropoutMask.forward(rate, seed, step, firstExample, rows, size, x, xOff, y, mask);
+        } else {
+            forwardScalar(rate, seed, step, firstExample, rows, size, x, xOff, y, mask);
+        }
+    }
+
+    /** {@link #forward} one value at a time: the reference of {@link VectorDropoutMask}, and the path without the Vector API. */
+    static void forwardScalar(float rate, long seed, long step, int firstExample, int rows, int size,
+                              float[] x, int xOff, float[] y, float[] mask) {
         int scaleBits = Float.floatToRawIntBits(1f / (1f - rate));
         long threshold = threshold(rate);
         for (int r = 0; r < rows; r++) {
@@ -28,7 +55,7 @@ public final class DropoutMask {
             int base = r * size;
             for (int p = 0; p < size; p++) {
                 // Without a branch: half the values are dropped, in no pattern a predictor could learn.
-                int keep = (int) ((bits(key, p) - threshold) >>> 63) - 1;    // -1 (all ones) when kept, else 0
+                int keep = (int) ((draw(key, p) - threshold) >>> 63) - 1;    // -1 (all ones) when kept, else 0
                 float m = Float.intBitsToFloat(scaleBits & keep);
                 mask[base + p] = m;
                 y[base + p] = x[xOff + base + p] * m;
@@ -41,7 +68,7 @@ public final class DropoutMask {
      * float bits * 2^-24 in [0, 1), is at least the rate: exactly when bits >= threshold, since
      * bits * 2^-24 and rate * 2^24 are both exact.
      */
-    private static long threshold(float rate) {
+    static long threshold(float rate) {
         return (long) Math.ceil(rate * 0x1p24);
     }
 
@@ -52,19 +79,19 @@ public final class DropoutMask {
         }
     }
 
-    private static long exampleKey(long seed, long step, int example) {
+    static long exampleKey(long seed, long step, int example) {
         return mix(mix(seed + 0x9E3779B97F4A7C15L * (step + 1)) + 0xC2B2AE3D27D4EB4FL * (example + 1L));
     }
 
     /** The 24 random bits of a position, as an integer in [0, 2^24). */
-    private static long bits(long key, int position) {
-        return mix(key + 0x165667B19E3779F9L * (position + 1L)) >>> 40;
+    static long draw(long key, int position) {
+        return mix(key + POSITION_STEP * (position + 1L)) >>> 40;
     }
 
     /** SplitMix64's finalizer: a bijective mix in which every input bit affects every output bit. */
     static long mix(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * MIX_FIRST;
+        z = (z ^ (z >>> 27)) * MIX_SECOND;
         return z ^ (z >>> 31);
     }
 }

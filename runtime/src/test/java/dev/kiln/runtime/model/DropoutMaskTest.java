@@ -36,7 +36,7 @@ class DropoutMaskTest {
     }
 
     private static void forwardAndBackward(float rate) {
-        int rows = 3, size = 2000;
+        int rows = 3, size = 2003;                          // not whole vectors: the tail of each example too
         float[] x = new float[2 + rows * size];
         for (int i = 0; i < x.length; i++) {
             x[i] = i + 1;
@@ -57,6 +57,31 @@ class DropoutMaskTest {
         DropoutMask.backward(rows * size, dy, mask, dx);
         for (int i = 0; i < dx.length; i++) {
             assertEquals(2f * mask[i], dx[i]);
+        }
+    }
+
+    /** The Vector API's masks and outputs against the scalar loop's, bit for bit, at sizes with and without tails. */
+    @Test
+    void vectorForwardEqualsScalarForward() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int size : new int[] {1, 3, 7, 8, 9, 16, 17, 625, 2048, 6272}) {
+            for (float rate : new float[] {0f, 0.2f, 0.5f, 0.9f}) {
+                int rows = 3;
+                float[] x = new float[5 + rows * size];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = (float) random.nextGaussian();
+                }
+                float[] y = new float[rows * size], mask = new float[rows * size];
+                float[] yRef = new float[rows * size], maskRef = new float[rows * size];
+                VectorDropoutMask.forward(rate, 42, 9, 6, rows, size, x, 5, y, mask);
+                DropoutMask.forwardScalar(rate, 42, 9, 6, rows, size, x, 5, yRef, maskRef);
+                for (int i = 0; i < y.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(maskRef[i]), Float.floatToRawIntBits(mask[i]),
+                            "mask, size " + size + ", rate " + rate + " at " + i);
+                    assertEquals(Float.floatToRawIntBits(yRef[i]), Float.floatToRawIntBits(y[i]),
+                            "output, size " + size + ", rate " + rate + " at " + i);
+                }
+            }
         }
     }
 
