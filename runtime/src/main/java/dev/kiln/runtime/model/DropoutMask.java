@@ -1,6 +1,7 @@
 package dev.kiln.runtime.model;
 
 import dev.kiln.runtime.kernels.KernelProvider;
+import dev.kiln.runtime.kernels.ScalarKernels;
 
 /**
  * Inverted dropout whose mask is a pure function of (seed, step, example index in the batch,
@@ -15,7 +16,7 @@ public final class DropoutMask {
      * wide enough for it to pay. In a class of its own so that {@link #keeps} alone chooses no kernels.
      */
     private static final class Simd {
-        static final boolean ON = !KernelProvider.get().name().equals("scalar") && VectorDropoutMask.pays();
+        static final boolean ON = !(KernelProvider.get() instanceof ScalarKernels) && VectorDropoutMask.pays();
     }
 
     /** {@link #mix}'s two multipliers (SplitMix64's). */
@@ -51,15 +52,24 @@ public final class DropoutMask {
         int scaleBits = Float.floatToRawIntBits(1f / (1f - rate));
         long threshold = threshold(rate);
         for (int r = 0; r < rows; r++) {
-            long key = exampleKey(seed, step, firstExample + r);
-            int base = r * size;
-            for (int p = 0; p < size; p++) {
-                // Without a branch: half the values are dropped, in no pattern a predictor could learn.
-                int keep = (int) ((draw(key, p) - threshold) >>> 63) - 1;    // -1 (all ones) when kept, else 0
-                float m = Float.intBitsToFloat(scaleBits & keep);
-                mask[base + p] = m;
-                y[base + p] = x[xOff + base + p] * m;
-            }
+            forwardPositions(exampleKey(seed, step, firstExample + r), threshold, scaleBits, 0, size,
+                    x, xOff + r * size, y, mask, r * size);
+        }
+    }
+
+    /**
+     * Positions [from, to) of one example, whose key is {@code key}: its values from x at xAt,
+     * its mask and outputs to mask and y at at. The whole of {@link #forwardScalar}'s example, and
+     * the tail past {@link VectorDropoutMask}'s whole vectors.
+     */
+    static void forwardPositions(long key, long threshold, int scaleBits, int from, int to,
+                                 float[] x, int xAt, float[] y, float[] mask, int at) {
+        for (int p = from; p < to; p++) {
+            // Without a branch: half the values are dropped, in no pattern a predictor could learn.
+            int keep = (int) ((draw(key, p) - threshold) >>> 63) - 1;    // -1 (all ones) when kept, else 0
+            float m = Float.intBitsToFloat(scaleBits & keep);
+            mask[at + p] = m;
+            y[at + p] = x[xAt + p] * m;
         }
     }
 

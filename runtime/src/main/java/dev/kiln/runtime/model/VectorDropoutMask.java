@@ -52,8 +52,7 @@ final class VectorDropoutMask {
     /** As {@link DropoutMask#forward}. */
     static void forward(float rate, long seed, long step, int firstExample, int rows, int size,
                         float[] x, int xOff, float[] y, float[] mask) {
-        float scale = 1f / (1f - rate);
-        int scaleBits = Float.floatToRawIntBits(scale);
+        int scaleBits = Float.floatToRawIntBits(1f / (1f - rate));
         long threshold = DropoutMask.threshold(rate);
         int whole = size - size % LANES;
         for (int r = 0; r < rows; r++) {
@@ -66,11 +65,7 @@ final class VectorDropoutMask {
                 m.intoArray(mask, base + p);
                 FloatVector.fromArray(FLOATS, x, xOff + base + p).mul(m).intoArray(y, base + p);
             }
-            for (int p = whole; p < size; p++) {
-                float m = DropoutMask.draw(key, p) >= threshold ? scale : 0f;
-                mask[base + p] = m;
-                y[base + p] = x[xOff + base + p] * m;
-            }
+            DropoutMask.forwardPositions(key, threshold, scaleBits, whole, size, x, xOff + base, y, mask, base);
         }
     }
 
