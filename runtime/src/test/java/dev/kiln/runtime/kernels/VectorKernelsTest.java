@@ -81,6 +81,8 @@ class VectorKernelsTest {
                 valid(1, 28, 28, 32, 3, 3, 1),    // keras-mnist conv1
                 same(1, 9, 6, 48, 2, 3, 1),       // one channel: a pair of output vectors and one more at 512 bits
                 valid(1, 3, 5, 64, 3, 1, 1),      // one channel, a single output row
+                valid(1, 20, 21, 32, 3, 3, 1),    // one channel, rows of 19: vectors of windows run on into the next row
+                same(1, 11, 11, 16, 3, 3, 1),     // one channel, rows of 11: at 512 bits a vector spans two rows and more
                 same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image: flipped-kernel input gradient
                 valid(32, 13, 13, 64, 3, 3, 1),   // keras-mnist conv2: input gradient by product and scatter
                 valid(64, 20, 20, 20, 5, 5, 1),   // that input gradient in 8 blocks of output pixels, the last partial
