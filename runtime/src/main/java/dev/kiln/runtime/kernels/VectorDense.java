@@ -38,12 +38,14 @@ final class VectorDense {
     /** Up to this many rows the forward pass streams the weights once instead of tiling rows. */
     static final int STREAM_ROWS = 2;
     /**
-     * Rows of the batch a weight gradient sums in one chain before adding the chain to the rest:
-     * tf-mnist's fc1 weight gradient over 64 rows in one chain was 3-6% further from float64 (2.98e-7
-     * against 2.90e-7, tools/gradient_accuracy.py) than two chains of 32 added, as the threads'
-     * halves of the batch were summed before the threads shared the layer.
+     * Rows of the batch a weight gradient sums in one chain before adding the chain to the rest
+     * (larger batches). A batch of 64 in one chain left tf-mnist's fc1 weight gradient 3% further
+     * from float64 than two chains of 32 added (2.98e-7 against 2.90e-7, PyTorch float32 2.09e-7:
+     * 1.42x against 1.39x, tools/gradient_accuracy.py), but each chain is a call of the tiles
+     * whose sums the next call reads back from dw: with chains of 32 that weight gradient, written,
+     * ran at 58% of the peak against 78% (Zen 5, `kiln kernels`, one JVM each).
      */
-    static final int SUM_ROWS = 32;
+    static final int SUM_ROWS = 64;
     /** Weight rows (or inputs) of the dense gradients' blocks. */
     private static final int ROW_BLOCK = VectorTiles.ROW_BLOCK;
     /** Up to this many outputs, the input gradient runs on a packed w^T made per call. */
