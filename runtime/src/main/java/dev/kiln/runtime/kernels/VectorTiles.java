@@ -26,7 +26,8 @@ final class VectorTiles {
 
     /**
      * Overrides the row counts, to measure or test another blocking: "F" for both kinds of
-     * two-vector tile, or "F,W" for the forward and the weight-gradient tile apart, each 4 to 7.
+     * two-vector tile, or "F,W" for the forward and the weight-gradient tile apart, F 4 to 7 and
+     * W 4 to 9.
      * Unset in normal use.
      */
     static final String ROWS_PROPERTY = "kiln.tileRows";
@@ -43,9 +44,13 @@ final class VectorTiles {
      */
     static final int ROWS;
     /**
-     * Weight rows of a two-vector weight-gradient tile ({@link #weightsNx2}): 7 with 32 registers;
-     * 5 with 16, where the two nested pixel loops keep more scalars live than the forward's and
-     * C2 spilled 5 accumulators at 7 rows, 3 at 6 and none at 5.
+     * Weight rows of a two-vector weight-gradient tile ({@link #weightsNx2}): 9 with 32 registers
+     * (21 of them), which takes a 3x3 kernel of one input channel in one tile: 7 rows took its 9
+     * weight rows as 14, and keras-mnist's conv1 weight gradient ran at 32-34% of the peak against
+     * 43-44% with 9, while the other weight gradients on this tile moved within the noise (Zen 5,
+     * `kiln kernels` with kiln.tileRows=7,7 and 7,9 in turns). 5 with 16 registers, where the two
+     * nested pixel loops keep more scalars live than the forward's and C2 spilled 5 accumulators
+     * at 7 rows, 3 at 6 and none at 5.
      */
     static final int WEIGHT_ROWS;
 
@@ -57,30 +62,30 @@ final class VectorTiles {
 
     private static final boolean ROW5 = ROWS >= 5, ROW6 = ROWS >= 6, ROW7 = ROWS >= 7;
     private static final boolean WEIGHT_ROW5 = WEIGHT_ROWS >= 5, WEIGHT_ROW6 = WEIGHT_ROWS >= 6,
-            WEIGHT_ROW7 = WEIGHT_ROWS >= 7;
+            WEIGHT_ROW7 = WEIGHT_ROWS >= 7, WEIGHT_ROW8 = WEIGHT_ROWS >= 8, WEIGHT_ROW9 = WEIGHT_ROWS >= 9;
 
     /** {ROWS, WEIGHT_ROWS} from the override, or else from the vector registers there are. */
     static int[] rows(String override, int registers) {
         if (override == null) {
-            return registers >= 32 ? new int[] {7, 7} : new int[] {6, 5};
+            return registers >= 32 ? new int[] {7, 9} : new int[] {6, 5};
         }
         String[] parts = override.split(",", -1);
         if (parts.length > 2) {
             throw new IllegalArgumentException(ROWS_PROPERTY + " must be F or F,W (forward and weight-gradient tile rows), not " + override);
         }
-        int forward = parseRows(parts[0]);
-        return new int[] {forward, parts.length == 2 ? parseRows(parts[1]) : forward};
+        int forward = parseRows(parts[0], 7);
+        return new int[] {forward, parts.length == 2 ? parseRows(parts[1], 9) : forward};
     }
 
-    private static int parseRows(String text) {
+    private static int parseRows(String text, int most) {
         int rows;
         try {
             rows = Integer.parseInt(text.trim());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(ROWS_PROPERTY + " must hold row counts 4 to 7, not '" + text + "'");
+            throw new IllegalArgumentException(ROWS_PROPERTY + " must hold row counts 4 to " + most + ", not '" + text + "'");
         }
-        if (rows < 4 || rows > 7) {
-            throw new IllegalArgumentException(ROWS_PROPERTY + " must hold row counts 4 to 7, not " + rows);
+        if (rows < 4 || rows > most) {
+            throw new IllegalArgumentException(ROWS_PROPERTY + " must hold row counts 4 to " + most + ", not " + rows);
         }
         return rows;
     }
@@ -263,16 +268,19 @@ final class VectorTiles {
                            float[] dw, int dwOff, int dwStride) {
         int last = nJ - 1;
         int j1 = Math.min(j0 + 1, last), j2 = Math.min(j0 + 2, last), j3 = Math.min(j0 + 3, last),
-                j4 = Math.min(j0 + 4, last), j5 = Math.min(j0 + 5, last), j6 = Math.min(j0 + 6, last);
+                j4 = Math.min(j0 + 4, last), j5 = Math.min(j0 + 5, last), j6 = Math.min(j0 + 6, last),
+                j7 = Math.min(j0 + 7, last), j8 = Math.min(j0 + 8, last);
         int o0 = pixelBase(j0, tapLen, tapJump, 1), o1 = pixelBase(j1, tapLen, tapJump, 1),
                 o2 = pixelBase(j2, tapLen, tapJump, 1), o3 = pixelBase(j3, tapLen, tapJump, 1),
                 o4 = pixelBase(j4, tapLen, tapJump, 1), o5 = pixelBase(j5, tapLen, tapJump, 1),
-                o6 = pixelBase(j6, tapLen, tapJump, 1);
+                o6 = pixelBase(j6, tapLen, tapJump, 1), o7 = pixelBase(j7, tapLen, tapJump, 1),
+                o8 = pixelBase(j8, tapLen, tapJump, 1);
         int d0 = dwOff + j0 * dwStride, d1 = dwOff + j1 * dwStride, d2 = dwOff + j2 * dwStride,
                 d3 = dwOff + j3 * dwStride, d4 = dwOff + j4 * dwStride, d5 = dwOff + j5 * dwStride,
-                d6 = dwOff + j6 * dwStride;
+                d6 = dwOff + j6 * dwStride, d7 = dwOff + j7 * dwStride, d8 = dwOff + j8 * dwStride;
         FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
-                a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00;
+                a30 = a00, a31 = a00, a40 = a00, a41 = a00, a50 = a00, a51 = a00, a60 = a00, a61 = a00,
+                a70 = a00, a71 = a00, a80 = a00, a81 = a00;
         // Two loops rather than pixelBase per pixel: a division per pixel would cost more than its FMAs.
         for (int r = 0, zb = dzOff; r < nRows; r++) {
           for (int c = 0, xb = xOff + r * rowJump; c < rowPix; c++, xb += pixJump, zb += dzStride) {
@@ -298,6 +306,14 @@ final class VectorTiles {
                 v = FloatVector.broadcast(S, x[xb + o6]);
                 a60 = v.fma(z0, a60); a61 = v.fma(z1, a61);
             }
+            if (WEIGHT_ROW8) {
+                v = FloatVector.broadcast(S, x[xb + o7]);
+                a70 = v.fma(z0, a70); a71 = v.fma(z1, a71);
+            }
+            if (WEIGHT_ROW9) {
+                v = FloatVector.broadcast(S, x[xb + o8]);
+                a80 = v.fma(z0, a80); a81 = v.fma(z1, a81);
+            }
           }
         }
         // Every row is added to dw before any is stored: a repeated row must not add twice.
@@ -308,6 +324,8 @@ final class VectorTiles {
         if (WEIGHT_ROW5) { a40 = a40.add(FloatVector.fromArray(S, dw, d4)); a41 = a41.add(FloatVector.fromArray(S, dw, d4 + L)); }
         if (WEIGHT_ROW6) { a50 = a50.add(FloatVector.fromArray(S, dw, d5)); a51 = a51.add(FloatVector.fromArray(S, dw, d5 + L)); }
         if (WEIGHT_ROW7) { a60 = a60.add(FloatVector.fromArray(S, dw, d6)); a61 = a61.add(FloatVector.fromArray(S, dw, d6 + L)); }
+        if (WEIGHT_ROW8) { a70 = a70.add(FloatVector.fromArray(S, dw, d7)); a71 = a71.add(FloatVector.fromArray(S, dw, d7 + L)); }
+        if (WEIGHT_ROW9) { a80 = a80.add(FloatVector.fromArray(S, dw, d8)); a81 = a81.add(FloatVector.fromArray(S, dw, d8 + L)); }
         a00.intoArray(dw, d0); a01.intoArray(dw, d0 + L);
         a10.intoArray(dw, d1); a11.intoArray(dw, d1 + L);
         a20.intoArray(dw, d2); a21.intoArray(dw, d2 + L);
@@ -315,6 +333,8 @@ final class VectorTiles {
         if (WEIGHT_ROW5) { a40.intoArray(dw, d4); a41.intoArray(dw, d4 + L); }
         if (WEIGHT_ROW6) { a50.intoArray(dw, d5); a51.intoArray(dw, d5 + L); }
         if (WEIGHT_ROW7) { a60.intoArray(dw, d6); a61.intoArray(dw, d6 + L); }
+        if (WEIGHT_ROW8) { a70.intoArray(dw, d7); a71.intoArray(dw, d7 + L); }
+        if (WEIGHT_ROW9) { a80.intoArray(dw, d8); a81.intoArray(dw, d8 + L); }
     }
 
     /**
