@@ -173,10 +173,12 @@ class VectorKernelsTest {
         shapes.add(new int[] {64, 1025, 64});
         shapes.add(new int[] {12, 17, 64});     // two whole tiles of 6 rows, or one of 7 and a tail of 5
         shapes.add(new int[] {13, 64, 17});     // 6 + 6 + 1, or 7 + 6
-        // Weight gradients past one chain of 32 rows, with 3 vectors of outputs (a panel of two and
-        // a single one) at 256 bits, and a partial vector after them.
         shapes.add(new int[] {33, 40, 24});
         shapes.add(new int[] {64, 30, 27});
+        // Weight gradients past one chain of VectorDense.SUM_ROWS rows (the chains' sums added), with
+        // 3 vectors of outputs (a panel of two and a single one) at 256 bits, and a partial vector after them.
+        shapes.add(new int[] {VectorDense.SUM_ROWS + 1, 40, 24});
+        shapes.add(new int[] {2 * VectorDense.SUM_ROWS + 3, 30, 27});
         return shapes.stream();
     }
 
