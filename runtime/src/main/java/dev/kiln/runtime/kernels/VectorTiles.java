@@ -1,5 +1,7 @@
 package dev.kiln.runtime.kernels;
 
+import static jdk.incubator.vector.VectorOperators.LE;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -185,11 +187,13 @@ final class VectorTiles {
             if (ROW7) { a60 = a60.add(FloatVector.fromArray(S, y, y6)); a61 = a61.add(FloatVector.fromArray(S, y, y6 + L)); }
         }
         if (relu) {
-            a00 = a00.max(0f); a01 = a01.max(0f); a10 = a10.max(0f); a11 = a11.max(0f);
-            a20 = a20.max(0f); a21 = a21.max(0f); a30 = a30.max(0f); a31 = a31.max(0f);
-            if (ROW5) { a40 = a40.max(0f); a41 = a41.max(0f); }
-            if (ROW6) { a50 = a50.max(0f); a51 = a51.max(0f); }
-            if (ROW7) { a60 = a60.max(0f); a61 = a61.max(0f); }
+            a00 = a00.blend(0f, a00.compare(LE, 0f)); a01 = a01.blend(0f, a01.compare(LE, 0f));
+            a10 = a10.blend(0f, a10.compare(LE, 0f)); a11 = a11.blend(0f, a11.compare(LE, 0f));
+            a20 = a20.blend(0f, a20.compare(LE, 0f)); a21 = a21.blend(0f, a21.compare(LE, 0f));
+            a30 = a30.blend(0f, a30.compare(LE, 0f)); a31 = a31.blend(0f, a31.compare(LE, 0f));
+            if (ROW5) { a40 = a40.blend(0f, a40.compare(LE, 0f)); a41 = a41.blend(0f, a41.compare(LE, 0f)); }
+            if (ROW6) { a50 = a50.blend(0f, a50.compare(LE, 0f)); a51 = a51.blend(0f, a51.compare(LE, 0f)); }
+            if (ROW7) { a60 = a60.blend(0f, a60.compare(LE, 0f)); a61 = a61.blend(0f, a61.compare(LE, 0f)); }
         }
         a00.intoArray(y, y0); a01.intoArray(y, y0 + L);
         a10.intoArray(y, y1); a11.intoArray(y, y1 + L);
@@ -244,8 +248,10 @@ final class VectorTiles {
             a6 = a6.add(FloatVector.fromArray(S, y, y6));
         }
         if (relu) {
-            a0 = a0.max(0f); a1 = a1.max(0f); a2 = a2.max(0f); a3 = a3.max(0f);
-            a4 = a4.max(0f); a5 = a5.max(0f); a6 = a6.max(0f);
+            a0 = a0.blend(0f, a0.compare(LE, 0f)); a1 = a1.blend(0f, a1.compare(LE, 0f));
+            a2 = a2.blend(0f, a2.compare(LE, 0f)); a3 = a3.blend(0f, a3.compare(LE, 0f));
+            a4 = a4.blend(0f, a4.compare(LE, 0f)); a5 = a5.blend(0f, a5.compare(LE, 0f));
+            a6 = a6.blend(0f, a6.compare(LE, 0f));
         }
         a0.intoArray(y, y0); a1.intoArray(y, y1); a2.intoArray(y, y2); a3.intoArray(y, y3);
         a4.intoArray(y, y4); a5.intoArray(y, y5); a6.intoArray(y, y6);
@@ -424,8 +430,10 @@ final class VectorTiles {
         c6 = c6.add(FloatVector.fromArray(S, base, baseOff + 6 * baseStride));
         c7 = c7.add(FloatVector.fromArray(S, base, baseOff + 7 * baseStride));
         if (relu) {
-            c0 = c0.max(0f); c1 = c1.max(0f); c2 = c2.max(0f); c3 = c3.max(0f);
-            c4 = c4.max(0f); c5 = c5.max(0f); c6 = c6.max(0f); c7 = c7.max(0f);
+            c0 = c0.blend(0f, c0.compare(LE, 0f)); c1 = c1.blend(0f, c1.compare(LE, 0f));
+            c2 = c2.blend(0f, c2.compare(LE, 0f)); c3 = c3.blend(0f, c3.compare(LE, 0f));
+            c4 = c4.blend(0f, c4.compare(LE, 0f)); c5 = c5.blend(0f, c5.compare(LE, 0f));
+            c6 = c6.blend(0f, c6.compare(LE, 0f)); c7 = c7.blend(0f, c7.compare(LE, 0f));
         }
         c0.intoArray(c, cOff);
         c1.intoArray(c, cOff + cStride);
@@ -509,10 +517,14 @@ final class VectorTiles {
         c6 = c6.add(FloatVector.fromArray(S, base, baseOff + 6 * baseStride)); d6 = d6.add(FloatVector.fromArray(S, base, e + 6 * baseStride));
         c7 = c7.add(FloatVector.fromArray(S, base, baseOff + 7 * baseStride)); d7 = d7.add(FloatVector.fromArray(S, base, e + 7 * baseStride));
         if (relu) {
-            c0 = c0.max(0f); c1 = c1.max(0f); c2 = c2.max(0f); c3 = c3.max(0f);
-            c4 = c4.max(0f); c5 = c5.max(0f); c6 = c6.max(0f); c7 = c7.max(0f);
-            d0 = d0.max(0f); d1 = d1.max(0f); d2 = d2.max(0f); d3 = d3.max(0f);
-            d4 = d4.max(0f); d5 = d5.max(0f); d6 = d6.max(0f); d7 = d7.max(0f);
+            c0 = c0.blend(0f, c0.compare(LE, 0f)); c1 = c1.blend(0f, c1.compare(LE, 0f));
+            c2 = c2.blend(0f, c2.compare(LE, 0f)); c3 = c3.blend(0f, c3.compare(LE, 0f));
+            c4 = c4.blend(0f, c4.compare(LE, 0f)); c5 = c5.blend(0f, c5.compare(LE, 0f));
+            c6 = c6.blend(0f, c6.compare(LE, 0f)); c7 = c7.blend(0f, c7.compare(LE, 0f));
+            d0 = d0.blend(0f, d0.compare(LE, 0f)); d1 = d1.blend(0f, d1.compare(LE, 0f));
+            d2 = d2.blend(0f, d2.compare(LE, 0f)); d3 = d3.blend(0f, d3.compare(LE, 0f));
+            d4 = d4.blend(0f, d4.compare(LE, 0f)); d5 = d5.blend(0f, d5.compare(LE, 0f));
+            d6 = d6.blend(0f, d6.compare(LE, 0f)); d7 = d7.blend(0f, d7.compare(LE, 0f));
         }
         int f = cOff + L;
         c0.intoArray(c, cOff); d0.intoArray(c, f);

@@ -4,6 +4,7 @@ import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
 import static dev.kiln.runtime.kernels.WinogradTransforms.M;
 import static dev.kiln.runtime.kernels.WinogradTransforms.MAX_POSITIONS;
+import static jdk.incubator.vector.VectorOperators.LE;
 
 import dev.kiln.dsl.Activation;
 import java.util.Arrays;
@@ -527,8 +528,8 @@ final class WinogradConv {
             FloatVector top = s0.add(s1.add(s2)).add(s3.add(s4)).add(bias);
             FloatVector bottom = s1.sub(s2).add(s3.sub(s4).mul(0.5f)).add(s5).add(bias);
             if (relu) {
-                top = top.max(0f);
-                bottom = bottom.max(0f);
+                top = top.blend(0f, top.compare(LE, 0f));
+                bottom = bottom.blend(0f, bottom.compare(LE, 0f));
             }
             top.intoArray(dst, at + j * pixStride);
             bottom.intoArray(dst, at + rowStride + j * pixStride);
@@ -551,8 +552,8 @@ final class WinogradConv {
             FloatVector top = s0.add(s1).add(s2).add(bias);
             FloatVector bottom = s1.sub(s2).sub(s3).add(bias);
             if (relu) {
-                top = top.max(0f);
-                bottom = bottom.max(0f);
+                top = top.blend(0f, top.compare(LE, 0f));
+                bottom = bottom.blend(0f, bottom.compare(LE, 0f));
             }
             top.intoArray(dst, at + j * pixStride);
             bottom.intoArray(dst, at + rowStride + j * pixStride);
@@ -575,8 +576,8 @@ final class WinogradConv {
             FloatVector top = s0.add(s1).add(bias);
             FloatVector bottom = s1.add(s2).add(bias);
             if (relu) {
-                top = top.max(0f);
-                bottom = bottom.max(0f);
+                top = top.blend(0f, top.compare(LE, 0f));
+                bottom = bottom.blend(0f, bottom.compare(LE, 0f));
             }
             top.intoArray(dst, at + j * pixStride);
             bottom.intoArray(dst, at + rowStride + j * pixStride);

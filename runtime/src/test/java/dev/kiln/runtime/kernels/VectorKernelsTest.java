@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -429,6 +430,22 @@ class VectorKernelsTest {
             assertArrayEquals(expected, actual, "len " + len);
             for (int i = PAD; i < PAD + len; i++) {
                 assertEquals(Float.isNaN(x[i]), Float.isNaN(actual[i]), "NaN in, NaN out at " + i);
+            }
+        }
+    }
+
+    @Test
+    void reluOfAVectorIsMathMaxWithZeroLaneByLaneSignedZerosAndNaNsIncluded() {
+        float[] specials = {-0f, 0f, Float.NaN, Float.intBitsToFloat(0xffc00000), -Float.MIN_VALUE, Float.MIN_VALUE,
+                -1f, 2f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -Float.MAX_VALUE};
+        int lanes = VectorTiles.L;
+        for (int start = 0; start < specials.length; start++) {
+            float[] z = new float[lanes], relu = new float[lanes];
+            for (int i = 0; i < lanes; i++) z[i] = specials[(start + i) % specials.length];
+            VectorActivations.relu(FloatVector.fromArray(VectorTiles.S, z, 0)).intoArray(relu, 0);
+            for (int i = 0; i < lanes; i++) {
+                // floatToIntBits: every NaN is one NaN; -0.0 and +0.0 differ
+                assertEquals(Float.floatToIntBits(Math.max(z[i], 0f)), Float.floatToIntBits(relu[i]), "relu(" + z[i] + ")");
             }
         }
     }
