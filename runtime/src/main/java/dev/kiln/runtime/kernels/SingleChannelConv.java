@@ -45,7 +45,7 @@ final class SingleChannelConv {
     /** y = act(conv(x) + b) for one example; w is [kh][kw][1][outC] as the layer holds it. */
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
         int kh = g.kh(), kw = g.kw(), taps = kh * kw, outC = g.outC(), vectors = outC / L;
-        boolean relu = act == Activation.RELU;
+        float reluFloor = VectorActivations.reluFloor(act);
         int outH = g.outH(), outW = g.outW();
         int cols = outW + kw - 1, rows = outH + kh - 1;
         int pixels = outH * outW, runs = (pixels + RUN - 1) / RUN;
@@ -73,13 +73,13 @@ final class SingleChannelConv {
                 int p = p0 + r, real = Math.min(rows8, pixels - p);
                 float[] c = real == rows8 ? y : edge;
                 int at = real == rows8 ? yOff + p * outC : 0;
-                VectorTiles.packedRows8Panels(windows, r, RUN, panels, 0, taps * L, taps, vectors, b, 0, 0, relu, c, at, outC);
+                VectorTiles.packedRows8Panels(windows, r, RUN, panels, 0, taps * L, taps, vectors, b, 0, 0, reluFloor, c, at, outC);
                 if (real < rows8) {
                     System.arraycopy(edge, 0, y, yOff + p * outC, real * outC);     // the image's last pixels
                 }
             }
         }
-        if (!relu) {
+        if (act != Activation.RELU) {
             VectorActivations.apply(act, y, yOff, g.outSize());    // ReLU is done as the tiles store
         }
     }

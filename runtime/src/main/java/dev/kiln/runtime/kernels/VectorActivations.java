@@ -64,6 +64,23 @@ final class VectorActivations {
         return z.blend(0f, z.compare(VectorOperators.LE, 0f));
     }
 
+    /** Per activation, the tiles' ReLU floor: see {@link #reluFloor}. */
+    private static final float[] RELU_FLOORS = new float[Activation.values().length];
+
+    static {
+        java.util.Arrays.fill(RELU_FLOORS, Float.NaN);
+        RELU_FLOORS[Activation.RELU.ordinal()] = 0f;
+    }
+
+    /**
+     * The value at or below which a tile stores +0.0 ({@link VectorTiles#packedRows8}): 0 for ReLU,
+     * NaN for every other activation, which the tiles leave to {@link #apply}. Looked up, not
+     * branched on, for the reason given there.
+     */
+    static float reluFloor(Activation act) {
+        return RELU_FLOORS[act.ordinal()];
+    }
+
     // Sigmoid and tanh run the scalar formula on every lane. The lanewise EXP and TANH of the
     // Vector API are computed by a different library once C2 compiles them (SVML) than in the
     // interpreter (Math), so their results would depend on the JIT's progress. No seed network

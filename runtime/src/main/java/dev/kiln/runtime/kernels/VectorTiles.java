@@ -396,17 +396,25 @@ final class VectorTiles {
      * registers. The sums start from zero and are added to c once, at the end.
      */
     static void packedRows8(float[] a, int aOff, int aStep, float[] b, int bOff, int count, float[] c, int cOff, int cStride) {
-        packedRows8(a, aOff, aStep, b, bOff, count, c, cOff, cStride, false, c, cOff, cStride);
+        packedRows8(a, aOff, aStep, b, bOff, count, c, cOff, cStride, Float.NaN, c, cOff, cStride);
     }
 
     /**
      * {@link #packedRows8} with the sums added to base rows and stored to c: c[cOff + j*cStride, + L)
-     * = act(base[baseOff + j*baseStride, + L) + sum_j), act max(0) when relu is set. The base is c
-     * itself to accumulate, or one row (baseStride 0) such as a bias, so that a layer's output is
-     * written once, activated, instead of being filled with its bias first and activated after.
+     * = act(base[baseOff + j*baseStride, + L) + sum_j), act setting to +0.0 the lanes at or below
+     * reluFloor: {@link VectorActivations#reluFloor} gives 0 for ReLU (max(z, 0) exactly) and NaN for
+     * no activation (no lane is at or below NaN). The base is c itself to accumulate, or one row
+     * (baseStride 0) such as a bias, so that a layer's output is written once, activated, instead of
+     * being filled with its bias first and activated after.
+     *
+     * <p>The activation is data rather than a branch: one training step calls these tiles for a ReLU
+     * layer (a one-channel convolution's forward) and for plain sums (weight gradients), and C2,
+     * having compiled the branch with one side never taken, sent the tile back to the interpreter
+     * when the other came (an unstable_if trap): in keras-mnist's first steps, 0.26 s more of C2
+     * time compiling it twice more, whole and on the stack, while the step waited.
      */
     static void packedRows8(float[] a, int aOff, int aStep, float[] b, int bOff, int count,
-                            float[] base, int baseOff, int baseStride, boolean relu, float[] c, int cOff, int cStride) {
+                            float[] base, int baseOff, int baseStride, float reluFloor, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         for (int k = 0; k < count; k++) {
             FloatVector v = FloatVector.fromArray(S, b, bOff + k * L);
@@ -429,12 +437,10 @@ final class VectorTiles {
         c5 = c5.add(FloatVector.fromArray(S, base, baseOff + 5 * baseStride));
         c6 = c6.add(FloatVector.fromArray(S, base, baseOff + 6 * baseStride));
         c7 = c7.add(FloatVector.fromArray(S, base, baseOff + 7 * baseStride));
-        if (relu) {
-            c0 = c0.blend(0f, c0.compare(LE, 0f)); c1 = c1.blend(0f, c1.compare(LE, 0f));
-            c2 = c2.blend(0f, c2.compare(LE, 0f)); c3 = c3.blend(0f, c3.compare(LE, 0f));
-            c4 = c4.blend(0f, c4.compare(LE, 0f)); c5 = c5.blend(0f, c5.compare(LE, 0f));
-            c6 = c6.blend(0f, c6.compare(LE, 0f)); c7 = c7.blend(0f, c7.compare(LE, 0f));
-        }
+        c0 = c0.blend(0f, c0.compare(LE, reluFloor)); c1 = c1.blend(0f, c1.compare(LE, reluFloor));
+        c2 = c2.blend(0f, c2.compare(LE, reluFloor)); c3 = c3.blend(0f, c3.compare(LE, reluFloor));
+        c4 = c4.blend(0f, c4.compare(LE, reluFloor)); c5 = c5.blend(0f, c5.compare(LE, reluFloor));
+        c6 = c6.blend(0f, c6.compare(LE, reluFloor)); c7 = c7.blend(0f, c7.compare(LE, reluFloor));
         c0.intoArray(c, cOff);
         c1.intoArray(c, cOff + cStride);
         c2.intoArray(c, cOff + 2 * cStride);
@@ -457,18 +463,18 @@ final class VectorTiles {
      * for 8 rows j and {@code vectors} panels of one vector of columns, panel v at b[bOff +
      * v*panelStride] and its columns at v*L in base and c: two panels at a time on
      * {@link #packedRows8x2} where the registers allow ({@link #PACKED_PAIRS}), the rest one at a
-     * time. The base and relu are as in the second {@link #packedRows8}.
+     * time. The base and reluFloor are as in the second {@link #packedRows8}.
      */
     static void packedRows8Panels(float[] a, int aOff, int aStep, float[] b, int bOff, int panelStride, int count,
-                                  int vectors, float[] base, int baseOff, int baseStride, boolean relu,
+                                  int vectors, float[] base, int baseOff, int baseStride, float reluFloor,
                                   float[] c, int cOff, int cStride) {
         int v = 0;
         for (; PACKED_PAIRS && v + 2 <= vectors; v += 2) {
             packedRows8x2(a, aOff, aStep, b, bOff + v * panelStride, bOff + (v + 1) * panelStride, count,
-                    base, baseOff + v * L, baseStride, relu, c, cOff + v * L, cStride);
+                    base, baseOff + v * L, baseStride, reluFloor, c, cOff + v * L, cStride);
         }
         for (; v < vectors; v++) {
-            packedRows8(a, aOff, aStep, b, bOff + v * panelStride, count, base, baseOff + v * L, baseStride, relu,
+            packedRows8(a, aOff, aStep, b, bOff + v * panelStride, count, base, baseOff + v * L, baseStride, reluFloor,
                     c, cOff + v * L, cStride);
         }
     }
@@ -483,7 +489,7 @@ final class VectorTiles {
      * Each sum takes the same operations in the same order as in packedRows8: the same bits.
      */
     static void packedRows8x2(float[] a, int aOff, int aStep, float[] b, int bOff, int bOff1, int count,
-                              float[] base, int baseOff, int baseStride, boolean relu, float[] c, int cOff, int cStride) {
+                              float[] base, int baseOff, int baseStride, float reluFloor, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
         FloatVector d0 = c0, d1 = c0, d2 = c0, d3 = c0, d4 = c0, d5 = c0, d6 = c0, d7 = c0;
         for (int k = 0; k < count; k++) {
@@ -516,16 +522,14 @@ final class VectorTiles {
         c5 = c5.add(FloatVector.fromArray(S, base, baseOff + 5 * baseStride)); d5 = d5.add(FloatVector.fromArray(S, base, e + 5 * baseStride));
         c6 = c6.add(FloatVector.fromArray(S, base, baseOff + 6 * baseStride)); d6 = d6.add(FloatVector.fromArray(S, base, e + 6 * baseStride));
         c7 = c7.add(FloatVector.fromArray(S, base, baseOff + 7 * baseStride)); d7 = d7.add(FloatVector.fromArray(S, base, e + 7 * baseStride));
-        if (relu) {
-            c0 = c0.blend(0f, c0.compare(LE, 0f)); c1 = c1.blend(0f, c1.compare(LE, 0f));
-            c2 = c2.blend(0f, c2.compare(LE, 0f)); c3 = c3.blend(0f, c3.compare(LE, 0f));
-            c4 = c4.blend(0f, c4.compare(LE, 0f)); c5 = c5.blend(0f, c5.compare(LE, 0f));
-            c6 = c6.blend(0f, c6.compare(LE, 0f)); c7 = c7.blend(0f, c7.compare(LE, 0f));
-            d0 = d0.blend(0f, d0.compare(LE, 0f)); d1 = d1.blend(0f, d1.compare(LE, 0f));
-            d2 = d2.blend(0f, d2.compare(LE, 0f)); d3 = d3.blend(0f, d3.compare(LE, 0f));
-            d4 = d4.blend(0f, d4.compare(LE, 0f)); d5 = d5.blend(0f, d5.compare(LE, 0f));
-            d6 = d6.blend(0f, d6.compare(LE, 0f)); d7 = d7.blend(0f, d7.compare(LE, 0f));
-        }
+        c0 = c0.blend(0f, c0.compare(LE, reluFloor)); c1 = c1.blend(0f, c1.compare(LE, reluFloor));
+        c2 = c2.blend(0f, c2.compare(LE, reluFloor)); c3 = c3.blend(0f, c3.compare(LE, reluFloor));
+        c4 = c4.blend(0f, c4.compare(LE, reluFloor)); c5 = c5.blend(0f, c5.compare(LE, reluFloor));
+        c6 = c6.blend(0f, c6.compare(LE, reluFloor)); c7 = c7.blend(0f, c7.compare(LE, reluFloor));
+        d0 = d0.blend(0f, d0.compare(LE, reluFloor)); d1 = d1.blend(0f, d1.compare(LE, reluFloor));
+        d2 = d2.blend(0f, d2.compare(LE, reluFloor)); d3 = d3.blend(0f, d3.compare(LE, reluFloor));
+        d4 = d4.blend(0f, d4.compare(LE, reluFloor)); d5 = d5.blend(0f, d5.compare(LE, reluFloor));
+        d6 = d6.blend(0f, d6.compare(LE, reluFloor)); d7 = d7.blend(0f, d7.compare(LE, reluFloor));
         int f = cOff + L;
         c0.intoArray(c, cOff); d0.intoArray(c, f);
         c1.intoArray(c, cOff + cStride); d1.intoArray(c, f + cStride);

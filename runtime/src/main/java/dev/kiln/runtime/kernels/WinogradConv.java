@@ -279,7 +279,7 @@ final class WinogradConv {
                     int dAt = dPos + oc / D_RUN * D_RUN * count + oc % D_RUN;     // 8 rows of a run of D
                     int at = (pos * outC + oc) * inC;
                     VectorTiles.packedRows8Panels(d, dAt, D_RUN, v, vPos, L * count, count, inC / L,
-                            products, at, inC, false, products, at, inC);
+                            products, at, inC, Float.NaN, products, at, inC);
                 }
             }
         }

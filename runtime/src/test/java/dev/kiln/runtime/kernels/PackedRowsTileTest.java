@@ -3,6 +3,7 @@ package dev.kiln.runtime.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.kiln.dsl.Activation;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class PackedRowsTileTest {
                 int aOff = 3, bOff = 5, bOff1 = bOff + count * l + 7, cOff = 2, cStride = 3 * l + 1, aStep = step;
                 float[] a = random(rnd, aOff + count * step + 4), b = random(rnd, bOff1 + count * l + 4);
                 float[] c = random(rnd, cOff + rows * cStride + 2 * l), before = c.clone(), single = c.clone();
-                VectorTiles.packedRows8x2(a, aOff, aStep, b, bOff, bOff1, count, c, cOff, cStride, false, c, cOff, cStride);
+                VectorTiles.packedRows8x2(a, aOff, aStep, b, bOff, bOff1, count, c, cOff, cStride, Float.NaN, c, cOff, cStride);
                 assertBlock("step " + step + ", count " + count, c, before, true, cOff, cStride, rows, 2 * l, count,
                         (row, col, k) -> (double) a[aOff + k * aStep + row]
                                 * (col < l ? b[bOff + k * l + col] : b[bOff1 + k * l + col - l]));
@@ -63,10 +64,11 @@ class PackedRowsTileTest {
                     float[] a = random(rnd, aOff + count * 16 + 8), b = random(rnd, bOff1 + count * l + 4);
                     float[] bias = random(rnd, biasOff + 2 * l), c = random(rnd, cOff + rows * cStride + l);
                     float[] before = c.clone();
+                    float reluFloor = VectorActivations.reluFloor(relu ? Activation.RELU : Activation.NONE);
                     if (width == l) {
-                        VectorTiles.packedRows8(a, aOff, 16, b, bOff, count, bias, biasOff, 0, relu, c, cOff, cStride);
+                        VectorTiles.packedRows8(a, aOff, 16, b, bOff, count, bias, biasOff, 0, reluFloor, c, cOff, cStride);
                     } else {
-                        VectorTiles.packedRows8x2(a, aOff, 16, b, bOff, bOff1, count, bias, biasOff, 0, relu, c, cOff, cStride);
+                        VectorTiles.packedRows8x2(a, aOff, 16, b, bOff, bOff1, count, bias, biasOff, 0, reluFloor, c, cOff, cStride);
                     }
                     for (int i = 0; i < c.length; i++) {
                         int row = (i - cOff) / cStride, col = (i - cOff) % cStride;
