@@ -4,6 +4,7 @@ import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
 
 import dev.kiln.dsl.Activation;
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -68,7 +69,7 @@ final class VectorActivations {
     private static final float[] RELU_FLOORS = new float[Activation.values().length];
 
     static {
-        java.util.Arrays.fill(RELU_FLOORS, Float.NaN);
+        Arrays.fill(RELU_FLOORS, Float.NaN);
         RELU_FLOORS[Activation.RELU.ordinal()] = 0f;
     }
 
