@@ -27,7 +27,8 @@ import jdk.incubator.vector.VectorMask;
  * block for each group that crossed a row's end. Through a scratch output of the full width,
  * copied out whole, it had run no faster than on the row tiles (a quarter of the time went to the
  * copy); with y filled with the bias first and ReLU as a pass of its own, those two passes took
- * as long as the products (JFR, batch-256 inference on 2 threads).
+ * as long as the products (JFR, batch-256 inference on 2 threads). Kernels 5 wide, where the
+ * registers allow, skip the packing: {@link FiveWideConvRows} reads the windows in place.
  */
 final class SingleChannelConv {
 
@@ -44,11 +45,9 @@ final class SingleChannelConv {
 
     /** y = act(conv(x) + b) for one example; w is [kh][kw][1][outC] as the layer holds it. */
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
-        int kh = g.kh(), kw = g.kw(), taps = kh * kw, outC = g.outC(), vectors = outC / L;
+        int taps = g.kh() * g.kw(), outC = g.outC(), vectors = outC / L;
         float reluFloor = VectorActivations.reluFloor(act);
-        int outH = g.outH(), outW = g.outW();
-        int cols = outW + kw - 1, rows = outH + kh - 1;
-        int pixels = outH * outW, runs = (pixels + RUN - 1) / RUN;
+        int cols = g.outW() + g.kw() - 1, rows = g.outH() + g.kh() - 1;
         // A vector of windows that ends at the image's last pixel reads up to L - 1 floats past the padded input.
         int inputSize = rows * cols;
         float[] src = Scratch.floats(Scratch.INPUT, inputSize + L);
@@ -61,6 +60,21 @@ final class SingleChannelConv {
                 FloatVector.fromArray(S, w, t * outC + v * L).intoArray(panels, (v * taps + t) * L);
             }
         }
+        if (FiveWideConvRows.applies(g)) {
+            FiveWideConvRows.forward(g, src, cols, panels, b, reluFloor, y, yOff);
+        } else {
+            forwardOnPackedWindows(g, src, cols, panels, b, reluFloor, y, yOff);
+        }
+        if (act != Activation.RELU) {
+            VectorActivations.apply(act, y, yOff, g.outSize());    // ReLU is done as the tiles store
+        }
+    }
+
+    /** y = the convolution of the padded input src (cols wide) with the panels, plus b, on packed runs of windows. */
+    private static void forwardOnPackedWindows(ConvGeometry g, float[] src, int cols, float[] panels, float[] b,
+                                               float reluFloor, float[] y, int yOff) {
+        int kh = g.kh(), kw = g.kw(), taps = kh * kw, outC = g.outC(), vectors = outC / L;
+        int outW = g.outW(), pixels = g.outH() * outW, runs = (pixels + RUN - 1) / RUN;
         int rows8 = VectorTiles.PACKED_ROWS;
         float[] edge = Scratch.floats(Scratch.OUT, rows8 * outC);
         float[] windows = Scratch.floats(Scratch.WINDOWS, taps * RUN);     // one run's: [taps][RUN]
@@ -78,9 +92,6 @@ final class SingleChannelConv {
                     System.arraycopy(edge, 0, y, yOff + p * outC, real * outC);     // the image's last pixels
                 }
             }
-        }
-        if (act != Activation.RELU) {
-            VectorActivations.apply(act, y, yOff, g.outSize());    // ReLU is done as the tiles store
         }
     }
 

@@ -456,7 +456,7 @@ final class VectorTiles {
      * 32 vector registers (AVX-512, AArch64); with 16 (AVX2) C2 would spill accumulators, and the
      * one-vector tile runs instead.
      */
-    private static final boolean PACKED_PAIRS = VectorRegisters.count(S.vectorBitSize()) >= 32;
+    static final boolean PACKED_PAIRS = VectorRegisters.count(S.vectorBitSize()) >= 32;
 
     /**
      * c[rows j][vectors v] = act(base[rows j][vectors v] + the sums of packedRows8 against panel v),

@@ -84,6 +84,9 @@ class VectorKernelsTest {
                 valid(1, 3, 5, 64, 3, 1, 1),      // one channel, a single output row
                 valid(1, 20, 21, 32, 3, 3, 1),    // one channel, rows of 19: vectors of windows run on into the next row
                 same(1, 11, 11, 16, 3, 3, 1),     // one channel, rows of 11: at 512 bits a vector spans two rows and more
+                same(1, 12, 17, 64, 5, 5, 1),     // one channel 5 wide, rows of 17: the row's last 7-pixel tile overlaps
+                valid(1, 9, 10, 32, 5, 5, 1),     // one channel 5 wide, rows of 6: narrower than a 7-pixel tile
+                valid(1, 10, 13, 48, 4, 5, 1),    // one channel 4x5, rows of 9, 48 channels (3 vectors at 512 bits)
                 same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image: flipped-kernel input gradient
                 valid(32, 13, 13, 64, 3, 3, 1),   // keras-mnist conv2: input gradient by product and scatter
                 valid(64, 20, 20, 20, 5, 5, 1),   // that input gradient in 8 blocks of output pixels, the last partial
