@@ -7,18 +7,25 @@ import static jdk.incubator.vector.VectorOperators.LE;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The forward pass of a one-channel convolution whose kernel is 5 wide (tf-mnist's and emotion's
- * first layer), reading its windows in place in the padded input, 7 pixels of one output row at a
- * time. The 7 pixels' taps in one kernel row are 11 consecutive inputs, so a kernel row costs 11
- * broadcasts for its 70 products of each vector of channels, where the packed windows of {@link
- * SingleChannelConv} cost one broadcast per pixel and tap (35) and a copy of every window first. 7
- * and not 8: a row of 28 or 14 pixels is whole tiles, and a row of other widths ends on a tile that
- * overlaps the one before it (its first pixels computed twice, the same way, so stored twice with
- * the same value) while 8 would leave a quarter of a 28-pixel row's last tile idle. The kernel's
- * width is fixed because each tap's broadcast must be a register the tile names: a loop over the
- * taps that slides 8 registers along ran slower than the packed windows (129 against 155 GFLOP/s).
- * On tf-mnist's conv1 (Zen 5, one thread, a probe of both in one JVM): 190-194 GFLOP/s against
- * 153-157, the same bits (each sum takes its taps in the same order).
+ * The forward pass and weight gradient of a one-channel convolution whose kernel is 5 wide
+ * (tf-mnist's and emotion's first layer), reading the windows in place in the padded input, a few
+ * pixels of one output row at a time: their taps in one kernel row are consecutive inputs, each
+ * broadcast once for several products.
+ *
+ * <p>The forward tile takes 7 pixels: a kernel row is 11 broadcasts for its 70 products of each
+ * vector of channels, where the packed windows of {@link SingleChannelConv} cost one broadcast per
+ * pixel and tap (35) and a copy of every window first. 7 and not 8: a row of 28 or 14 pixels is
+ * whole tiles, and a row of other widths ends on a tile that overlaps the one before it (its first
+ * pixels computed twice, the same way, so stored twice with the same value) while 8 would leave a
+ * quarter of a 28-pixel row's last tile idle. The kernel's width is fixed because each tap's
+ * broadcast must be a register the tile names: a loop over the taps that slides 8 registers along
+ * ran slower than the packed windows (129 against 155 GFLOP/s). On tf-mnist's conv1 (Zen 5, one
+ * thread, a probe of both in one JVM): 190-194 GFLOP/s against 153-157, the same bits (each sum
+ * takes its taps in the same order).
+ *
+ * <p>The weight-gradient tile takes one kernel row (5 weight rows) and 4 pixels at a time: 8
+ * broadcasts and 8 loads of dz for 40 products, where the general tile spends 11 for 18. In a probe
+ * of both over tf-mnist's conv1 (one JVM): 160 GFLOP/s against 96.
  */
 final class FiveWideConvRows {
 
@@ -70,9 +77,12 @@ final class FiveWideConvRows {
         for (int dy = 0; dy < kh; dy++) {
             int r = aOff + dy * cols, k = dy * KW * L;
             // The 11 inputs of this kernel row: pixel j's tap dx is x(j + dx).
-            FloatVector x0 = FloatVector.broadcast(S, a[r + 0]), x1 = FloatVector.broadcast(S, a[r + 1]), x2 = FloatVector.broadcast(S, a[r + 2]), x3 = FloatVector.broadcast(S, a[r + 3]);
-            FloatVector x4 = FloatVector.broadcast(S, a[r + 4]), x5 = FloatVector.broadcast(S, a[r + 5]), x6 = FloatVector.broadcast(S, a[r + 6]), x7 = FloatVector.broadcast(S, a[r + 7]);
-            FloatVector x8 = FloatVector.broadcast(S, a[r + 8]), x9 = FloatVector.broadcast(S, a[r + 9]), x10 = FloatVector.broadcast(S, a[r + 10]);
+            FloatVector x0 = FloatVector.broadcast(S, a[r]), x1 = FloatVector.broadcast(S, a[r + 1]);
+            FloatVector x2 = FloatVector.broadcast(S, a[r + 2]), x3 = FloatVector.broadcast(S, a[r + 3]);
+            FloatVector x4 = FloatVector.broadcast(S, a[r + 4]), x5 = FloatVector.broadcast(S, a[r + 5]);
+            FloatVector x6 = FloatVector.broadcast(S, a[r + 6]), x7 = FloatVector.broadcast(S, a[r + 7]);
+            FloatVector x8 = FloatVector.broadcast(S, a[r + 8]), x9 = FloatVector.broadcast(S, a[r + 9]);
+            FloatVector x10 = FloatVector.broadcast(S, a[r + 10]);
             FloatVector v = FloatVector.fromArray(S, b, bOff + k), w = FloatVector.fromArray(S, b, bOff1 + k);
             c0 = x0.fma(v, c0); d0 = x0.fma(w, d0);
             c1 = x1.fma(v, c1); d1 = x1.fma(w, d1);
@@ -141,5 +151,112 @@ final class FiveWideConvRows {
         c4.intoArray(c, cOff + 4 * cStride); d4.intoArray(c, f + 4 * cStride);
         c5.intoArray(c, cOff + 5 * cStride); d5.intoArray(c, f + 5 * cStride);
         c6.intoArray(c, cOff + 6 * cStride); d6.intoArray(c, f + 6 * cStride);
+    }
+
+    /**
+     * Whether g's weight gradient runs here: one input channel, stride 1, a 5-wide kernel and output
+     * channels in pairs of vectors, with registers for {@link #weightRow5x2}'s 10 accumulators and
+     * its 4 pixels' 8 vectors of dz.
+     */
+    static boolean weightsApply(ConvGeometry g) {
+        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && VectorTiles.PACKED_PAIRS && g.outC() % (2 * L) == 0;
+    }
+
+    /**
+     * dw[j][c] += the sums over nRows output rows of outW pixels, for every weight row j and channel
+     * c, and db[c] += the sum of those pixels' dz: src is the padded input (cols wide) from its first
+     * row those pixels read, dz their gradient from its first pixel (outC a pixel).
+     */
+    static void weights(ConvGeometry g, float[] src, int srcOff, int cols, int nRows, float[] dz, int dzOff,
+                        float[] dw, float[] db) {
+        int outC = g.outC();
+        for (int oc = 0; oc < outC; oc += 2 * L) {
+            for (int dy = 0; dy < g.kh(); dy++) {
+                weightRow5x2(src, srcOff + dy * cols, nRows, g.outW(), cols, dz, dzOff + oc, outC,
+                        dw, dy * KW * outC + oc, outC, dy == 0 ? db : null, oc);
+            }
+        }
+    }
+
+    /**
+     * The weight gradient of one kernel row, the 5 weight rows dx, for two vectors of channels:
+     * dw[dwOff + dx*dwStride, + 2L) += the sum over the pixels (r, c) of nRows rows of rowPix of
+     * x[xOff + r*cols + c + dx] times dz[dzOff + (r*rowPix + c)*dzStride, + 2L). 4 pixels of a row
+     * at a time read 8 consecutive inputs, each broadcast once for up to 4 taps, where the general
+     * tile ({@link VectorTiles#weightsNx2}) broadcasts once per pixel and tap. Each sum takes the
+     * pixels in order from zero and is added to dw once, as there: the same bits. The tile also sums
+     * dz itself, and adds that to db[dbOff, + 2L) unless db is null: the bias gradient then costs
+     * no pass of its own over dz (a tenth of the weight gradient's time on tf-mnist's conv1 when it
+     * had one); its adds run beside the multiply-adds.
+     */
+    static void weightRow5x2(float[] x, int xOff, int nRows, int rowPix, int cols, float[] dz, int dzOff, int dzStride,
+                             float[] dw, int dwOff, int dwStride, float[] db, int dbOff) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
+                a30 = a00, a31 = a00, a40 = a00, a41 = a00, sum0 = a00, sum1 = a00;
+        for (int r = 0, zb = dzOff; r < nRows; r++) {
+            int xb = xOff + r * cols, c = 0;
+            for (; c + 4 <= rowPix; c += 4, xb += 4, zb += 4 * dzStride) {
+                FloatVector z00 = FloatVector.fromArray(S, dz, zb), z01 = FloatVector.fromArray(S, dz, zb + L);
+                FloatVector z10 = FloatVector.fromArray(S, dz, zb + dzStride), z11 = FloatVector.fromArray(S, dz, zb + dzStride + L);
+                FloatVector z20 = FloatVector.fromArray(S, dz, zb + 2 * dzStride), z21 = FloatVector.fromArray(S, dz, zb + 2 * dzStride + L);
+                FloatVector z30 = FloatVector.fromArray(S, dz, zb + 3 * dzStride), z31 = FloatVector.fromArray(S, dz, zb + 3 * dzStride + L);
+                sum0 = sum0.add(z00).add(z10).add(z20).add(z30);
+                sum1 = sum1.add(z01).add(z11).add(z21).add(z31);
+                // The 8 inputs of these 4 pixels: pixel p's tap dx is x(p + dx).
+                FloatVector x0 = FloatVector.broadcast(S, x[xb]), x1 = FloatVector.broadcast(S, x[xb + 1]);
+                FloatVector x2 = FloatVector.broadcast(S, x[xb + 2]), x3 = FloatVector.broadcast(S, x[xb + 3]);
+                FloatVector x4 = FloatVector.broadcast(S, x[xb + 4]), x5 = FloatVector.broadcast(S, x[xb + 5]);
+                FloatVector x6 = FloatVector.broadcast(S, x[xb + 6]), x7 = FloatVector.broadcast(S, x[xb + 7]);
+                a00 = x0.fma(z00, a00); a01 = x0.fma(z01, a01);
+                a10 = x1.fma(z00, a10); a11 = x1.fma(z01, a11);
+                a20 = x2.fma(z00, a20); a21 = x2.fma(z01, a21);
+                a30 = x3.fma(z00, a30); a31 = x3.fma(z01, a31);
+                a40 = x4.fma(z00, a40); a41 = x4.fma(z01, a41);
+                a00 = x1.fma(z10, a00); a01 = x1.fma(z11, a01);
+                a10 = x2.fma(z10, a10); a11 = x2.fma(z11, a11);
+                a20 = x3.fma(z10, a20); a21 = x3.fma(z11, a21);
+                a30 = x4.fma(z10, a30); a31 = x4.fma(z11, a31);
+                a40 = x5.fma(z10, a40); a41 = x5.fma(z11, a41);
+                a00 = x2.fma(z20, a00); a01 = x2.fma(z21, a01);
+                a10 = x3.fma(z20, a10); a11 = x3.fma(z21, a11);
+                a20 = x4.fma(z20, a20); a21 = x4.fma(z21, a21);
+                a30 = x5.fma(z20, a30); a31 = x5.fma(z21, a31);
+                a40 = x6.fma(z20, a40); a41 = x6.fma(z21, a41);
+                a00 = x3.fma(z30, a00); a01 = x3.fma(z31, a01);
+                a10 = x4.fma(z30, a10); a11 = x4.fma(z31, a11);
+                a20 = x5.fma(z30, a20); a21 = x5.fma(z31, a21);
+                a30 = x6.fma(z30, a30); a31 = x6.fma(z31, a31);
+                a40 = x7.fma(z30, a40); a41 = x7.fma(z31, a41);
+            }
+            for (; c < rowPix; c++, xb++, zb += dzStride) {     // the row's last pixels, one at a time
+                FloatVector z0 = FloatVector.fromArray(S, dz, zb), z1 = FloatVector.fromArray(S, dz, zb + L);
+                sum0 = sum0.add(z0);
+                sum1 = sum1.add(z1);
+                FloatVector v = FloatVector.broadcast(S, x[xb]);
+                a00 = v.fma(z0, a00); a01 = v.fma(z1, a01);
+                v = FloatVector.broadcast(S, x[xb + 1]);
+                a10 = v.fma(z0, a10); a11 = v.fma(z1, a11);
+                v = FloatVector.broadcast(S, x[xb + 2]);
+                a20 = v.fma(z0, a20); a21 = v.fma(z1, a21);
+                v = FloatVector.broadcast(S, x[xb + 3]);
+                a30 = v.fma(z0, a30); a31 = v.fma(z1, a31);
+                v = FloatVector.broadcast(S, x[xb + 4]);
+                a40 = v.fma(z0, a40); a41 = v.fma(z1, a41);
+            }
+        }
+        a00.add(FloatVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
+        a01.add(FloatVector.fromArray(S, dw, dwOff + L)).intoArray(dw, dwOff + L);
+        a10.add(FloatVector.fromArray(S, dw, dwOff + dwStride)).intoArray(dw, dwOff + dwStride);
+        a11.add(FloatVector.fromArray(S, dw, dwOff + dwStride + L)).intoArray(dw, dwOff + dwStride + L);
+        a20.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride)).intoArray(dw, dwOff + 2 * dwStride);
+        a21.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride + L)).intoArray(dw, dwOff + 2 * dwStride + L);
+        a30.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride)).intoArray(dw, dwOff + 3 * dwStride);
+        a31.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride + L)).intoArray(dw, dwOff + 3 * dwStride + L);
+        a40.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride)).intoArray(dw, dwOff + 4 * dwStride);
+        a41.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride + L)).intoArray(dw, dwOff + 4 * dwStride + L);
+        if (db != null) {
+            sum0.add(FloatVector.fromArray(S, db, dbOff)).intoArray(db, dbOff);
+            sum1.add(FloatVector.fromArray(S, db, dbOff + L)).intoArray(db, dbOff + L);
+        }
     }
 }

@@ -165,14 +165,21 @@ final class VectorConv {
         // adds to dw directly.
         int blockRows = Math.ceilDiv(g.outH(), Math.ceilDiv(g.outH() * g.outW(), WEIGHT_BLOCK_PIXELS));
         float[] sums = blockRows < g.outH() ? Scratch.zeroed(Scratch.WEIGHTS, g.weightSize()) : dw;
+        boolean fiveWide = FiveWideConvRows.weightsApply(g);
         for (int oh = 0; oh < g.outH(); oh += blockRows) {
-            TileLoops.weights(src, srcOff + oh * rowJump, Math.min(blockRows, g.outH() - oh), g.outW(), rowJump,
-                    s * inC, g.kw() * inC, srcW * inC, nJ, dz, dzOff + oh * g.outW() * outC, outC, sums);
+            int n = Math.min(blockRows, g.outH() - oh), from = srcOff + oh * rowJump, dzFrom = dzOff + oh * g.outW() * outC;
+            if (fiveWide) {
+                FiveWideConvRows.weights(g, src, from, srcW, n, dz, dzFrom, sums, db);     // and the bias gradient
+            } else {
+                TileLoops.weights(src, from, n, g.outW(), rowJump, s * inC, g.kw() * inC, srcW * inC, nJ, dz, dzFrom, outC, sums);
+            }
         }
         if (sums != dw) {
             ScalarKernels.addInto(sums, g.weightSize(), dw, 0);
         }
-        TileLoops.sumPixels(dz, dzOff, g.outH() * g.outW(), outC, db);
+        if (!fiveWide) {
+            TileLoops.sumPixels(dz, dzOff, g.outH() * g.outW(), outC, db);
+        }
     }
 
     /**
