@@ -40,10 +40,11 @@ final class FiveWideConvRows {
 
     /**
      * Whether g's forward runs here: a 5-wide kernel, rows of at least one tile, and output channels
-     * in pairs of vectors on a machine with registers for the tile's 14 pairs of accumulators.
+     * in whole vectors, on a machine with 32 vector registers for the tile's 14 accumulators and 11
+     * broadcasts (with 16, AVX2, the packed windows run).
      */
     static boolean applies(ConvGeometry g) {
-        return g.kw() == KW && g.outW() >= PIXELS && VectorTiles.PACKED_PAIRS && g.outC() % (2 * L) == 0;
+        return g.kw() == KW && g.outW() >= PIXELS && VectorTiles.PACKED_PAIRS && g.outC() % L == 0;
     }
 
     /**
@@ -57,8 +58,12 @@ final class FiveWideConvRows {
             for (int tile = 0; tile < outW; tile += PIXELS) {
                 int ow = Math.min(tile, outW - PIXELS);     // the last tile of a row may overlap the one before
                 int at = oh * cols + ow, out = yOff + (oh * outW + ow) * outC;
-                for (int v = 0; v < outC / L; v += 2) {
+                int v = 0;
+                for (; v + 2 <= outC / L; v += 2) {
                     rows7x2(src, at, cols, kh, panels, v * panel, (v + 1) * panel, b, v * L, reluFloor, y, out + v * L, outC);
+                }
+                if (v < outC / L) {
+                    rows7x1(src, at, cols, kh, panels, v * panel, b, v * L, reluFloor, y, out + v * L, outC);
                 }
             }
         }
@@ -153,13 +158,53 @@ final class FiveWideConvRows {
         c6.intoArray(c, cOff + 6 * cStride); d6.intoArray(c, f + 6 * cStride);
     }
 
+
+    /** {@link #rows7x2} for one vector of channels, b[bOff + (dy*5 + dx)*L]: the last of an odd count. */
+    static void rows7x1(float[] a, int aOff, int cols, int kh, float[] b, int bOff,
+                        float[] bias, int biasOff, float reluFloor, float[] c, int cOff, int cStride) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0;
+        for (int dy = 0; dy < kh; dy++) {
+            int r = aOff + dy * cols, k = dy * KW * L;
+            FloatVector x0 = FloatVector.broadcast(S, a[r]), x1 = FloatVector.broadcast(S, a[r + 1]);
+            FloatVector x2 = FloatVector.broadcast(S, a[r + 2]), x3 = FloatVector.broadcast(S, a[r + 3]);
+            FloatVector x4 = FloatVector.broadcast(S, a[r + 4]), x5 = FloatVector.broadcast(S, a[r + 5]);
+            FloatVector x6 = FloatVector.broadcast(S, a[r + 6]), x7 = FloatVector.broadcast(S, a[r + 7]);
+            FloatVector x8 = FloatVector.broadcast(S, a[r + 8]), x9 = FloatVector.broadcast(S, a[r + 9]);
+            FloatVector x10 = FloatVector.broadcast(S, a[r + 10]);
+            FloatVector v = FloatVector.fromArray(S, b, bOff + k);
+            c0 = x0.fma(v, c0); c1 = x1.fma(v, c1); c2 = x2.fma(v, c2); c3 = x3.fma(v, c3);
+            c4 = x4.fma(v, c4); c5 = x5.fma(v, c5); c6 = x6.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 1 * L);
+            c0 = x1.fma(v, c0); c1 = x2.fma(v, c1); c2 = x3.fma(v, c2); c3 = x4.fma(v, c3);
+            c4 = x5.fma(v, c4); c5 = x6.fma(v, c5); c6 = x7.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 2 * L);
+            c0 = x2.fma(v, c0); c1 = x3.fma(v, c1); c2 = x4.fma(v, c2); c3 = x5.fma(v, c3);
+            c4 = x6.fma(v, c4); c5 = x7.fma(v, c5); c6 = x8.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 3 * L);
+            c0 = x3.fma(v, c0); c1 = x4.fma(v, c1); c2 = x5.fma(v, c2); c3 = x6.fma(v, c3);
+            c4 = x7.fma(v, c4); c5 = x8.fma(v, c5); c6 = x9.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 4 * L);
+            c0 = x4.fma(v, c0); c1 = x5.fma(v, c1); c2 = x6.fma(v, c2); c3 = x7.fma(v, c3);
+            c4 = x8.fma(v, c4); c5 = x9.fma(v, c5); c6 = x10.fma(v, c6);
+        }
+        FloatVector bc = FloatVector.fromArray(S, bias, biasOff);
+        c0 = c0.add(bc); c1 = c1.add(bc); c2 = c2.add(bc); c3 = c3.add(bc); c4 = c4.add(bc); c5 = c5.add(bc); c6 = c6.add(bc);
+        c0 = c0.blend(0f, c0.compare(LE, reluFloor)); c1 = c1.blend(0f, c1.compare(LE, reluFloor));
+        c2 = c2.blend(0f, c2.compare(LE, reluFloor)); c3 = c3.blend(0f, c3.compare(LE, reluFloor));
+        c4 = c4.blend(0f, c4.compare(LE, reluFloor)); c5 = c5.blend(0f, c5.compare(LE, reluFloor));
+        c6 = c6.blend(0f, c6.compare(LE, reluFloor));
+        c0.intoArray(c, cOff); c1.intoArray(c, cOff + cStride); c2.intoArray(c, cOff + 2 * cStride);
+        c3.intoArray(c, cOff + 3 * cStride); c4.intoArray(c, cOff + 4 * cStride); c5.intoArray(c, cOff + 5 * cStride);
+        c6.intoArray(c, cOff + 6 * cStride);
+    }
+
     /**
      * Whether g's weight gradient runs here: one input channel, stride 1, a 5-wide kernel and output
-     * channels in pairs of vectors, with registers for {@link #weightRow5x2}'s 10 accumulators and
-     * its 4 pixels' 8 vectors of dz.
+     * channels in whole vectors, with 32 registers for {@link #weightRow5x2}'s 12 accumulators, its
+     * 4 pixels' 8 vectors of dz and 8 broadcasts.
      */
     static boolean weightsApply(ConvGeometry g) {
-        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && VectorTiles.PACKED_PAIRS && g.outC() % (2 * L) == 0;
+        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && VectorTiles.PACKED_PAIRS && g.outC() % L == 0;
     }
 
     /**
@@ -170,9 +215,16 @@ final class FiveWideConvRows {
     static void weights(ConvGeometry g, float[] src, int srcOff, int cols, int nRows, float[] dz, int dzOff,
                         float[] dw, float[] db) {
         int outC = g.outC();
-        for (int oc = 0; oc < outC; oc += 2 * L) {
+        int oc = 0;
+        for (; oc + 2 * L <= outC; oc += 2 * L) {
             for (int dy = 0; dy < g.kh(); dy++) {
                 weightRow5x2(src, srcOff + dy * cols, nRows, g.outW(), cols, dz, dzOff + oc, outC,
+                        dw, dy * KW * outC + oc, outC, dy == 0 ? db : null, oc);
+            }
+        }
+        if (oc < outC) {
+            for (int dy = 0; dy < g.kh(); dy++) {
+                weightRow5x1(src, srcOff + dy * cols, nRows, g.outW(), cols, dz, dzOff + oc, outC,
                         dw, dy * KW * outC + oc, outC, dy == 0 ? db : null, oc);
             }
         }
@@ -257,6 +309,43 @@ final class FiveWideConvRows {
         if (db != null) {
             sum0.add(FloatVector.fromArray(S, db, dbOff)).intoArray(db, dbOff);
             sum1.add(FloatVector.fromArray(S, db, dbOff + L)).intoArray(db, dbOff + L);
+        }
+    }
+
+    /** {@link #weightRow5x2} for one vector of channels: the last of an odd count. */
+    static void weightRow5x1(float[] x, int xOff, int nRows, int rowPix, int cols, float[] dz, int dzOff, int dzStride,
+                             float[] dw, int dwOff, int dwStride, float[] db, int dbOff) {
+        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, sum = a0;
+        for (int r = 0, zb = dzOff; r < nRows; r++) {
+            int xb = xOff + r * cols, c = 0;
+            for (; c + 4 <= rowPix; c += 4, xb += 4, zb += 4 * dzStride) {
+                FloatVector z0 = FloatVector.fromArray(S, dz, zb), z1 = FloatVector.fromArray(S, dz, zb + dzStride);
+                FloatVector z2 = FloatVector.fromArray(S, dz, zb + 2 * dzStride), z3 = FloatVector.fromArray(S, dz, zb + 3 * dzStride);
+                sum = sum.add(z0).add(z1).add(z2).add(z3);
+                FloatVector x0 = FloatVector.broadcast(S, x[xb]), x1 = FloatVector.broadcast(S, x[xb + 1]);
+                FloatVector x2 = FloatVector.broadcast(S, x[xb + 2]), x3 = FloatVector.broadcast(S, x[xb + 3]);
+                FloatVector x4 = FloatVector.broadcast(S, x[xb + 4]), x5 = FloatVector.broadcast(S, x[xb + 5]);
+                FloatVector x6 = FloatVector.broadcast(S, x[xb + 6]), x7 = FloatVector.broadcast(S, x[xb + 7]);
+                a0 = x0.fma(z0, a0); a1 = x1.fma(z0, a1); a2 = x2.fma(z0, a2); a3 = x3.fma(z0, a3); a4 = x4.fma(z0, a4);
+                a0 = x1.fma(z1, a0); a1 = x2.fma(z1, a1); a2 = x3.fma(z1, a2); a3 = x4.fma(z1, a3); a4 = x5.fma(z1, a4);
+                a0 = x2.fma(z2, a0); a1 = x3.fma(z2, a1); a2 = x4.fma(z2, a2); a3 = x5.fma(z2, a3); a4 = x6.fma(z2, a4);
+                a0 = x3.fma(z3, a0); a1 = x4.fma(z3, a1); a2 = x5.fma(z3, a2); a3 = x6.fma(z3, a3); a4 = x7.fma(z3, a4);
+            }
+            for (; c < rowPix; c++, xb++, zb += dzStride) {     // the row's last pixels, one at a time
+                FloatVector z = FloatVector.fromArray(S, dz, zb);
+                sum = sum.add(z);
+                a0 = FloatVector.broadcast(S, x[xb]).fma(z, a0); a1 = FloatVector.broadcast(S, x[xb + 1]).fma(z, a1);
+                a2 = FloatVector.broadcast(S, x[xb + 2]).fma(z, a2); a3 = FloatVector.broadcast(S, x[xb + 3]).fma(z, a3);
+                a4 = FloatVector.broadcast(S, x[xb + 4]).fma(z, a4);
+            }
+        }
+        a0.add(FloatVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
+        a1.add(FloatVector.fromArray(S, dw, dwOff + dwStride)).intoArray(dw, dwOff + dwStride);
+        a2.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride)).intoArray(dw, dwOff + 2 * dwStride);
+        a3.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride)).intoArray(dw, dwOff + 3 * dwStride);
+        a4.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride)).intoArray(dw, dwOff + 4 * dwStride);
+        if (db != null) {
+            sum.add(FloatVector.fromArray(S, db, dbOff)).intoArray(db, dbOff);
         }
     }
 }
