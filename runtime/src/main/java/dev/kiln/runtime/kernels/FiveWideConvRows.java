@@ -35,16 +35,22 @@ final class FiveWideConvRows {
     /** Kernel width the tile is written for. */
     static final int KW = 5;
 
+    /**
+     * Whether the tiles' registers fit: {@link #rows7x2} keeps 14 accumulators, 2 operands and 11
+     * broadcasts, {@link #weightRow5x2} 12 accumulators, 8 vectors of dz and 8 broadcasts. 32
+     * registers (AVX-512, AArch64) hold them; with 16 (AVX2) the general kernels run.
+     */
+    private static final boolean FITS_REGISTERS = VectorTiles.REGISTERS >= 32;
+
     private FiveWideConvRows() {
     }
 
     /**
-     * Whether g's forward runs here: a 5-wide kernel, rows of at least one tile, and output channels
-     * in whole vectors, on a machine with 32 vector registers for the tile's 14 accumulators and 11
-     * broadcasts (with 16, AVX2, the packed windows run).
+     * Whether g's forward runs here: a 5-wide kernel, rows of at least one tile, output channels in
+     * whole vectors, and registers enough ({@link #FITS_REGISTERS}).
      */
     static boolean applies(ConvGeometry g) {
-        return g.kw() == KW && g.outW() >= PIXELS && VectorTiles.PACKED_PAIRS && g.outC() % L == 0;
+        return g.kw() == KW && g.outW() >= PIXELS && FITS_REGISTERS && g.outC() % L == 0;
     }
 
     /**
@@ -199,12 +205,11 @@ final class FiveWideConvRows {
     }
 
     /**
-     * Whether g's weight gradient runs here: one input channel, stride 1, a 5-wide kernel and output
-     * channels in whole vectors, with 32 registers for {@link #weightRow5x2}'s 12 accumulators, its
-     * 4 pixels' 8 vectors of dz and 8 broadcasts.
+     * Whether g's weight gradient runs here: one input channel, stride 1, a 5-wide kernel, output
+     * channels in whole vectors, and registers enough ({@link #FITS_REGISTERS}).
      */
     static boolean weightsApply(ConvGeometry g) {
-        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && VectorTiles.PACKED_PAIRS && g.outC() % L == 0;
+        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && FITS_REGISTERS && g.outC() % L == 0;
     }
 
     /**

@@ -45,6 +45,8 @@ final class VectorTiles {
      * 6 + 6 + a 6-row tile for 2; blocks are now two tiles' rows, see WinogradConv.BLOCK.)
      */
     static final int ROWS;
+    /** The vector registers this JVM's kernels have ({@link VectorRegisters}): every tile's blocking follows from it. */
+    static final int REGISTERS = VectorRegisters.count(S.vectorBitSize());
     /**
      * Weight rows of a two-vector weight-gradient tile ({@link #weightsNx2}): 9 with 32 registers
      * (21 of them), which takes a 3x3 kernel of one input channel in one tile: 7 rows took its 9
@@ -57,7 +59,7 @@ final class VectorTiles {
     static final int WEIGHT_ROWS;
 
     static {
-        int[] rows = rows(System.getProperty(ROWS_PROPERTY), VectorRegisters.count(S.vectorBitSize()));
+        int[] rows = rows(System.getProperty(ROWS_PROPERTY), REGISTERS);
         ROWS = rows[0];
         WEIGHT_ROWS = rows[1];
     }
@@ -456,7 +458,7 @@ final class VectorTiles {
      * 32 vector registers (AVX-512, AArch64); with 16 (AVX2) C2 would spill accumulators, and the
      * one-vector tile runs instead.
      */
-    static final boolean PACKED_PAIRS = VectorRegisters.count(S.vectorBitSize()) >= 32;
+    private static final boolean PACKED_PAIRS = REGISTERS >= 32;
 
     /**
      * c[rows j][vectors v] = act(base[rows j][vectors v] + the sums of packedRows8 against panel v),
@@ -622,7 +624,7 @@ final class VectorTiles {
      * operands and a broadcast need 32 vector registers (AVX-512, AArch64). With 16 (AVX2) the
      * widest panel is two vectors.
      */
-    static final boolean QUAD_PANELS = VectorRegisters.count(S.vectorBitSize()) >= 32;
+    static final boolean QUAD_PANELS = REGISTERS >= 32;
     /** Columns of the widest panel: 4L where {@link #QUAD_PANELS}, else 2L. */
     static final int WIDEST_PANEL = QUAD_PANELS ? 4 * L : 2 * L;
     /** Rows of {@link #panelRows6x4}. */
