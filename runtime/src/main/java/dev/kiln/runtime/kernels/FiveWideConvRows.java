@@ -23,9 +23,10 @@ import jdk.incubator.vector.FloatVector;
  * thread, a probe of both in one JVM): 190-194 GFLOP/s against 153-157, the same bits (each sum
  * takes its taps in the same order).
  *
- * <p>The weight-gradient tile takes one kernel row (5 weight rows) and 4 pixels at a time: 8
- * broadcasts and 8 loads of dz for 40 products, where the general tile spends 11 for 18. In a probe
- * of both over tf-mnist's conv1 (one JVM): 160 GFLOP/s against 96.
+ * <p>The weight-gradient tile takes three kernel rows (15 weight rows) of one vector of channels
+ * and 4 pixels at a time: 4 loads of dz and 24 broadcasts for 60 products, where the general tile
+ * spends 11 for 18. In a probe over tf-mnist's conv1 (one JVM): 189 GFLOP/s, against 96 for the
+ * general tile.
  */
 final class FiveWideConvRows {
 
@@ -37,7 +38,7 @@ final class FiveWideConvRows {
 
     /**
      * Whether the tiles' registers fit: {@link #rows7x2} keeps 14 accumulators, 2 operands and 11
-     * broadcasts, {@link #weightRow5x2} 12 accumulators, 8 vectors of dz and 8 broadcasts. 32
+     * broadcasts, {@link #weightRows3} 16 accumulators, 4 vectors of dz and a broadcast. 32
      * registers (AVX-512, AArch64) hold them; with 16 (AVX2) the general kernels run.
      */
     private static final boolean FITS_REGISTERS = VectorTiles.REGISTERS >= 32;
@@ -205,150 +206,227 @@ final class FiveWideConvRows {
     }
 
     /**
-     * Whether g's weight gradient runs here: one input channel, stride 1, a 5-wide kernel, output
-     * channels in whole vectors, and registers enough ({@link #FITS_REGISTERS}).
+     * Whether g's weight gradient runs here: one input channel, stride 1, a 5-wide kernel at least 2
+     * rows high (the tiles take kernel rows in threes and twos), output channels in whole vectors, and
+     * registers enough ({@link #FITS_REGISTERS}).
      */
     static boolean weightsApply(ConvGeometry g) {
-        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && FITS_REGISTERS && g.outC() % L == 0;
+        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && g.kh() >= 2 && FITS_REGISTERS && g.outC() % L == 0;
     }
 
     /**
      * dw[j][c] += the sums over nRows output rows of outW pixels, for every weight row j and channel
      * c, and db[c] += the sum of those pixels' dz: src is the padded input (cols wide) from its first
-     * row those pixels read, dz their gradient from its first pixel (outC a pixel).
+     * row those pixels read, dz their gradient from its first pixel (outC a pixel). Each vector of
+     * channels takes the kernel rows three at a time ({@link #weightRows3}), and the last two, or
+     * four, two at a time ({@link #weightRows2}): 5 rows are a pass of three and one of two.
      */
     static void weights(ConvGeometry g, float[] src, int srcOff, int cols, int nRows, float[] dz, int dzOff,
                         float[] dw, float[] db) {
-        int outC = g.outC();
-        int oc = 0;
-        for (; oc + 2 * L <= outC; oc += 2 * L) {
-            for (int dy = 0; dy < g.kh(); dy++) {
-                weightRow5x2(src, srcOff + dy * cols, nRows, g.outW(), cols, dz, dzOff + oc, outC,
-                        dw, dy * KW * outC + oc, outC, dy == 0 ? db : null, oc);
-            }
-        }
-        if (oc < outC) {
-            for (int dy = 0; dy < g.kh(); dy++) {
-                weightRow5x1(src, srcOff + dy * cols, nRows, g.outW(), cols, dz, dzOff + oc, outC,
-                        dw, dy * KW * outC + oc, outC, dy == 0 ? db : null, oc);
+        int outC = g.outC(), kh = g.kh(), outW = g.outW();
+        for (int oc = 0; oc < outC; oc += L) {
+            for (int dy = 0; dy < kh; ) {
+                int rowsLeft = kh - dy, from = srcOff + dy * cols, dwOff = dy * KW * outC + oc;
+                float[] bias = dy == 0 ? db : null;     // the first pass sums dz for the bias gradient
+                if (rowsLeft == 2 || rowsLeft == 4) {
+                    weightRows2(src, from, nRows, outW, cols, dz, dzOff + oc, outC, dw, dwOff, outC, bias, oc);
+                    dy += 2;
+                } else {
+                    weightRows3(src, from, nRows, outW, cols, dz, dzOff + oc, outC, dw, dwOff, outC, bias, oc);
+                    dy += 3;
+                }
             }
         }
     }
 
     /**
-     * The weight gradient of one kernel row, the 5 weight rows dx, for two vectors of channels:
-     * dw[dwOff + dx*dwStride, + 2L) += the sum over the pixels (r, c) of nRows rows of rowPix of
-     * x[xOff + r*cols + c + dx] times dz[dzOff + (r*rowPix + c)*dzStride, + 2L). 4 pixels of a row
-     * at a time read 8 consecutive inputs, each broadcast once for up to 4 taps, where the general
-     * tile ({@link VectorTiles#weightsNx2}) broadcasts once per pixel and tap. Each sum takes the
-     * pixels in order from zero and is added to dw once, as there: the same bits. The tile also sums
-     * dz itself, and adds that to db[dbOff, + 2L) unless db is null: the bias gradient then costs
-     * no pass of its own over dz (a tenth of the weight gradient's time on tf-mnist's conv1 when it
-     * had one); its adds run beside the multiply-adds.
+     * The weight gradient of three kernel rows (15 weight rows) for one vector of channels:
+     * dw[dwOff + (dy*5 + dx)*dwStride, + L) += the sum over the pixels (r, c) of nRows rows of rowPix
+     * of x[xOff + (r + dy)*cols + c + dx] times dz[dzOff + (r*rowPix + c)*dzStride, + L). 4 pixels of
+     * a row at a time: 4 loads of dz and, per kernel row, 8 consecutive inputs each broadcast once for
+     * up to 4 taps, for 60 multiply-adds. Three kernel rows a pass, so dz is read in two passes for a
+     * 5x5 kernel where one kernel row a pass read it five times; a fourth row's 5 more accumulators
+     * (20, with the 4 of dz) made C2 spill: 178 against 196 GFLOP/s, and two vectors of channels a
+     * pass (two rows: 20 accumulators and 8 of dz) 139. On tf-mnist's conv1 (Zen 5, one thread, a
+     * probe of the whole weight gradient in one JVM) 189 GFLOP/s against 172 for two vectors and one
+     * kernel row a pass; on 16 channels (tf-16-36) 188 against 118. Each sum takes the pixels in order
+     * from zero and is added to dw once, as the general tile does: the same bits. The tile also sums
+     * dz, and adds that to db[dbOff, + L) unless db is null: the bias gradient costs no pass of its
+     * own over dz; its adds run beside the multiply-adds.
      */
-    static void weightRow5x2(float[] x, int xOff, int nRows, int rowPix, int cols, float[] dz, int dzOff, int dzStride,
-                             float[] dw, int dwOff, int dwStride, float[] db, int dbOff) {
-        FloatVector a00 = FloatVector.zero(S), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00,
-                a30 = a00, a31 = a00, a40 = a00, a41 = a00, sum0 = a00, sum1 = a00;
-        for (int r = 0, zb = dzOff; r < nRows; r++) {
-            int xb = xOff + r * cols, c = 0;
-            for (; c + 4 <= rowPix; c += 4, xb += 4, zb += 4 * dzStride) {
-                FloatVector z00 = FloatVector.fromArray(S, dz, zb), z01 = FloatVector.fromArray(S, dz, zb + L);
-                FloatVector z10 = FloatVector.fromArray(S, dz, zb + dzStride), z11 = FloatVector.fromArray(S, dz, zb + dzStride + L);
-                FloatVector z20 = FloatVector.fromArray(S, dz, zb + 2 * dzStride), z21 = FloatVector.fromArray(S, dz, zb + 2 * dzStride + L);
-                FloatVector z30 = FloatVector.fromArray(S, dz, zb + 3 * dzStride), z31 = FloatVector.fromArray(S, dz, zb + 3 * dzStride + L);
-                sum0 = sum0.add(z00).add(z10).add(z20).add(z30);
-                sum1 = sum1.add(z01).add(z11).add(z21).add(z31);
-                // The 8 inputs of these 4 pixels: pixel p's tap dx is x(p + dx).
-                FloatVector x0 = FloatVector.broadcast(S, x[xb]), x1 = FloatVector.broadcast(S, x[xb + 1]);
-                FloatVector x2 = FloatVector.broadcast(S, x[xb + 2]), x3 = FloatVector.broadcast(S, x[xb + 3]);
-                FloatVector x4 = FloatVector.broadcast(S, x[xb + 4]), x5 = FloatVector.broadcast(S, x[xb + 5]);
-                FloatVector x6 = FloatVector.broadcast(S, x[xb + 6]), x7 = FloatVector.broadcast(S, x[xb + 7]);
-                a00 = x0.fma(z00, a00); a01 = x0.fma(z01, a01);
-                a10 = x1.fma(z00, a10); a11 = x1.fma(z01, a11);
-                a20 = x2.fma(z00, a20); a21 = x2.fma(z01, a21);
-                a30 = x3.fma(z00, a30); a31 = x3.fma(z01, a31);
-                a40 = x4.fma(z00, a40); a41 = x4.fma(z01, a41);
-                a00 = x1.fma(z10, a00); a01 = x1.fma(z11, a01);
-                a10 = x2.fma(z10, a10); a11 = x2.fma(z11, a11);
-                a20 = x3.fma(z10, a20); a21 = x3.fma(z11, a21);
-                a30 = x4.fma(z10, a30); a31 = x4.fma(z11, a31);
-                a40 = x5.fma(z10, a40); a41 = x5.fma(z11, a41);
-                a00 = x2.fma(z20, a00); a01 = x2.fma(z21, a01);
-                a10 = x3.fma(z20, a10); a11 = x3.fma(z21, a11);
-                a20 = x4.fma(z20, a20); a21 = x4.fma(z21, a21);
-                a30 = x5.fma(z20, a30); a31 = x5.fma(z21, a31);
-                a40 = x6.fma(z20, a40); a41 = x6.fma(z21, a41);
-                a00 = x3.fma(z30, a00); a01 = x3.fma(z31, a01);
-                a10 = x4.fma(z30, a10); a11 = x4.fma(z31, a11);
-                a20 = x5.fma(z30, a20); a21 = x5.fma(z31, a21);
-                a30 = x6.fma(z30, a30); a31 = x6.fma(z31, a31);
-                a40 = x7.fma(z30, a40); a41 = x7.fma(z31, a41);
-            }
-            for (; c < rowPix; c++, xb++, zb += dzStride) {     // the row's last pixels, one at a time
-                FloatVector z0 = FloatVector.fromArray(S, dz, zb), z1 = FloatVector.fromArray(S, dz, zb + L);
-                sum0 = sum0.add(z0);
-                sum1 = sum1.add(z1);
-                FloatVector v = FloatVector.broadcast(S, x[xb]);
-                a00 = v.fma(z0, a00); a01 = v.fma(z1, a01);
-                v = FloatVector.broadcast(S, x[xb + 1]);
-                a10 = v.fma(z0, a10); a11 = v.fma(z1, a11);
-                v = FloatVector.broadcast(S, x[xb + 2]);
-                a20 = v.fma(z0, a20); a21 = v.fma(z1, a21);
-                v = FloatVector.broadcast(S, x[xb + 3]);
-                a30 = v.fma(z0, a30); a31 = v.fma(z1, a31);
-                v = FloatVector.broadcast(S, x[xb + 4]);
-                a40 = v.fma(z0, a40); a41 = v.fma(z1, a41);
-            }
-        }
-        a00.add(FloatVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
-        a01.add(FloatVector.fromArray(S, dw, dwOff + L)).intoArray(dw, dwOff + L);
-        a10.add(FloatVector.fromArray(S, dw, dwOff + dwStride)).intoArray(dw, dwOff + dwStride);
-        a11.add(FloatVector.fromArray(S, dw, dwOff + dwStride + L)).intoArray(dw, dwOff + dwStride + L);
-        a20.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride)).intoArray(dw, dwOff + 2 * dwStride);
-        a21.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride + L)).intoArray(dw, dwOff + 2 * dwStride + L);
-        a30.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride)).intoArray(dw, dwOff + 3 * dwStride);
-        a31.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride + L)).intoArray(dw, dwOff + 3 * dwStride + L);
-        a40.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride)).intoArray(dw, dwOff + 4 * dwStride);
-        a41.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride + L)).intoArray(dw, dwOff + 4 * dwStride + L);
-        if (db != null) {
-            sum0.add(FloatVector.fromArray(S, db, dbOff)).intoArray(db, dbOff);
-            sum1.add(FloatVector.fromArray(S, db, dbOff + L)).intoArray(db, dbOff + L);
-        }
-    }
-
-    /** {@link #weightRow5x2} for one vector of channels: the last of an odd count. */
-    static void weightRow5x1(float[] x, int xOff, int nRows, int rowPix, int cols, float[] dz, int dzOff, int dzStride,
-                             float[] dw, int dwOff, int dwStride, float[] db, int dbOff) {
-        FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, sum = a0;
+    static void weightRows3(float[] x, int xOff, int nRows, int rowPix, int cols, float[] dz, int dzOff, int dzStride,
+                            float[] dw, int dwOff, int dwStride, float[] db, int dbOff) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00,
+                a12 = a00, a13 = a00, a14 = a00, a20 = a00, a21 = a00, a22 = a00, a23 = a00, a24 = a00, sum = a00;
         for (int r = 0, zb = dzOff; r < nRows; r++) {
             int xb = xOff + r * cols, c = 0;
             for (; c + 4 <= rowPix; c += 4, xb += 4, zb += 4 * dzStride) {
                 FloatVector z0 = FloatVector.fromArray(S, dz, zb), z1 = FloatVector.fromArray(S, dz, zb + dzStride);
                 FloatVector z2 = FloatVector.fromArray(S, dz, zb + 2 * dzStride), z3 = FloatVector.fromArray(S, dz, zb + 3 * dzStride);
                 sum = sum.add(z0).add(z1).add(z2).add(z3);
-                FloatVector x0 = FloatVector.broadcast(S, x[xb]), x1 = FloatVector.broadcast(S, x[xb + 1]);
-                FloatVector x2 = FloatVector.broadcast(S, x[xb + 2]), x3 = FloatVector.broadcast(S, x[xb + 3]);
-                FloatVector x4 = FloatVector.broadcast(S, x[xb + 4]), x5 = FloatVector.broadcast(S, x[xb + 5]);
-                FloatVector x6 = FloatVector.broadcast(S, x[xb + 6]), x7 = FloatVector.broadcast(S, x[xb + 7]);
-                a0 = x0.fma(z0, a0); a1 = x1.fma(z0, a1); a2 = x2.fma(z0, a2); a3 = x3.fma(z0, a3); a4 = x4.fma(z0, a4);
-                a0 = x1.fma(z1, a0); a1 = x2.fma(z1, a1); a2 = x3.fma(z1, a2); a3 = x4.fma(z1, a3); a4 = x5.fma(z1, a4);
-                a0 = x2.fma(z2, a0); a1 = x3.fma(z2, a1); a2 = x4.fma(z2, a2); a3 = x5.fma(z2, a3); a4 = x6.fma(z2, a4);
-                a0 = x3.fma(z3, a0); a1 = x4.fma(z3, a1); a2 = x5.fma(z3, a2); a3 = x6.fma(z3, a3); a4 = x7.fma(z3, a4);
+                // kernel row 0: input k of the 4 pixels' row is tap k - p of pixel p, broadcast once for all of them
+                int x0 = xb;
+                FloatVector v = FloatVector.broadcast(S, x[x0]);
+                a00 = v.fma(z0, a00);
+                v = FloatVector.broadcast(S, x[x0 + 1]);
+                a01 = v.fma(z0, a01); a00 = v.fma(z1, a00);
+                v = FloatVector.broadcast(S, x[x0 + 2]);
+                a02 = v.fma(z0, a02); a01 = v.fma(z1, a01); a00 = v.fma(z2, a00);
+                v = FloatVector.broadcast(S, x[x0 + 3]);
+                a03 = v.fma(z0, a03); a02 = v.fma(z1, a02); a01 = v.fma(z2, a01); a00 = v.fma(z3, a00);
+                v = FloatVector.broadcast(S, x[x0 + 4]);
+                a04 = v.fma(z0, a04); a03 = v.fma(z1, a03); a02 = v.fma(z2, a02); a01 = v.fma(z3, a01);
+                v = FloatVector.broadcast(S, x[x0 + 5]);
+                a04 = v.fma(z1, a04); a03 = v.fma(z2, a03); a02 = v.fma(z3, a02);
+                v = FloatVector.broadcast(S, x[x0 + 6]);
+                a04 = v.fma(z2, a04); a03 = v.fma(z3, a03);
+                v = FloatVector.broadcast(S, x[x0 + 7]);
+                a04 = v.fma(z3, a04);
+                // kernel row 1, the same way
+                int x1 = xb + cols;
+                v = FloatVector.broadcast(S, x[x1]);
+                a10 = v.fma(z0, a10);
+                v = FloatVector.broadcast(S, x[x1 + 1]);
+                a11 = v.fma(z0, a11); a10 = v.fma(z1, a10);
+                v = FloatVector.broadcast(S, x[x1 + 2]);
+                a12 = v.fma(z0, a12); a11 = v.fma(z1, a11); a10 = v.fma(z2, a10);
+                v = FloatVector.broadcast(S, x[x1 + 3]);
+                a13 = v.fma(z0, a13); a12 = v.fma(z1, a12); a11 = v.fma(z2, a11); a10 = v.fma(z3, a10);
+                v = FloatVector.broadcast(S, x[x1 + 4]);
+                a14 = v.fma(z0, a14); a13 = v.fma(z1, a13); a12 = v.fma(z2, a12); a11 = v.fma(z3, a11);
+                v = FloatVector.broadcast(S, x[x1 + 5]);
+                a14 = v.fma(z1, a14); a13 = v.fma(z2, a13); a12 = v.fma(z3, a12);
+                v = FloatVector.broadcast(S, x[x1 + 6]);
+                a14 = v.fma(z2, a14); a13 = v.fma(z3, a13);
+                v = FloatVector.broadcast(S, x[x1 + 7]);
+                a14 = v.fma(z3, a14);
+                // kernel row 2, the same way
+                int x2 = xb + 2 * cols;
+                v = FloatVector.broadcast(S, x[x2]);
+                a20 = v.fma(z0, a20);
+                v = FloatVector.broadcast(S, x[x2 + 1]);
+                a21 = v.fma(z0, a21); a20 = v.fma(z1, a20);
+                v = FloatVector.broadcast(S, x[x2 + 2]);
+                a22 = v.fma(z0, a22); a21 = v.fma(z1, a21); a20 = v.fma(z2, a20);
+                v = FloatVector.broadcast(S, x[x2 + 3]);
+                a23 = v.fma(z0, a23); a22 = v.fma(z1, a22); a21 = v.fma(z2, a21); a20 = v.fma(z3, a20);
+                v = FloatVector.broadcast(S, x[x2 + 4]);
+                a24 = v.fma(z0, a24); a23 = v.fma(z1, a23); a22 = v.fma(z2, a22); a21 = v.fma(z3, a21);
+                v = FloatVector.broadcast(S, x[x2 + 5]);
+                a24 = v.fma(z1, a24); a23 = v.fma(z2, a23); a22 = v.fma(z3, a22);
+                v = FloatVector.broadcast(S, x[x2 + 6]);
+                a24 = v.fma(z2, a24); a23 = v.fma(z3, a23);
+                v = FloatVector.broadcast(S, x[x2 + 7]);
+                a24 = v.fma(z3, a24);
             }
             for (; c < rowPix; c++, xb++, zb += dzStride) {     // the row's last pixels, one at a time
                 FloatVector z = FloatVector.fromArray(S, dz, zb);
                 sum = sum.add(z);
-                a0 = FloatVector.broadcast(S, x[xb]).fma(z, a0); a1 = FloatVector.broadcast(S, x[xb + 1]).fma(z, a1);
-                a2 = FloatVector.broadcast(S, x[xb + 2]).fma(z, a2); a3 = FloatVector.broadcast(S, x[xb + 3]).fma(z, a3);
-                a4 = FloatVector.broadcast(S, x[xb + 4]).fma(z, a4);
+                int x0 = xb;
+                a00 = FloatVector.broadcast(S, x[x0]).fma(z, a00); a01 = FloatVector.broadcast(S, x[x0 + 1]).fma(z, a01);
+                a02 = FloatVector.broadcast(S, x[x0 + 2]).fma(z, a02); a03 = FloatVector.broadcast(S, x[x0 + 3]).fma(z, a03);
+                a04 = FloatVector.broadcast(S, x[x0 + 4]).fma(z, a04);
+                int x1 = xb + cols;
+                a10 = FloatVector.broadcast(S, x[x1]).fma(z, a10); a11 = FloatVector.broadcast(S, x[x1 + 1]).fma(z, a11);
+                a12 = FloatVector.broadcast(S, x[x1 + 2]).fma(z, a12); a13 = FloatVector.broadcast(S, x[x1 + 3]).fma(z, a13);
+                a14 = FloatVector.broadcast(S, x[x1 + 4]).fma(z, a14);
+                int x2 = xb + 2 * cols;
+                a20 = FloatVector.broadcast(S, x[x2]).fma(z, a20); a21 = FloatVector.broadcast(S, x[x2 + 1]).fma(z, a21);
+                a22 = FloatVector.broadcast(S, x[x2 + 2]).fma(z, a22); a23 = FloatVector.broadcast(S, x[x2 + 3]).fma(z, a23);
+                a24 = FloatVector.broadcast(S, x[x2 + 4]).fma(z, a24);
             }
         }
-        a0.add(FloatVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
-        a1.add(FloatVector.fromArray(S, dw, dwOff + dwStride)).intoArray(dw, dwOff + dwStride);
-        a2.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride)).intoArray(dw, dwOff + 2 * dwStride);
-        a3.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride)).intoArray(dw, dwOff + 3 * dwStride);
-        a4.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride)).intoArray(dw, dwOff + 4 * dwStride);
+        a00.add(FloatVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
+        a01.add(FloatVector.fromArray(S, dw, dwOff + dwStride)).intoArray(dw, dwOff + dwStride);
+        a02.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride)).intoArray(dw, dwOff + 2 * dwStride);
+        a03.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride)).intoArray(dw, dwOff + 3 * dwStride);
+        a04.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride)).intoArray(dw, dwOff + 4 * dwStride);
+        a10.add(FloatVector.fromArray(S, dw, dwOff + 5 * dwStride)).intoArray(dw, dwOff + 5 * dwStride);
+        a11.add(FloatVector.fromArray(S, dw, dwOff + 6 * dwStride)).intoArray(dw, dwOff + 6 * dwStride);
+        a12.add(FloatVector.fromArray(S, dw, dwOff + 7 * dwStride)).intoArray(dw, dwOff + 7 * dwStride);
+        a13.add(FloatVector.fromArray(S, dw, dwOff + 8 * dwStride)).intoArray(dw, dwOff + 8 * dwStride);
+        a14.add(FloatVector.fromArray(S, dw, dwOff + 9 * dwStride)).intoArray(dw, dwOff + 9 * dwStride);
+        a20.add(FloatVector.fromArray(S, dw, dwOff + 10 * dwStride)).intoArray(dw, dwOff + 10 * dwStride);
+        a21.add(FloatVector.fromArray(S, dw, dwOff + 11 * dwStride)).intoArray(dw, dwOff + 11 * dwStride);
+        a22.add(FloatVector.fromArray(S, dw, dwOff + 12 * dwStride)).intoArray(dw, dwOff + 12 * dwStride);
+        a23.add(FloatVector.fromArray(S, dw, dwOff + 13 * dwStride)).intoArray(dw, dwOff + 13 * dwStride);
+        a24.add(FloatVector.fromArray(S, dw, dwOff + 14 * dwStride)).intoArray(dw, dwOff + 14 * dwStride);
+        if (db != null) {
+            sum.add(FloatVector.fromArray(S, db, dbOff)).intoArray(db, dbOff);
+        }
+    }
+
+    /** {@link #weightRows3} for two kernel rows: the last two of 5, or of 4. */
+    static void weightRows2(float[] x, int xOff, int nRows, int rowPix, int cols, float[] dz, int dzOff, int dzStride,
+                            float[] dw, int dwOff, int dwStride, float[] db, int dbOff) {
+        FloatVector a00 = FloatVector.zero(S), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a10 = a00, a11 = a00,
+                a12 = a00, a13 = a00, a14 = a00, sum = a00;
+        for (int r = 0, zb = dzOff; r < nRows; r++) {
+            int xb = xOff + r * cols, c = 0;
+            for (; c + 4 <= rowPix; c += 4, xb += 4, zb += 4 * dzStride) {
+                FloatVector z0 = FloatVector.fromArray(S, dz, zb), z1 = FloatVector.fromArray(S, dz, zb + dzStride);
+                FloatVector z2 = FloatVector.fromArray(S, dz, zb + 2 * dzStride), z3 = FloatVector.fromArray(S, dz, zb + 3 * dzStride);
+                sum = sum.add(z0).add(z1).add(z2).add(z3);
+                // kernel row 0: input k of the 4 pixels' row is tap k - p of pixel p, broadcast once for all of them
+                int x0 = xb;
+                FloatVector v = FloatVector.broadcast(S, x[x0]);
+                a00 = v.fma(z0, a00);
+                v = FloatVector.broadcast(S, x[x0 + 1]);
+                a01 = v.fma(z0, a01); a00 = v.fma(z1, a00);
+                v = FloatVector.broadcast(S, x[x0 + 2]);
+                a02 = v.fma(z0, a02); a01 = v.fma(z1, a01); a00 = v.fma(z2, a00);
+                v = FloatVector.broadcast(S, x[x0 + 3]);
+                a03 = v.fma(z0, a03); a02 = v.fma(z1, a02); a01 = v.fma(z2, a01); a00 = v.fma(z3, a00);
+                v = FloatVector.broadcast(S, x[x0 + 4]);
+                a04 = v.fma(z0, a04); a03 = v.fma(z1, a03); a02 = v.fma(z2, a02); a01 = v.fma(z3, a01);
+                v = FloatVector.broadcast(S, x[x0 + 5]);
+                a04 = v.fma(z1, a04); a03 = v.fma(z2, a03); a02 = v.fma(z3, a02);
+                v = FloatVector.broadcast(S, x[x0 + 6]);
+                a04 = v.fma(z2, a04); a03 = v.fma(z3, a03);
+                v = FloatVector.broadcast(S, x[x0 + 7]);
+                a04 = v.fma(z3, a04);
+                // kernel row 1, the same way
+                int x1 = xb + cols;
+                v = FloatVector.broadcast(S, x[x1]);
+                a10 = v.fma(z0, a10);
+                v = FloatVector.broadcast(S, x[x1 + 1]);
+                a11 = v.fma(z0, a11); a10 = v.fma(z1, a10);
+                v = FloatVector.broadcast(S, x[x1 + 2]);
+                a12 = v.fma(z0, a12); a11 = v.fma(z1, a11); a10 = v.fma(z2, a10);
+                v = FloatVector.broadcast(S, x[x1 + 3]);
+                a13 = v.fma(z0, a13); a12 = v.fma(z1, a12); a11 = v.fma(z2, a11); a10 = v.fma(z3, a10);
+                v = FloatVector.broadcast(S, x[x1 + 4]);
+                a14 = v.fma(z0, a14); a13 = v.fma(z1, a13); a12 = v.fma(z2, a12); a11 = v.fma(z3, a11);
+                v = FloatVector.broadcast(S, x[x1 + 5]);
+                a14 = v.fma(z1, a14); a13 = v.fma(z2, a13); a12 = v.fma(z3, a12);
+                v = FloatVector.broadcast(S, x[x1 + 6]);
+                a14 = v.fma(z2, a14); a13 = v.fma(z3, a13);
+                v = FloatVector.broadcast(S, x[x1 + 7]);
+                a14 = v.fma(z3, a14);
+            }
+            for (; c < rowPix; c++, xb++, zb += dzStride) {     // the row's last pixels, one at a time
+                FloatVector z = FloatVector.fromArray(S, dz, zb);
+                sum = sum.add(z);
+                int x0 = xb;
+                a00 = FloatVector.broadcast(S, x[x0]).fma(z, a00); a01 = FloatVector.broadcast(S, x[x0 + 1]).fma(z, a01);
+                a02 = FloatVector.broadcast(S, x[x0 + 2]).fma(z, a02); a03 = FloatVector.broadcast(S, x[x0 + 3]).fma(z, a03);
+                a04 = FloatVector.broadcast(S, x[x0 + 4]).fma(z, a04);
+                int x1 = xb + cols;
+                a10 = FloatVector.broadcast(S, x[x1]).fma(z, a10); a11 = FloatVector.broadcast(S, x[x1 + 1]).fma(z, a11);
+                a12 = FloatVector.broadcast(S, x[x1 + 2]).fma(z, a12); a13 = FloatVector.broadcast(S, x[x1 + 3]).fma(z, a13);
+                a14 = FloatVector.broadcast(S, x[x1 + 4]).fma(z, a14);
+            }
+        }
+        a00.add(FloatVector.fromArray(S, dw, dwOff)).intoArray(dw, dwOff);
+        a01.add(FloatVector.fromArray(S, dw, dwOff + dwStride)).intoArray(dw, dwOff + dwStride);
+        a02.add(FloatVector.fromArray(S, dw, dwOff + 2 * dwStride)).intoArray(dw, dwOff + 2 * dwStride);
+        a03.add(FloatVector.fromArray(S, dw, dwOff + 3 * dwStride)).intoArray(dw, dwOff + 3 * dwStride);
+        a04.add(FloatVector.fromArray(S, dw, dwOff + 4 * dwStride)).intoArray(dw, dwOff + 4 * dwStride);
+        a10.add(FloatVector.fromArray(S, dw, dwOff + 5 * dwStride)).intoArray(dw, dwOff + 5 * dwStride);
+        a11.add(FloatVector.fromArray(S, dw, dwOff + 6 * dwStride)).intoArray(dw, dwOff + 6 * dwStride);
+        a12.add(FloatVector.fromArray(S, dw, dwOff + 7 * dwStride)).intoArray(dw, dwOff + 7 * dwStride);
+        a13.add(FloatVector.fromArray(S, dw, dwOff + 8 * dwStride)).intoArray(dw, dwOff + 8 * dwStride);
+        a14.add(FloatVector.fromArray(S, dw, dwOff + 9 * dwStride)).intoArray(dw, dwOff + 9 * dwStride);
         if (db != null) {
             sum.add(FloatVector.fromArray(S, db, dbOff)).intoArray(db, dbOff);
         }

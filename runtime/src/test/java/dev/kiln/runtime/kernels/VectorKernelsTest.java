@@ -87,6 +87,9 @@ class VectorKernelsTest {
                 same(1, 12, 17, 64, 5, 5, 1),     // one channel 5 wide, rows of 17: the row's last 7-pixel tile overlaps
                 valid(1, 9, 10, 32, 5, 5, 1),     // one channel 5 wide, rows of 6: narrower than a 7-pixel tile
                 valid(1, 10, 13, 48, 4, 5, 1),    // one channel 4x5, rows of 9, 48 channels (3 vectors at 512 bits)
+                valid(1, 8, 11, 32, 3, 5, 1),     // one channel 3x5: one pass of three kernel rows in the weight gradient
+                same(1, 9, 10, 16, 7, 5, 1),      // one channel 7x5: passes of three, two and two kernel rows
+                same(1, 6, 9, 16, 1, 5, 1),       // one channel 1x5: too short for the in-place weight gradient
                 same(32, 7, 7, 64, 5, 5, 1),      // conv2's channels on a smaller image: flipped-kernel input gradient
                 valid(32, 13, 13, 64, 3, 3, 1),   // keras-mnist conv2: input gradient by product and scatter
                 valid(64, 20, 20, 20, 5, 5, 1),   // that input gradient in 8 blocks of output pixels, the last partial
