@@ -25,8 +25,8 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The weight-gradient tile takes three kernel rows (15 weight rows) of one vector of channels
  * and 4 pixels at a time: 4 loads of dz and 24 broadcasts for 60 products, where the general tile
- * spends 11 for 18. In a probe over tf-mnist's conv1 (one JVM): 189 GFLOP/s, against 96 for the
- * general tile.
+ * spends 11 for 18. In probes over tf-mnist's conv1: 189 GFLOP/s, where the general tile ran at
+ * 96.
  */
 final class FiveWideConvRows {
 
