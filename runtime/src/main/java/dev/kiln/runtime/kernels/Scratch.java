@@ -3,9 +3,9 @@ package dev.kiln.runtime.kernels;
 import java.util.Arrays;
 
 /**
- * Per-thread work buffers for the SIMD kernels: a zero-padded copy of a convolution's input, so
- * the hot loops never test borders. A buffer grows to the largest size asked for and is then
- * reused, so steady-state calls allocate nothing.
+ * Per-thread work buffers for the SIMD kernels: a zero-padded copy of a convolution's input (see
+ * {@link Padding}), so the hot loops never test borders. A buffer grows to the largest size asked
+ * for and is then reused, so steady-state calls allocate nothing.
  */
 final class Scratch {
 
@@ -47,49 +47,5 @@ final class Scratch {
         float[] z = floats(slot, n);
         Arrays.fill(z, 0, n, 0f);
         return z;
-    }
-
-    /**
-     * Copies the h x w x c window of x whose top-left corner is (-top, -left) into dst, with zero
-     * wherever the window lies outside x (inH x inW x c). Column spans are copied whole.
-     */
-    static void copyPadded(float[] x, int xOff, int inH, int inW, int c,
-                           int top, int left, int h, int w, float[] dst) {
-        int lo = Math.min(Math.max(left, 0), w);                // first column inside x
-        int hi = Math.max(Math.min(left + inW, w), lo);         // one past the last
-        for (int r = 0; r < h; r++) {
-            int row = r * w * c;
-            int ih = r - top;
-            if (ih < 0 || ih >= inH) {
-                Arrays.fill(dst, row, row + w * c, 0f);
-                continue;
-            }
-            Arrays.fill(dst, row, row + lo * c, 0f);
-            System.arraycopy(x, xOff + (ih * inW + lo - left) * c, dst, row + lo * c, (hi - lo) * c);
-            Arrays.fill(dst, row + hi * c, row + w * c, 0f);
-        }
-    }
-
-    /**
-     * The inverse of {@link #copyPadded}: copies the inH x inW x c window of src (h x w x c) whose
-     * top-left corner is (top, left) to dst, with zero wherever the window lies outside src. A
-     * padded buffer spans only the pixels some window reads, so it may end before the input does
-     * (windows that do not reach its last rows or columns): those pixels come out zero.
-     */
-    static void copyUnpadded(float[] src, int h, int w, int c, int top, int left,
-                             float[] dst, int dstOff, int inH, int inW) {
-        int lo = Math.min(Math.max(-left, 0), inW);             // first column of dst inside src
-        int hi = Math.max(Math.min(w - left, inW), lo);         // one past the last
-        for (int ih = 0; ih < inH; ih++) {
-            int row = dstOff + ih * inW * c;
-            int r = ih + top;
-            if (r < 0 || r >= h) {
-                Arrays.fill(dst, row, row + inW * c, 0f);
-                continue;
-            }
-            Arrays.fill(dst, row, row + lo * c, 0f);
-            System.arraycopy(src, (r * w + lo + left) * c, dst, row + lo * c, (hi - lo) * c);
-            Arrays.fill(dst, row + hi * c, row + inW * c, 0f);
-        }
     }
 }

@@ -51,7 +51,7 @@ final class SingleChannelConv {
         // A vector of windows that ends at the image's last pixel reads up to L - 1 floats past the padded input.
         int inputSize = rows * cols;
         float[] src = Scratch.floats(Scratch.INPUT, inputSize + L);
-        Scratch.copyPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, src);
+        Padding.copyPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, src);
         Arrays.fill(src, inputSize, inputSize + L, 0f);
 
         float[] panels = Scratch.floats(Scratch.WEIGHTS, taps * outC);     // [outC / L][taps][L]

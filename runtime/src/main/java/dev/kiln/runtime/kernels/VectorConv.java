@@ -207,7 +207,7 @@ final class VectorConv {
     private static float[] padInput(ConvGeometry g, float[] x, int xOff) {
         int h = paddedHeight(g), w = paddedWidth(g);
         float[] dst = Scratch.floats(Scratch.INPUT, h * w * g.inC());
-        Scratch.copyPadded(x, xOff, g.inH(), g.inW(), g.inC(), g.padTop(), g.padLeft(), h, w, dst);
+        Padding.copyPadded(x, xOff, g.inH(), g.inW(), g.inC(), g.padTop(), g.padLeft(), h, w, dst);
         return dst;
     }
 

@@ -360,7 +360,7 @@ final class WinogradConv {
     private static void padInput(float[] x, int xOff, int inH, int inW, int inC, int padTop, int padLeft,
                                  int rows, int cols, int inCPad, float[] dst) {
         if (inC == inCPad) {
-            Scratch.copyPadded(x, xOff, inH, inW, inC, padTop, padLeft, rows, cols, dst);
+            Padding.copyPadded(x, xOff, inH, inW, inC, padTop, padLeft, rows, cols, dst);
             return;
         }
         Arrays.fill(dst, 0, rows * cols * inCPad, 0f);
