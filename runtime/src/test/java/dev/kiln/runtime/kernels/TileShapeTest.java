@@ -61,4 +61,16 @@ class TileShapeTest {
                     VectorTiles.WEIGHT_ROWS + " weight rows spill with " + registers + " registers");
         }
     }
+
+    @Test
+    void fourVectorPanelsCutRowsIntoSixesAndFoursWastingAtMostOneRow() {
+        for (int rows = 1; rows <= 200; rows++) {
+            int sixes = VectorTiles.sixRowTiles(rows), rest = Math.max(rows - 6 * sixes, 0), fours = (rest + 3) / 4;
+            int computed = 6 * sixes + 4 * fours;
+            assertTrue(sixes >= 0 && fours <= 2 && computed >= rows, rows + " rows: " + sixes + " x 6 + " + fours + " x 4");
+            assertTrue(computed - rows <= (rows < 4 ? 4 - rows : 1), rows + " rows computed as " + computed);
+        }
+        assertEquals(4, VectorTiles.sixRowTiles(32), "a thread's 32 rows: 6 x 4 + 4 x 2");
+        assertEquals(10, VectorTiles.sixRowTiles(64), "64 rows: 6 x 10 + 4");
+    }
 }

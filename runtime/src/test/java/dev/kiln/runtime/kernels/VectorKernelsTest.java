@@ -182,6 +182,13 @@ class VectorKernelsTest {
         shapes.add(new int[] {13, 64, 17});     // 6 + 6 + 1, or 7 + 6
         shapes.add(new int[] {33, 40, 24});
         shapes.add(new int[] {64, 30, 27});
+        // Four-vector panels (64 outputs at 512 bits) on row counts that 6-row tiles leave 2, 4 or 5
+        // rows of: 6-row tiles, then one or two of 4 rows (VectorTiles.sixRowTiles).
+        shapes.add(new int[] {8, 17, 64});
+        shapes.add(new int[] {10, 64, 70});
+        shapes.add(new int[] {14, 300, 64});
+        shapes.add(new int[] {11, 20, 64});
+        shapes.add(new int[] {32, 1025, 64});
         // Weight gradients past one chain of VectorDense.SUM_ROWS rows (the chains' sums added), with
         // 3 vectors of outputs (a panel of two and a single one) at 256 bits, and a partial vector after them.
         shapes.add(new int[] {VectorDense.SUM_ROWS + 1, 40, 24});
@@ -274,9 +281,15 @@ class VectorKernelsTest {
 
     @Test
     void densePackedRowsGiveTheSameBitsWhateverTheRowCount() {
-        // A batch split over threads must not change any row: row r alone equals row r of the block.
-        int rows = 9, in = 300, out = 70;
-        Random rnd = new Random(21);
+        // A batch split over threads must not change any row: row r alone equals row r of the block,
+        // whichever tiles the block's row count cuts it into.
+        for (int rows : new int[] {9, 14, 17}) {
+            rowsGiveTheSameBits(rows, 300, 70);
+        }
+    }
+
+    private static void rowsGiveTheSameBits(int rows, int in, int out) {
+        Random rnd = new Random(21 + rows);
         float[] x = plain(rnd, rows * in), w = plain(rnd, in * out), b = plain(rnd, out), dz = plain(rnd, rows * out);
         float[] packed = new float[VECTOR.packedDenseSize(in, out)];
         VECTOR.packDenseWeights(in, out, w, packed);
