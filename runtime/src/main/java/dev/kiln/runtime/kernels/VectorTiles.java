@@ -766,9 +766,9 @@ final class VectorTiles {
     /**
      * How many of nRows rows {@link #panelColumns} gives to {@link #panelRows6x4}: the rest goes to
      * {@link #panelRows4x4}, one or two tiles, so that a count that is not a multiple of 6 wastes at
-     * most one row where it can (a tail of 2 rows had a 6-row tile compute its last row five times). A thread's
-     * 32 rows of tf-mnist's fc1 are 6 x 4 + 4 x 2 rather than 6 x 6; its forward pass ran 8% faster on
-     * 32 rows and 3% on 64 (Zen 5, both in one JVM in turns; the same bits).
+     * most one row where it can (a tail of 2 rows had a 6-row tile compute its last row five times).
+     * A thread's 32 rows of tf-mnist's fc1 are 6 x 4 + 4 x 2 rather than 6 x 6; its forward pass ran
+     * 8% faster on 32 rows and 3% on 64 (Zen 5, both in one JVM in turns; the same bits).
      */
     static int sixRowTiles(int nRows) {
         int sixes = nRows / QUAD_ROWS;
