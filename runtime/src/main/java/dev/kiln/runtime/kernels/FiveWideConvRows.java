@@ -165,7 +165,6 @@ final class FiveWideConvRows {
         c6.intoArray(c, cOff + 6 * cStride); d6.intoArray(c, f + 6 * cStride);
     }
 
-
     /** {@link #rows7x2} for one vector of channels, b[bOff + (dy*5 + dx)*L]: the last of an odd count. */
     static void rows7x1(float[] a, int aOff, int cols, int kh, float[] b, int bOff,
                         float[] bias, int biasOff, float reluFloor, float[] c, int cOff, int cStride) {

@@ -34,7 +34,7 @@ final class Padding {
         int hi = Math.max(Math.min(left + inW, w), lo);         // one past the last
         int rowLength = w * c, spanFrom = lo * c, spanTo = hi * c;
         if (spanTo - spanFrom < L) {
-            copyPaddedShortRows(x, xOff, inH, inW, c, top, left, h, w, dst);
+            copyPaddedShortRows(x, xOff, inH, inW, c, top, left, lo, hi, h, w, dst);
             return;
         }
         FloatVector zero = FloatVector.zero(S);
@@ -64,10 +64,12 @@ final class Padding {
         }
     }
 
-    /** {@link #copyPadded} for spans shorter than a vector: fills and a copy per row. */
-    private static void copyPaddedShortRows(float[] x, int xOff, int inH, int inW, int c,
-                                            int top, int left, int h, int w, float[] dst) {
-        int lo = Math.min(Math.max(left, 0), w), hi = Math.max(Math.min(left + inW, w), lo);
+    /**
+     * {@link #copyPadded} for spans shorter than a vector: fills and a copy per row, the span being
+     * the columns [lo, hi) of dst.
+     */
+    private static void copyPaddedShortRows(float[] x, int xOff, int inH, int inW, int c, int top, int left,
+                                            int lo, int hi, int h, int w, float[] dst) {
         for (int r = 0; r < h; r++) {
             int row = r * w * c;
             int ih = r - top;

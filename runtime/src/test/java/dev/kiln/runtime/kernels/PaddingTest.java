@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * written (the buffer starts as NaN), nothing written past it, and the copy back. The shapes give
  * rows shorter than a vector, rows of whole vectors, spans that end inside a vector (the overlapping
  * last copy), borders wider than a vector, buffers that end before the input does, and several
- * channels; the build runs this at 512, 256 and 128 bits.
+ * channels; the build runs this at 512, 256 and 128 bits and as an AVX2 machine.
  */
 class PaddingTest {
 
