@@ -30,11 +30,36 @@ final class Padding {
      */
     static void copyPadded(float[] x, int xOff, int inH, int inW, int c,
                            int top, int left, int h, int w, float[] dst) {
+        copy(x, xOff, inH, inW, c, top, left, h, w, dst, true);
+    }
+
+    /**
+     * This thread's zero-padded copy of x, as {@link #copyPadded} writes it, followed by tail more
+     * zeros; the caller only reads it. The buffer is this class's alone, so when the thread pads
+     * another input of the same shape its border zeros are still in place, and only the input's
+     * own rows are copied: a batch pads image after image of one shape. The copy is valid until
+     * the thread's next call. tf-mnist's 28 x 28 input padded to 32 x 32 took 72-100 ns an image
+     * this way against 144-199 writing the borders again (Zen 5, one JVM, in turns); its first
+     * convolution over 64 images (`kiln kernels`, three JVMs of each in turns, in a slow spell)
+     * ran its forward pass at 71-78% of the peak against 66-69%, its weight gradient at 74-84%
+     * against 71-75%, and emotion's forward at 70-79% against 67-70%.
+     */
+    static float[] zeroPadded(float[] x, int xOff, int inH, int inW, int c, int top, int left, int h, int w, int tail) {
+        PaddedCopy copy = COPIES.get();
+        boolean bordersInPlace = copy.holds(inH, inW, c, top, left, h, w, tail);
+        float[] dst = bordersInPlace ? copy.data : copy.reshape(inH, inW, c, top, left, h, w, tail);
+        copy(x, xOff, inH, inW, c, top, left, h, w, dst, !bordersInPlace);
+        return dst;
+    }
+
+    /** {@link #copyPadded}, its border zeros written only when borders is set. */
+    private static void copy(float[] x, int xOff, int inH, int inW, int c, int top, int left, int h, int w,
+                             float[] dst, boolean borders) {
         int lo = Math.min(Math.max(left, 0), w);                // first column inside x
         int hi = Math.max(Math.min(left + inW, w), lo);         // one past the last
         int rowLength = w * c, spanFrom = lo * c, spanTo = hi * c;
         if (spanTo - spanFrom < L) {
-            copyPaddedShortRows(x, xOff, inH, inW, c, top, left, lo, hi, h, w, dst);
+            copyPaddedShortRows(x, xOff, inH, inW, c, top, left, lo, hi, h, w, dst, borders);
             return;
         }
         FloatVector zero = FloatVector.zero(S);
@@ -42,15 +67,15 @@ final class Padding {
         for (int r = 0; r < h; r++) {
             int row = r * rowLength, ih = r - top;
             if (ih < 0 || ih >= inH) {
-                for (int s = 0; s < rowLength; s += L) {
+                for (int s = 0; borders && s < rowLength; s += L) {
                     zero.intoArray(dst, row + Math.min(s, lastVector));
                 }
                 continue;
             }
-            for (int s = 0; s < spanFrom; s += L) {
+            for (int s = 0; borders && s < spanFrom; s += L) {
                 zero.intoArray(dst, row + Math.min(s, lastVector));
             }
-            for (int s = spanTo; s < rowLength; s += L) {
+            for (int s = spanTo; borders && s < rowLength; s += L) {
                 zero.intoArray(dst, row + Math.min(s, lastVector));
             }
             int from = xOff + (ih * inW + lo - left) * c - spanFrom;      // x's float for dst[row + s] is from + s
@@ -65,21 +90,25 @@ final class Padding {
     }
 
     /**
-     * {@link #copyPadded} for spans shorter than a vector: fills and a copy per row, the span being
-     * the columns [lo, hi) of dst.
+     * {@link #copy} for spans shorter than a vector: fills (where borders is set) and a copy per
+     * row, the span being the columns [lo, hi) of dst.
      */
     private static void copyPaddedShortRows(float[] x, int xOff, int inH, int inW, int c, int top, int left,
-                                            int lo, int hi, int h, int w, float[] dst) {
+                                            int lo, int hi, int h, int w, float[] dst, boolean borders) {
         for (int r = 0; r < h; r++) {
             int row = r * w * c;
             int ih = r - top;
             if (ih < 0 || ih >= inH) {
-                Arrays.fill(dst, row, row + w * c, 0f);
+                if (borders) {
+                    Arrays.fill(dst, row, row + w * c, 0f);
+                }
                 continue;
             }
-            Arrays.fill(dst, row, row + lo * c, 0f);
+            if (borders) {
+                Arrays.fill(dst, row, row + lo * c, 0f);
+                Arrays.fill(dst, row + hi * c, row + w * c, 0f);
+            }
             System.arraycopy(x, xOff + (ih * inW + lo - left) * c, dst, row + lo * c, (hi - lo) * c);
-            Arrays.fill(dst, row + hi * c, row + w * c, 0f);
         }
     }
 
@@ -103,6 +132,31 @@ final class Padding {
             Arrays.fill(dst, row, row + lo * c, 0f);
             System.arraycopy(src, (r * w + lo + left) * c, dst, row + lo * c, (hi - lo) * c);
             Arrays.fill(dst, row + hi * c, row + inW * c, 0f);
+        }
+    }
+
+    private static final ThreadLocal<PaddedCopy> COPIES = ThreadLocal.withInitial(PaddedCopy::new);
+
+    /** A thread's padded buffer and the shape whose border zeros it holds. */
+    private static final class PaddedCopy {
+        float[] data = new float[0];
+        private int inH = -1, inW, c, top, left, h, w, tail;
+
+        boolean holds(int inH, int inW, int c, int top, int left, int h, int w, int tail) {
+            return this.inH == inH && this.inW == inW && this.c == c && this.top == top && this.left == left
+                    && this.h == h && this.w == w && this.tail == tail;
+        }
+
+        /** The buffer for a new shape, its tail zero; the borders are for the caller to write. */
+        float[] reshape(int inH, int inW, int c, int top, int left, int h, int w, int tail) {
+            int size = h * w * c;
+            if (data.length < size + tail) {
+                data = new float[size + tail];
+            }
+            Arrays.fill(data, size, size + tail, 0f);
+            this.inH = inH; this.inW = inW; this.c = c; this.top = top; this.left = left;
+            this.h = h; this.w = w; this.tail = tail;
+            return data;
         }
     }
 }

@@ -4,7 +4,6 @@ import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
 
 import dev.kiln.dsl.Activation;
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -49,10 +48,7 @@ final class SingleChannelConv {
         float reluFloor = VectorActivations.reluFloor(act);
         int cols = g.outW() + g.kw() - 1, rows = g.outH() + g.kh() - 1;
         // A vector of windows that ends at the image's last pixel reads up to L - 1 floats past the padded input.
-        int inputSize = rows * cols;
-        float[] src = Scratch.floats(Scratch.INPUT, inputSize + L);
-        Padding.copyPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, src);
-        Arrays.fill(src, inputSize, inputSize + L, 0f);
+        float[] src = Padding.zeroPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, L);
 
         float[] panels = Scratch.floats(Scratch.WEIGHTS, taps * outC);     // [outC / L][taps][L]
         for (int v = 0; v < vectors; v++) {

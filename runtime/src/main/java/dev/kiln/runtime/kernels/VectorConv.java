@@ -206,9 +206,7 @@ final class VectorConv {
 
     private static float[] padInput(ConvGeometry g, float[] x, int xOff) {
         int h = paddedHeight(g), w = paddedWidth(g);
-        float[] dst = Scratch.floats(Scratch.INPUT, h * w * g.inC());
-        Padding.copyPadded(x, xOff, g.inH(), g.inW(), g.inC(), g.padTop(), g.padLeft(), h, w, dst);
-        return dst;
+        return Padding.zeroPadded(x, xOff, g.inH(), g.inW(), g.inC(), g.padTop(), g.padLeft(), h, w, 0);
     }
 
     /** buf[r][c][:] = dz[oh][ow][:] where r = oh*stride + kh-1-padTop and c = ow*stride + kw-1-padLeft; else 0. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -12,7 +13,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * written (the buffer starts as NaN), nothing written past it, and the copy back. The shapes give
  * rows shorter than a vector, rows of whole vectors, spans that end inside a vector (the overlapping
  * last copy), borders wider than a vector, buffers that end before the input does, and several
- * channels; the build runs this at 512, 256 and 128 bits and as an AVX2 machine.
+ * channels; the build runs this at 512, 256 and 128 bits and as an AVX2 machine. The thread's
+ * reused buffer ({@link Padding#zeroPadded}) is checked against the same definition as shapes
+ * change and come back, after its borders were dirtied where only a new shape may rewrite them.
  */
 class PaddingTest {
 
@@ -72,6 +75,43 @@ class PaddingTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void reusedBufferKeepsItsBordersAcrossShapesAndImages() {
+        int[][] shapes = {
+                // inH, inW, c, top, left, h, w, tail
+                {28, 28, 1, 2, 2, 32, 32, 16},
+                {28, 28, 1, 2, 2, 32, 32, 0},      // the same shape with another tail
+                {9, 10, 1, 2, 1, 12, 13, 3},       // short rows
+                {14, 14, 32, 2, 2, 18, 18, 0},
+                {28, 28, 1, 0, 0, 27, 27, 0},      // the buffer ends before the input
+                {48, 48, 1, 2, 2, 52, 52, 16},
+        };
+        Random random = new Random(5);
+        int[] order = {0, 0, 0, 1, 1, 0, 2, 2, 3, 3, 0, 4, 4, 5, 0, 5, 3, 2, 0, 5, 1, 0};
+        for (int step = 0; step < order.length; step++) {
+            int[] s = shapes[order[step]];
+            int inH = s[0], inW = s[1], c = s[2], top = s[3], left = s[4], h = s[5], w = s[6], tail = s[7];
+            int image = inH * inW * c, offset = 1 + random.nextInt(5);
+            float[] x = new float[offset + image];
+            Arrays.fill(x, 0, offset, Float.NaN);          // read before the image: NaN in the copy
+            for (int i = offset; i < x.length; i++) {
+                x[i] = random.nextFloat() + 0.5f;           // never zero: a stale image shows
+            }
+            float[] dst = Padding.zeroPadded(x, offset, inH, inW, c, top, left, h, w, tail);
+            float[] expected = new float[h * w * c + tail];
+            for (int r = 0; r < h; r++) {
+                for (int col = 0; col < w; col++) {
+                    int ih = r - top, iw = col - left;
+                    for (int k = 0; k < c; k++) {
+                        boolean inside = ih >= 0 && ih < inH && iw >= 0 && iw < inW;
+                        expected[(r * w + col) * c + k] = inside ? x[offset + (ih * inW + iw) * c + k] : 0f;
+                    }
+                }
+            }
+            assertArrayEquals(expected, Arrays.copyOf(dst, expected.length), "step " + step + ", shape " + order[step]);
         }
     }
 }
