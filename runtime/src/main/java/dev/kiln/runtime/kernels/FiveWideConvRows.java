@@ -56,9 +56,9 @@ final class FiveWideConvRows {
 
     /**
      * y = the convolution of the padded input src (cols wide, stride 1) with the weight panels
-     * ([outC / L][kh][5][L]), plus b, with the floor's ReLU (see {@link VectorActivations#reluFloor}).
+     * ([outC / L][kh][5][L] from panelsOff), plus b, with the floor's ReLU (see {@link VectorActivations#reluFloor}).
      */
-    static void forward(ConvGeometry g, float[] src, int cols, float[] panels, float[] b, float reluFloor,
+    static void forward(ConvGeometry g, float[] src, int cols, float[] panels, int panelsOff, float[] b, float reluFloor,
                         float[] y, int yOff) {
         int outH = g.outH(), outW = g.outW(), outC = g.outC(), kh = g.kh(), panel = kh * KW * L;
         for (int oh = 0; oh < outH; oh++) {
@@ -67,10 +67,10 @@ final class FiveWideConvRows {
                 int at = oh * cols + ow, out = yOff + (oh * outW + ow) * outC;
                 int v = 0;
                 for (; v + 2 <= outC / L; v += 2) {
-                    rows7x2(src, at, cols, kh, panels, v * panel, (v + 1) * panel, b, v * L, reluFloor, y, out + v * L, outC);
+                    rows7x2(src, at, cols, kh, panels, panelsOff + v * panel, panelsOff + (v + 1) * panel, b, v * L, reluFloor, y, out + v * L, outC);
                 }
                 if (v < outC / L) {
-                    rows7x1(src, at, cols, kh, panels, v * panel, b, v * L, reluFloor, y, out + v * L, outC);
+                    rows7x1(src, at, cols, kh, panels, panelsOff + v * panel, b, v * L, reluFloor, y, out + v * L, outC);
                 }
             }
         }

@@ -44,31 +44,50 @@ final class SingleChannelConv {
 
     /** y = act(conv(x) + b) for one example; w is [kh][kw][1][outC] as the layer holds it. */
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] b, float[] y, int yOff) {
-        int taps = g.kh() * g.kw(), outC = g.outC(), vectors = outC / L;
+        float[] panels = Scratch.floats(Scratch.WEIGHTS, panelsSize(g));
+        packPanels(g, w, panels, 0);
+        forward(g, act, x, xOff, panels, 0, b, y, yOff);
+    }
+
+    /** Floats of the weight panels {@link #packPanels} writes: as many as w has, where g runs here. */
+    static int panelsSize(ConvGeometry g) {
+        return applies(g) ? g.weightSize() : 0;
+    }
+
+    /**
+     * Lays w ([kh][kw][1][outC]) out as the tiles read it, from panels[off]: [outC / L][taps][L],
+     * one panel per vector of output channels. The model packs once per weight update; a call on
+     * w alone packs into scratch per example (about 2% of tf-mnist's conv1 forward).
+     */
+    static void packPanels(ConvGeometry g, float[] w, float[] panels, int off) {
+        int taps = g.kh() * g.kw(), outC = g.outC();
+        for (int v = 0; v < outC / L; v++) {
+            for (int t = 0; t < taps; t++) {
+                FloatVector.fromArray(S, w, t * outC + v * L).intoArray(panels, off + (v * taps + t) * L);
+            }
+        }
+    }
+
+    /** {@link #forward} on the weights as {@link #packPanels} laid them out from panels[panelsOff]. */
+    static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] panels, int panelsOff,
+                        float[] b, float[] y, int yOff) {
         float reluFloor = VectorActivations.reluFloor(act);
         int cols = g.outW() + g.kw() - 1, rows = g.outH() + g.kh() - 1;
         // A vector of windows that ends at the image's last pixel reads up to L - 1 floats past the padded input.
         float[] src = Padding.zeroPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, L);
-
-        float[] panels = Scratch.floats(Scratch.WEIGHTS, taps * outC);     // [outC / L][taps][L]
-        for (int v = 0; v < vectors; v++) {
-            for (int t = 0; t < taps; t++) {
-                FloatVector.fromArray(S, w, t * outC + v * L).intoArray(panels, (v * taps + t) * L);
-            }
-        }
         if (FiveWideConvRows.applies(g)) {
-            FiveWideConvRows.forward(g, src, cols, panels, b, reluFloor, y, yOff);
+            FiveWideConvRows.forward(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
         } else {
-            forwardOnPackedWindows(g, src, cols, panels, b, reluFloor, y, yOff);
+            forwardOnPackedWindows(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
         }
         if (act != Activation.RELU) {
             VectorActivations.apply(act, y, yOff, g.outSize());    // ReLU is done as the tiles store
         }
     }
 
-    /** y = the convolution of the padded input src (cols wide) with the panels, plus b, on packed runs of windows. */
-    private static void forwardOnPackedWindows(ConvGeometry g, float[] src, int cols, float[] panels, float[] b,
-                                               float reluFloor, float[] y, int yOff) {
+    /** y = the convolution of the padded input src (cols wide) with the panels from panelsOff, plus b, on packed runs of windows. */
+    private static void forwardOnPackedWindows(ConvGeometry g, float[] src, int cols, float[] panels, int panelsOff,
+                                               float[] b, float reluFloor, float[] y, int yOff) {
         int kh = g.kh(), kw = g.kw(), taps = kh * kw, outC = g.outC(), vectors = outC / L;
         int outW = g.outW(), pixels = g.outH() * outW, runs = (pixels + RUN - 1) / RUN;
         int rows8 = VectorTiles.PACKED_ROWS;
@@ -83,7 +102,7 @@ final class SingleChannelConv {
                 int p = p0 + r, real = Math.min(rows8, pixels - p);
                 float[] c = real == rows8 ? y : edge;
                 int at = real == rows8 ? yOff + p * outC : 0;
-                VectorTiles.packedRows8Panels(windows, r, RUN, panels, 0, taps * L, taps, vectors, b, 0, 0, reluFloor, c, at, outC);
+                VectorTiles.packedRows8Panels(windows, r, RUN, panels, panelsOff, taps * L, taps, vectors, b, 0, 0, reluFloor, c, at, outC);
                 if (real < rows8) {
                     System.arraycopy(edge, 0, y, yOff + p * outC, real * outC);     // the image's last pixels
                 }

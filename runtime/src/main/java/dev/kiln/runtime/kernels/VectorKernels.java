@@ -45,10 +45,13 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** The direct input gradient's packed weight, then {@link WinogradConv}'s transformed kernels where it runs. */
+    /**
+     * The direct input gradient's packed weight, then {@link WinogradConv}'s transformed kernels
+     * where it runs, then a one-channel forward's weight panels where {@link SingleChannelConv} runs.
+     */
     @Override
     public int packedConvSize(ConvGeometry g) {
-        return g.weightSize() + WinogradConv.packedSize(g);
+        return g.weightSize() + WinogradConv.packedSize(g) + SingleChannelConv.panelsSize(g);
     }
 
     @Override
@@ -56,11 +59,17 @@ public final class VectorKernels implements Kernels {
         packConvWeights(g, w, packed, 0, 1);
     }
 
-    /** The direct kernels' copy with the last share, the Winograd kernels as {@link WinogradConv#pack} spreads them. */
+    /**
+     * The direct kernels' copy and a one-channel forward's panels with the last share, the Winograd
+     * kernels as {@link WinogradConv#pack} spreads them.
+     */
     @Override
     public void packConvWeights(ConvGeometry g, float[] w, float[] packed, int part, int parts) {
         if (part == parts - 1) {
             VectorConv.pack(g, w, packed);
+            if (SingleChannelConv.applies(g)) {
+                SingleChannelConv.packPanels(g, w, packed, singleChannelPanels(g));
+            }
         }
         WinogradConv.pack(g, w, packed, g.weightSize(), part, parts);
     }
@@ -70,9 +79,16 @@ public final class VectorKernels implements Kernels {
                                   float[] b, float[] y, int yOff) {
         if (WinogradConv.forwardApplies(g)) {
             WinogradConv.forward(g, act, x, xOff, packed, g.weightSize(), b, y, yOff);
+        } else if (SingleChannelConv.applies(g)) {
+            SingleChannelConv.forward(g, act, x, xOff, packed, singleChannelPanels(g), b, y, yOff);
         } else {
             VectorConv.forward(g, act, x, xOff, w, b, y, yOff);
         }
+    }
+
+    /** Where a one-channel forward's weight panels start in the packed weights (see {@link #packedConvSize}). */
+    private static int singleChannelPanels(ConvGeometry g) {
+        return g.weightSize() + WinogradConv.packedSize(g);
     }
 
     @Override

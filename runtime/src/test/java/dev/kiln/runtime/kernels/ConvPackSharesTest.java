@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A convolution's packed weights made in shares, as the model's threads make them after each
- * update, equal the ones made in one call: for the direct kernels' copy and both Winograd kernels
- * (forward and flipped), with more shares than pieces, and with the shares run in any order.
+ * update, equal the ones made in one call: for the direct kernels' copy, both Winograd kernels
+ * (forward and flipped) and a one-channel forward's panels, with more shares than pieces, and with
+ * the shares run in any order.
  */
 class ConvPackSharesTest {
 
@@ -22,6 +23,8 @@ class ConvPackSharesTest {
                 new ConvGeometry(16, 7, 7, 20, 3, 3, 1, 1, 1, 7, 7),       // F(2x2, 3x3), padded output channels
                 new ConvGeometry(16, 7, 7, 20, 2, 2, 1, 0, 0, 6, 6),       // F(2x2, 2x2)
                 new ConvGeometry(1, 9, 9, 20, 5, 5, 1, 2, 2, 9, 9),        // one input channel: the direct kernels' copy only
+                new ConvGeometry(1, 28, 28, 32, 5, 5, 1, 2, 2, 28, 28),    // tf-mnist's conv1: and the one-channel forward's panels
+                new ConvGeometry(1, 12, 12, 64, 3, 3, 1, 1, 1, 12, 12),    // those panels for 3x3 windows
         };
         Kernels vector = new VectorKernels();
         Random rnd = new Random(7);
