@@ -8,7 +8,8 @@ import jdk.incubator.vector.FloatVector;
 
 /**
  * Copies between a convolution's input and its zero-padded form ([h][w][c], row-major), in which
- * every window a kernel reads lies inside the buffer.
+ * every window a kernel reads lies inside the buffer; the direct kernels pad into a buffer each
+ * thread keeps here ({@link #zeroPadded}), the others into a {@link Scratch} buffer of theirs.
  */
 final class Padding {
 

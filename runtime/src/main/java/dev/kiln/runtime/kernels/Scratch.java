@@ -10,7 +10,8 @@ import java.util.Arrays;
 final class Scratch {
 
     /**
-     * Independent buffers a single kernel call may need at once: a padded input, a rearranged
+     * Independent buffers a single kernel call may need at once: a padded input (the Winograd
+     * kernels' and the input gradients'; the direct kernels pad in {@link Padding}), a rearranged
      * weight matrix, zeros, and the zero-padded panels a partial vector block works in (operand,
      * output, bias; see {@link TileLoops}), the later depth blocks of a one-row product ({@link PackedDense}),
      * and a block of a convolution's input gradient before it is scattered ({@link ConvInputGradient});
