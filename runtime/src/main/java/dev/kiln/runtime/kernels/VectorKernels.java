@@ -51,7 +51,7 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public int packedConvSize(ConvGeometry g) {
-        return g.weightSize() + WinogradConv.packedSize(g) + SingleChannelConv.panelsSize(g);
+        return singleChannelPanels(g) + SingleChannelConv.panelsSize(g);
     }
 
     @Override
