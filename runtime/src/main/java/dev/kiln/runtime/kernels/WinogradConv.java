@@ -326,10 +326,12 @@ final class WinogradConv {
             }
             for (int pos = 0; pos < positions; pos++) {
                 int u = uOff + pos * inC * outC;
-                // M[pos] = V[pos] x U[pos], U in the panels of VectorTiles.panelWidth.
+                // M[pos] = V[pos] x U[pos], U in the panels of VectorTiles.panelWidth. The sums run
+                // over the real channels only: the padded ones are zero in V (a quarter of the depth
+                // for tf-16-36's input gradient, 36 channels in vectors of 16).
                 for (int oc = 0, pw; oc < outC; oc += pw) {
                     pw = VectorTiles.panelWidth(oc, outC);
-                    VectorTiles.panelColumns(pw, v, pos * vStride, inC, inC, packed, u + oc * inC, zeros, 0, false,
+                    VectorTiles.panelColumns(pw, v, pos * vStride, inC, realInC, packed, u + oc * inC, zeros, 0, false,
                             m, pos * mStride + oc, outC, count);
                 }
             }
