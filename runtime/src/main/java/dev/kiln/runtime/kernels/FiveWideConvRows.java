@@ -37,19 +37,21 @@ final class FiveWideConvRows {
     static final int KW = 5;
 
     /**
-     * Whether the wide tiles' registers fit: {@link #rows7x2} keeps 14 accumulators, 2 operands and
-     * 11 broadcasts, {@link #weightRows3} 16 accumulators, 4 vectors of dz and a broadcast. 32
-     * registers (AVX-512, AArch64) hold them; with 16 (AVX2) the forward runs on {@link #rows7x1}
-     * alone (13 registers) and the weight gradient on the general kernels.
+     * Whether the tiles' registers fit: {@link #rows7x2} keeps 14 accumulators, 2 operands and 11
+     * broadcasts, {@link #weightRows3} 16 accumulators, 4 vectors of dz and a broadcast. 32
+     * registers (AVX-512, AArch64) hold them; with 16 (AVX2) the general kernels run.
      */
-    private static final boolean WIDE_TILES = VectorTiles.REGISTERS >= 32;
+    private static final boolean FITS_REGISTERS = VectorTiles.REGISTERS >= 32;
 
     private FiveWideConvRows() {
     }
 
-    /** Whether g's forward runs here: a 5-wide kernel, rows of at least one tile, output channels in whole vectors. */
+    /**
+     * Whether g's forward runs here: a 5-wide kernel, rows of at least one tile, output channels in
+     * whole vectors, and registers enough ({@link #FITS_REGISTERS}).
+     */
     static boolean applies(ConvGeometry g) {
-        return g.kw() == KW && g.outW() >= PIXELS && g.outC() % L == 0;
+        return g.kw() == KW && g.outW() >= PIXELS && FITS_REGISTERS && g.outC() % L == 0;
     }
 
     /**
@@ -64,10 +66,10 @@ final class FiveWideConvRows {
                 int ow = Math.min(tile, outW - PIXELS);     // the last tile of a row may overlap the one before
                 int at = oh * cols + ow, out = yOff + (oh * outW + ow) * outC;
                 int v = 0;
-                for (; WIDE_TILES && v + 2 <= outC / L; v += 2) {
+                for (; v + 2 <= outC / L; v += 2) {
                     rows7x2(src, at, cols, kh, panels, panelsOff + v * panel, panelsOff + (v + 1) * panel, b, v * L, reluFloor, y, out + v * L, outC);
                 }
-                for (; v < outC / L; v++) {
+                if (v < outC / L) {
                     rows7x1(src, at, cols, kh, panels, panelsOff + v * panel, b, v * L, reluFloor, y, out + v * L, outC);
                 }
             }
@@ -163,45 +165,33 @@ final class FiveWideConvRows {
         c6.intoArray(c, cOff + 6 * cStride); d6.intoArray(c, f + 6 * cStride);
     }
 
-    /**
-     * {@link #rows7x2} for one vector of channels, b[bOff + (dy*5 + dx)*L]: the last of an odd
-     * count, and every vector where registers are 16. It holds the kernel row's 5 weight vectors
-     * and takes its 11 inputs one by one, each broadcast once into the products of the pixels
-     * whose window holds it: 7 accumulators, 5 weights and a broadcast, 13 registers, where
-     * holding the 11 broadcasts (as rows7x2 does) needs 19. Each sum still takes its taps in the
-     * order dy, dx: the same bits.
-     */
+    /** {@link #rows7x2} for one vector of channels, b[bOff + (dy*5 + dx)*L]: the last of an odd count. */
     static void rows7x1(float[] a, int aOff, int cols, int kh, float[] b, int bOff,
                         float[] bias, int biasOff, float reluFloor, float[] c, int cOff, int cStride) {
         FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0;
         for (int dy = 0; dy < kh; dy++) {
-            int r = aOff + dy * cols, k = bOff + dy * KW * L;
-            FloatVector w0 = FloatVector.fromArray(S, b, k), w1 = FloatVector.fromArray(S, b, k + L),
-                    w2 = FloatVector.fromArray(S, b, k + 2 * L), w3 = FloatVector.fromArray(S, b, k + 3 * L),
-                    w4 = FloatVector.fromArray(S, b, k + 4 * L);
-            // Input i is tap i - j of pixel j.
-            FloatVector x = FloatVector.broadcast(S, a[r]);
-            c0 = x.fma(w0, c0);
-            x = FloatVector.broadcast(S, a[r + 1]);
-            c0 = x.fma(w1, c0); c1 = x.fma(w0, c1);
-            x = FloatVector.broadcast(S, a[r + 2]);
-            c0 = x.fma(w2, c0); c1 = x.fma(w1, c1); c2 = x.fma(w0, c2);
-            x = FloatVector.broadcast(S, a[r + 3]);
-            c0 = x.fma(w3, c0); c1 = x.fma(w2, c1); c2 = x.fma(w1, c2); c3 = x.fma(w0, c3);
-            x = FloatVector.broadcast(S, a[r + 4]);
-            c0 = x.fma(w4, c0); c1 = x.fma(w3, c1); c2 = x.fma(w2, c2); c3 = x.fma(w1, c3); c4 = x.fma(w0, c4);
-            x = FloatVector.broadcast(S, a[r + 5]);
-            c1 = x.fma(w4, c1); c2 = x.fma(w3, c2); c3 = x.fma(w2, c3); c4 = x.fma(w1, c4); c5 = x.fma(w0, c5);
-            x = FloatVector.broadcast(S, a[r + 6]);
-            c2 = x.fma(w4, c2); c3 = x.fma(w3, c3); c4 = x.fma(w2, c4); c5 = x.fma(w1, c5); c6 = x.fma(w0, c6);
-            x = FloatVector.broadcast(S, a[r + 7]);
-            c3 = x.fma(w4, c3); c4 = x.fma(w3, c4); c5 = x.fma(w2, c5); c6 = x.fma(w1, c6);
-            x = FloatVector.broadcast(S, a[r + 8]);
-            c4 = x.fma(w4, c4); c5 = x.fma(w3, c5); c6 = x.fma(w2, c6);
-            x = FloatVector.broadcast(S, a[r + 9]);
-            c5 = x.fma(w4, c5); c6 = x.fma(w3, c6);
-            x = FloatVector.broadcast(S, a[r + 10]);
-            c6 = x.fma(w4, c6);
+            int r = aOff + dy * cols, k = dy * KW * L;
+            FloatVector x0 = FloatVector.broadcast(S, a[r]), x1 = FloatVector.broadcast(S, a[r + 1]);
+            FloatVector x2 = FloatVector.broadcast(S, a[r + 2]), x3 = FloatVector.broadcast(S, a[r + 3]);
+            FloatVector x4 = FloatVector.broadcast(S, a[r + 4]), x5 = FloatVector.broadcast(S, a[r + 5]);
+            FloatVector x6 = FloatVector.broadcast(S, a[r + 6]), x7 = FloatVector.broadcast(S, a[r + 7]);
+            FloatVector x8 = FloatVector.broadcast(S, a[r + 8]), x9 = FloatVector.broadcast(S, a[r + 9]);
+            FloatVector x10 = FloatVector.broadcast(S, a[r + 10]);
+            FloatVector v = FloatVector.fromArray(S, b, bOff + k);
+            c0 = x0.fma(v, c0); c1 = x1.fma(v, c1); c2 = x2.fma(v, c2); c3 = x3.fma(v, c3);
+            c4 = x4.fma(v, c4); c5 = x5.fma(v, c5); c6 = x6.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 1 * L);
+            c0 = x1.fma(v, c0); c1 = x2.fma(v, c1); c2 = x3.fma(v, c2); c3 = x4.fma(v, c3);
+            c4 = x5.fma(v, c4); c5 = x6.fma(v, c5); c6 = x7.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 2 * L);
+            c0 = x2.fma(v, c0); c1 = x3.fma(v, c1); c2 = x4.fma(v, c2); c3 = x5.fma(v, c3);
+            c4 = x6.fma(v, c4); c5 = x7.fma(v, c5); c6 = x8.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 3 * L);
+            c0 = x3.fma(v, c0); c1 = x4.fma(v, c1); c2 = x5.fma(v, c2); c3 = x6.fma(v, c3);
+            c4 = x7.fma(v, c4); c5 = x8.fma(v, c5); c6 = x9.fma(v, c6);
+            v = FloatVector.fromArray(S, b, bOff + k + 4 * L);
+            c0 = x4.fma(v, c0); c1 = x5.fma(v, c1); c2 = x6.fma(v, c2); c3 = x7.fma(v, c3);
+            c4 = x8.fma(v, c4); c5 = x9.fma(v, c5); c6 = x10.fma(v, c6);
         }
         FloatVector bc = FloatVector.fromArray(S, bias, biasOff);
         c0 = c0.add(bc); c1 = c1.add(bc); c2 = c2.add(bc); c3 = c3.add(bc); c4 = c4.add(bc); c5 = c5.add(bc); c6 = c6.add(bc);
@@ -217,11 +207,10 @@ final class FiveWideConvRows {
     /**
      * Whether g's weight gradient runs here: one input channel, stride 1, a 5-wide kernel at least 2
      * rows high (the tiles take kernel rows in threes and twos), output channels in whole vectors, and
-     * registers enough ({@link #WIDE_TILES}). With 16 registers, two kernel rows a pass (16 registers)
-     * and one ran no faster than the general tile (Zen 5 as AVX2, 69-72 GFLOP/s against 68-77).
+     * registers enough ({@link #FITS_REGISTERS}).
      */
     static boolean weightsApply(ConvGeometry g) {
-        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && g.kh() >= 2 && WIDE_TILES && g.outC() % L == 0;
+        return g.inC() == 1 && g.stride() == 1 && g.kw() == KW && g.kh() >= 2 && FITS_REGISTERS && g.outC() % L == 0;
     }
 
     /**
