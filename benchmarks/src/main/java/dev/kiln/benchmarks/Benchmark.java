@@ -76,7 +76,7 @@ public final class Benchmark {
         }
     }
 
-    /** The FP32 FMA peak on 1 and 2 threads, at the widest FMA the CPU has. */
+    /** The FP32 FMA peak on 1 and 2 threads, with FMAs as wide as the kernels' vectors. */
     private record MachinePeaks(Optional<MachinePeak.Peak> one, Optional<MachinePeak.Peak> two) {
         /** GFLOP/s on this many threads; NaN when not measured, so a share of it prints as NaN, never as a wrong figure. */
         double gflops(int threads) {
@@ -86,7 +86,8 @@ public final class Benchmark {
 
     private static MachinePeaks measurePeak() {
         Optional<MachinePeak> machine = MachinePeak.compile();
-        return new MachinePeaks(machine.flatMap(m -> m.measure(1)), machine.flatMap(m -> m.measure(2)));
+        int bits = dev.kiln.runtime.kernels.KernelProvider.get().vectorBits();
+        return new MachinePeaks(machine.flatMap(m -> m.measure(1, bits)), machine.flatMap(m -> m.measure(2, bits)));
     }
 
     private String header(Optional<PyTorchPeer> peer, List<String> peerEnvironment, MachinePeaks peak, StolenTime peakStolen) {

@@ -84,7 +84,7 @@ public final class KernelBenchmark {
         // The peak is measured beside the kernels because this machine's speed drifts by 20% and
         // more from hour to hour: a share of a peak measured at another time would mean little.
         Optional<MachinePeak> machine = MachinePeak.compile();
-        Optional<MachinePeak.Peak> before = machine.flatMap(m -> m.measure(1));
+        Optional<MachinePeak.Peak> before = machine.flatMap(m -> m.measure(1, k.vectorBits()));
         double peak = MachinePeak.gflops(before);
         System.out.printf("FP32 FMA peak on 1 thread, measured now: %.1f GFLOP/s (peak.c, %s; kernels: %s)%n",
                 peak, MachinePeak.describe(before), k.name());
@@ -95,7 +95,7 @@ public final class KernelBenchmark {
             measure(c, perKernel, peak);
         }
         stolen.stop();
-        double after = MachinePeak.gflops(machine.flatMap(m -> m.measure(1)));
+        double after = MachinePeak.gflops(machine.flatMap(m -> m.measure(1, k.vectorBits())));
         System.out.printf("FP32 FMA peak on 1 thread, measured again after the kernels: %.1f GFLOP/s%n", after);
         System.out.printf("CPU time the hypervisor gave to other guests during the kernels (/proc/stat steal): %s%n",
                 stolen.describe());

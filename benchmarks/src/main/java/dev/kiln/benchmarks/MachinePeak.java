@@ -11,8 +11,10 @@ import java.util.regex.Pattern;
 
 /**
  * The machine's FP32 FMA peak: the repository's {@code peak.c}, compiled with gcc at run time and
- * run on 1 or more threads. The program picks the widest FMA the CPU has (AVX-512, AVX2 or 128-bit
- * FMA3) by itself, so the peak is the one the JVM's widest vectors can reach on this machine.
+ * run on 1 or more threads, with FMAs as wide as the kernels' vectors: the peak the kernels could
+ * reach. (Under {@code -XX:UseAVX=2} or {@code -XX:MaxVectorSize=32} on an AVX-512 machine the
+ * kernels run on 256-bit vectors; a share of the 512-bit peak would halve their figures.) For
+ * scalar kernels the program picks the widest FMA the CPU has (AVX-512, AVX2 or 128-bit FMA3).
  */
 final class MachinePeak {
     private static final Pattern LINE = Pattern.compile(
@@ -67,10 +69,15 @@ final class MachinePeak {
         }
     }
 
-    /** The peak on {@code threads} threads at the CPU's widest FMA; empty, with the reason on standard error, when the run fails. */
-    Optional<Peak> measure(int threads) {
+    /**
+     * The peak on {@code threads} threads with FMAs vectorBits wide (512, 256 or 128; any other
+     * value, such as the scalar kernels' 0, asks for the CPU's widest); empty, with the reason on
+     * standard error, when the run fails.
+     */
+    Optional<Peak> measure(int threads, int vectorBits) {
+        String width = vectorBits == 512 || vectorBits == 256 || vectorBits == 128 ? Integer.toString(vectorBits) : "auto";
         try {
-            Process run = new ProcessBuilder(binary.toString(), Integer.toString(threads)).redirectErrorStream(true).start();
+            Process run = new ProcessBuilder(binary.toString(), Integer.toString(threads), width).redirectErrorStream(true).start();
             String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int exit = run.waitFor();
             if (exit != 0) {

@@ -29,7 +29,10 @@ class MachinePeakTest {
         assertTrue(e.getMessage().contains("Illegal instruction"), e.getMessage());
     }
 
-    /** The bundled peak.c compiles without -m flags and measures the widest FMA that /proc/cpuinfo lists. */
+    /**
+     * The bundled peak.c compiles without -m flags and measures the widest FMA that /proc/cpuinfo
+     * lists when the kernels are scalar, and the kernels' width when they are vectors.
+     */
     @Test
     void compilesAndMeasuresTheWidestFmaOfThisCpu() throws IOException {
         assumeTrue(gccRuns(), "gcc is not installed");
@@ -40,11 +43,17 @@ class MachinePeakTest {
         int widest = flags.contains(" avx512f ") ? 512 : flags.contains(" avx2 ") ? 256 : 128;
 
         MachinePeak machine = MachinePeak.compile().orElseThrow(() -> new AssertionError("peak.c did not compile"));
-        MachinePeak.Peak peak = machine.measure(1).orElseThrow(() -> new AssertionError("peak did not run"));
+        MachinePeak.Peak peak = machine.measure(1, 0).orElseThrow(() -> new AssertionError("peak did not run"));
         System.out.println("MachinePeakTest: " + peak);
         assertEquals(widest, peak.bits(), peak.toString());
         assertEquals(1, peak.threads());
         assertTrue(peak.gflops() > 0 && Double.isFinite(peak.gflops()), peak.toString());
+
+        for (int bits = 128; bits <= widest; bits *= 2) {
+            MachinePeak.Peak at = machine.measure(1, bits).orElseThrow(() -> new AssertionError("peak did not run"));
+            assertEquals(bits, at.bits(), at.toString());
+            assertTrue(at.gflops() > 0 && Double.isFinite(at.gflops()), at.toString());
+        }
     }
 
     private static boolean gccRuns() {

@@ -18,6 +18,13 @@ public interface Kernels {
     /** A short name for logs: "scalar" or "vector(512-bit)". */
     String name();
 
+    /**
+     * Bits of the vectors the kernels compute on (512, 256 or 128), 0 for the scalar kernels. The
+     * benchmarks measure the machine's FMA peak at this width: under {@code -XX:UseAVX=2} on an
+     * AVX-512 machine the kernels can reach only the 256-bit peak.
+     */
+    int vectorBits();
+
     // ---- convolution, one example ----
 
     /** y[oh][ow][oc] = act(b[oc] + sum over kh,kw,ic of x[ih][iw][ic] * w[kh][kw][ic][oc]). */

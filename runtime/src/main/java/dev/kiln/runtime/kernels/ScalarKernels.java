@@ -18,6 +18,11 @@ public final class ScalarKernels implements Kernels {
         return "scalar";
     }
 
+    @Override
+    public int vectorBits() {
+        return 0;
+    }
+
     /**
      * The activation of one value; shared with the SIMD path so both agree bit for bit. ReLU
      * keeps NaN (Math.max, as PyTorch); StrictMath gives the same bits interpreted or compiled,

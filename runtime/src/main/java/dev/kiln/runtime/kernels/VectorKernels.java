@@ -19,7 +19,12 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public String name() {
-        return "vector(" + VectorTiles.S.vectorBitSize() + "-bit)";
+        return "vector(" + vectorBits() + "-bit)";
+    }
+
+    @Override
+    public int vectorBits() {
+        return VectorTiles.S.vectorBitSize();
     }
 
     @Override
