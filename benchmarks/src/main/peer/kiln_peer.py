@@ -291,6 +291,14 @@ def cpu_flags():
 
 if AVX512_FLAGS <= cpu_flags():
     TUNING["ATEN_CPU_CAPABILITY"] = os.environ.get("ATEN_CPU_CAPABILITY", "avx512")
+# KILN_PEER_ISA=avx2 (`kiln bench --avx2`, Kiln's JVM then at -XX:UseAVX=2): torch as on a machine
+# whose widest vectors are AVX2's, every library held to them: ATen's kernels, oneDNN's (its
+# convolutions; it would pick AVX-512 by itself) and OpenBLAS's (the Haswell kernels, its AVX2 ones).
+PEER_ISA = os.environ.get("KILN_PEER_ISA", "")
+if PEER_ISA == "avx2":
+    TUNING.update(ATEN_CPU_CAPABILITY="avx2", ONEDNN_MAX_CPU_ISA="AVX2", OPENBLAS_CORETYPE="Haswell")
+elif PEER_ISA:
+    sys.exit("kiln_peer: KILN_PEER_ISA must be avx2 or unset, got %r" % PEER_ISA)
 # "1", or "same" for as many OpenBLAS threads as torch threads; KILN_PEER_BLAS_THREADS overrides it.
 BLAS_THREADS = os.environ.get("KILN_PEER_BLAS_THREADS", "1")
 
@@ -321,8 +329,10 @@ def prepare(torch):
     capability = [line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
                   if "CPU capability usage" in line]
     print("# torch %s, BLAS %s (%s: %s)" % (torch.__version__, blas.kind, blas.config(), blas.evidence))
-    print("# oneDNN (mkldnn): available %s, enabled %s; CPU capability %s"
-          % (torch.backends.mkldnn.is_available(), torch.backends.mkldnn.enabled, capability[0] if capability else "?"))
+    print("# oneDNN (mkldnn): available %s, enabled %s, instruction sets %s; CPU capability %s"
+          % (torch.backends.mkldnn.is_available(), torch.backends.mkldnn.enabled,
+             "up to " + os.environ["ONEDNN_MAX_CPU_ISA"] if "ONEDNN_MAX_CPU_ISA" in os.environ else "all the CPU has",
+             capability[0] if capability else "?"))
     print("# glibc malloc keeps freed memory (MALLOC_* set): %s"
           % all(k in os.environ for k in TUNING if k.startswith("MALLOC_")), flush=True)
     return blas

@@ -32,7 +32,13 @@ public final class Benchmark {
     }
 
     public void run() throws IOException {
+        if (settings.asAvx2()) {
+            Avx2Machine.requireJvmAtAvx2();
+        }
         Optional<PyTorchPeer> peer = settings.withPeer() ? Optional.of(PyTorchPeer.of(settings.peerScript())) : Optional.empty();
+        if (settings.asAvx2()) {
+            peer = peer.map(PyTorchPeer::heldToAvx2);
+        }
         // Before any timing: a peer that cannot run, or would run on the reference BLAS, stops the
         // benchmark with what to install, rather than after minutes of Kiln's figures.
         List<String> peerEnvironment = peer.isPresent() ? peer.get().check(settings.threads()) : List.of();
@@ -68,7 +74,11 @@ public final class Benchmark {
         try {
             StartupBenchmark startup = new StartupBenchmark(
                     StartupBenchmark.DEFAULT_STEPS, StartupBenchmark.DEFAULT_BATCH, StartupBenchmark.DEFAULT_THREADS);
-            return startup.measure(StartupBenchmark.standardConfigs(root),
+            List<StartupBenchmark.Config> configs = StartupBenchmark.standardConfigs(root);
+            if (settings.asAvx2()) {
+                configs = configs.stream().map(Avx2Machine::config).toList();
+            }
+            return startup.measure(configs,
                     SeedNetworks.TF_MNIST.cliName(), settings.startupRepeats());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -98,7 +108,7 @@ public final class Benchmark {
 
                 - command: `%s`
                 - machine: %s, %d cores; JDK %s; kernels: %s
-                - PyTorch peer: %s
+                - PyTorch peer: %s%s
                 - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, %s); CPU time stolen \
                 by the hypervisor meanwhile: %s
                 - each figure is the median of %d rounds (per network: Kiln, then PyTorch); in a round, the median \
@@ -106,7 +116,10 @@ public final class Benchmark {
                 with Adam 1e-3
                 """,
                 LocalDate.now(), settings.command(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                dev.kiln.runtime.kernels.KernelProvider.get().name(), peerText, peak.gflops(1), peak.gflops(2),
+                dev.kiln.runtime.kernels.KernelProvider.get().name(), peerText,
+                settings.asAvx2() ? "\n- measured as on a machine whose widest vectors are AVX2's (--avx2): Kiln's JVM at "
+                        + Avx2Machine.JVM_OPTION + ", the peer held to AVX2, the peak at 256 bits" : "",
+                peak.gflops(1), peak.gflops(2),
                 MachinePeak.describe(peak.one()), peakStolen.describe(), settings.rounds(), settings.seconds(), settings.warmupSeconds());
     }
 

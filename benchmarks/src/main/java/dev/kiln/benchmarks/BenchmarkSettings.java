@@ -13,10 +13,13 @@ import java.util.Arrays;
  * @param startupRepeats  fresh JVMs per set of options for the start-up table of tf-mnist; 0 skips it
  * @param markdown        file to write the tables to, or null
  * @param command         the command line that asked for this run, for the report
+ * @param asAvx2          measure as on a machine whose widest vectors are AVX2's: Kiln's JVM must
+ *                        run at {@code -XX:UseAVX=2} (the launcher adds it for {@code --avx2}), and
+ *                        the peer is held to AVX2
  */
 public record BenchmarkSettings(String nets, String threads, String batches, double warmupSeconds, double seconds,
                                 int rounds, boolean withPeer, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
-                                int startupRepeats, Path markdown, String command) {
+                                int startupRepeats, Path markdown, String command, boolean asAvx2) {
 
     int[] threadCounts() {
         return Arrays.stream(threads.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();

@@ -23,20 +23,30 @@ final class PyTorchPeer {
 
     private final Path script;
     private final String shownAs;
+    private final boolean avx2;
 
     PyTorchPeer(Path script) {
-        this(script, script.toString());
+        this(script, script.toString(), false);
     }
 
-    private PyTorchPeer(Path script, String shownAs) {
+    private PyTorchPeer(Path script, String shownAs, boolean avx2) {
         this.script = script;
         this.shownAs = shownAs;
+        this.avx2 = avx2;
     }
 
     /** The peer script carried by the repository, or {@code given} when there is one. */
     static PyTorchPeer of(Path given) {
         return given != null ? new PyTorchPeer(given)
-                : new PyTorchPeer(BundledPeers.file(BundledPeers.PYTORCH_PEER), "benchmarks/src/main/peer/" + BundledPeers.PYTORCH_PEER);
+                : new PyTorchPeer(BundledPeers.file(BundledPeers.PYTORCH_PEER), "benchmarks/src/main/peer/" + BundledPeers.PYTORCH_PEER, false);
+    }
+
+    /**
+     * This peer with torch held to AVX2 (the script's {@code KILN_PEER_ISA=avx2}: ATen, oneDNN and
+     * OpenBLAS), to measure beside Kiln's kernels on AVX2 as on a machine that has nothing wider.
+     */
+    PyTorchPeer heldToAvx2() {
+        return new PyTorchPeer(script, shownAs, true);
     }
 
     /** Where the script comes from, for the report: its place in the repository, or the path given with --peer. */
@@ -102,7 +112,11 @@ final class PyTorchPeer {
         try {
             Process process;
             try {
-                process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
+                ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
+                if (avx2) {
+                    builder.environment().put("KILN_PEER_ISA", "avx2");
+                }
+                process = builder.start();
             } catch (IOException e) {
                 throw new IOException("the PyTorch peer needs " + PYTHON + ", which cannot be run (" + e.getMessage()
                         + "): " + INSTALL + "; or pass --no-peer to measure Kiln alone", e);

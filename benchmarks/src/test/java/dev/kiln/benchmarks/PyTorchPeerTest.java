@@ -60,4 +60,15 @@ class PyTorchPeerTest {
         assertEquals(List.of("torch 1.13, BLAS openblas", "on 2 threads: torch threads 2, OpenBLAS threads 1"), peer.check("2"));
         assertEquals(List.of(new PyTorchPeer.Speed("tf-mnist", 2, 64, 1500, 900, 4800)), peer.speed("tf-mnist", "2", "64", 1));
     }
+
+    @Test
+    void aPeerHeldToAvx2IsToldSoAndOnlyThatOne() throws IOException {
+        PyTorchPeer peer = peer("""
+                import os
+                print("# KILN_PEER_ISA=" + os.environ.get("KILN_PEER_ISA", "unset"))
+                """);
+        assertEquals(List.of("KILN_PEER_ISA=unset"), peer.check("1"));
+        assertEquals(List.of("KILN_PEER_ISA=avx2"), peer.heldToAvx2().check("1"));
+        assertEquals(List.of("KILN_PEER_ISA=unset"), peer.check("1"));
+    }
 }

@@ -58,6 +58,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the tables as Markdown to FILE.")
     Path markdown;
 
+    @Option(names = "--avx2", description = "Measure as on a machine whose widest vectors are AVX2's: Kiln at -XX:UseAVX=2 "
+            + "(./kiln adds it), PyTorch held to AVX2 in ATen, oneDNN and OpenBLAS, the peak at 256 bits.")
+    boolean avx2;
+
     @Spec CommandSpec spec;
 
     @Override
@@ -68,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
         }
         BenchmarkSettings settings = new BenchmarkSettings(nets, threads, batches, warmup, seconds, rounds,
-                !noPeer, peer, timeToAccuracy, maxEpochs, data, startupRepeats, markdown, command.trim());
+                !noPeer, peer, timeToAccuracy, maxEpochs, data, startupRepeats, markdown, command.trim(), avx2);
         new Benchmark(settings).run();
         return 0;
     }
