@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code kiln bench --avx2}: both sides measured as on a machine whose widest vectors are AVX2's,
- * on an AVX-512 machine. Kiln's kernels then run on 256-bit vectors and 16 registers, which
+ * {@code kiln bench --avx2} and {@code kiln kernels --avx2}: measured as on a machine whose widest
+ * vectors are AVX2's, on an AVX-512 machine. Kiln's kernels then run on 256-bit vectors and 16 registers, which
  * HotSpot gives at {@code -XX:UseAVX=2} (at {@code -XX:MaxVectorSize=32} it would keep AVX-512's
  * 32 registers, which no AVX2 machine has); the peer is held to AVX2 by its script.
  */
@@ -28,7 +28,7 @@ final class Avx2Machine {
         if (!level.equals("2")) {
             throw new IllegalStateException("--avx2 needs Kiln's JVM at " + JVM_OPTION + ", and this one runs at -XX:UseAVX="
                     + level + (level.compareTo("2") < 0 ? " (this CPU has no AVX2)" : "")
-                    + ": start it with ./kiln bench --avx2, which adds the option, or with KILN_JAVA_OPTS=" + JVM_OPTION);
+                    + ": start it through ./kiln with --avx2, which adds the option, or with KILN_JAVA_OPTS=" + JVM_OPTION);
         }
     }
 

@@ -17,8 +17,11 @@ import java.util.Random;
  * Not a test: run it by hand, on a quiet machine if possible.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp ... dev.kiln.benchmarks.KernelBenchmark [warmupSeconds] [secondsPerKernel] [nameRegex]
+ * java --add-modules jdk.incubator.vector -cp ... dev.kiln.benchmarks.KernelBenchmark [warmupSeconds] [secondsPerKernel] [nameRegex] [avx2]
  * </pre>
+ *
+ * With {@code avx2} ({@code kiln kernels --avx2}) it checks that the JVM runs at {@code -XX:UseAVX=2}, as
+ * on a machine whose widest vectors are AVX2's (see {@link Avx2Machine}).
  *
  * All kernels are first run in turn for the warm-up time, so every one of them has reached C2
  * before any is timed (the cold path is 60-180x slower). Convolutions run per
@@ -39,6 +42,9 @@ public final class KernelBenchmark {
         double warmup = args.length > 0 ? Double.parseDouble(args[0]) : 6;
         double perKernel = args.length > 1 ? Double.parseDouble(args[1]) : 1;
         String filter = args.length > 2 ? args[2] : "";
+        if (args.length > 3 && args[3].equals("avx2")) {
+            Avx2Machine.requireJvmAtAvx2();
+        }
         Kernels k = KernelProvider.get();
         List<Case> cases = new ArrayList<>();
         // tf-mnist

@@ -21,7 +21,7 @@ class Avx2MachineTest {
         } else {
             IllegalStateException e = assertThrows(IllegalStateException.class, Avx2Machine::requireJvmAtAvx2);
             assertTrue(e.getMessage().contains("-XX:UseAVX=" + level), e.getMessage());
-            assertTrue(e.getMessage().contains("./kiln bench --avx2"), e.getMessage());
+            assertTrue(e.getMessage().contains("./kiln with --avx2"), e.getMessage());
         }
     }
 

@@ -17,9 +17,13 @@ final class KernelsCommand implements Runnable {
     @Option(names = "--filter", defaultValue = "", paramLabel = "REGEX", description = "Only kernels whose name matches.")
     String filter;
 
+    @Option(names = "--avx2", description = "Time the kernels as on a machine whose widest vectors are AVX2's: "
+            + "at -XX:UseAVX=2 (./kiln adds it), against the 256-bit peak.")
+    boolean avx2;
+
     @Override
     public void run() {
         KernelBenchmark.main(new String[] {
-            String.format(Locale.ROOT, "%s", warmup), String.format(Locale.ROOT, "%s", seconds), filter});
+            String.format(Locale.ROOT, "%s", warmup), String.format(Locale.ROOT, "%s", seconds), filter, avx2 ? "avx2" : ""});
     }
 }
