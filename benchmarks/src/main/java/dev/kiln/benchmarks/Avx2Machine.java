@@ -27,7 +27,7 @@ final class Avx2Machine {
         }
         if (!level.equals("2")) {
             throw new IllegalStateException("--avx2 needs Kiln's JVM at " + JVM_OPTION + ", and this one runs at -XX:UseAVX="
-                    + level + (level.compareTo("2") < 0 ? " (this CPU has no AVX2)" : "")
+                    + level + (level.matches("[01]") ? " (this CPU has no AVX2)" : "")
                     + ": start it through ./kiln with --avx2, which adds the option, or with KILN_JAVA_OPTS=" + JVM_OPTION);
         }
     }

@@ -113,8 +113,11 @@ final class PyTorchPeer {
             Process process;
             try {
                 ProcessBuilder builder = new ProcessBuilder(command).redirectError(errors.toFile());
+                // Only --avx2 holds the peer to AVX2, not a variable left in the caller's environment.
                 if (avx2) {
                     builder.environment().put("KILN_PEER_ISA", "avx2");
+                } else {
+                    builder.environment().remove("KILN_PEER_ISA");
                 }
                 process = builder.start();
             } catch (IOException e) {
