@@ -102,7 +102,8 @@ final class PoolEmitter extends LayerEmitter {
     @Override
     Step forward() {
         CodeBlock call = max
-                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize(),\nws.$N, r * $N.outSize()$<$<);\n",
+                // The winners' indices only where a backward pass will read them: a prediction pools values alone.
+                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize(),\ntraining ? ws.$N : null, r * $N.outSize()$<$<);\n",
                         geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry, argmax, geometry)
                 : CodeBlock.of("kernels.avgPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize()$<$<);\n",
                         geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry);

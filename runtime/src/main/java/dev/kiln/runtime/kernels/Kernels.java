@@ -191,7 +191,8 @@ public interface Kernels {
     /**
      * y = max over each window; argmax[i] records the input index (relative to xOff) that won, for
      * backward. Ties go to the first cell in row-major order; a NaN in the window wins (the last
-     * NaN), so NaN propagates as in PyTorch.
+     * NaN), so NaN propagates as in PyTorch. With argmax null, the values alone: a prediction, which
+     * no backward pass follows, needs no indices.
      */
     void maxPoolForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff);
 

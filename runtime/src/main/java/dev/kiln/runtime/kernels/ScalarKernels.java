@@ -256,7 +256,9 @@ public final class ScalarKernels implements Kernels {
                         }
                     }
                     y[yOff + outPix + ch] = bestValue;
-                    argmax[argOff + outPix + ch] = best;
+                    if (argmax != null) {
+                        argmax[argOff + outPix + ch] = best;
+                    }
                 }
             }
         }

@@ -27,7 +27,10 @@ final class VectorPooling {
     private VectorPooling() {
     }
 
-    /** Same contract, tie and NaN rules as {@link ScalarKernels#maxPoolForward}: the first cell wins ties, the last NaN wins. */
+    /**
+     * Same contract, tie and NaN rules as {@link ScalarKernels#maxPoolForward}: the first cell wins
+     * ties, the last NaN wins; with argmax null, the values alone.
+     */
     static void maxForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
         int c = g.channels();
         for (int oh = 0; oh < g.outH(); oh++) {
@@ -37,18 +40,20 @@ final class VectorPooling {
                 int out = (oh * g.outW() + ow) * c;
                 if (h0 >= h1 || w0 >= w1) {                        // a window of padding only
                     java.util.Arrays.fill(y, yOff + out, yOff + out + c, 0f);
-                    java.util.Arrays.fill(argmax, argOff + out, argOff + out + c, -1);
+                    if (argmax != null) {
+                        java.util.Arrays.fill(argmax, argOff + out, argOff + out + c, -1);
+                    }
                     continue;
                 }
                 int ch = 0;
                 for (; ch + L <= c; ch += L) {
-                    windowMax(g, x, xOff, h0, h1, w0, w1, ch, y, yOff + out + ch, argmax, argOff + out + ch);
+                    windowMaxVector(g, x, xOff, h0, h1, w0, w1, ch, y, yOff + out + ch, argmax, argOff + out + ch);
                 }
                 if (ch < c && c >= L) {
                     // Channels past the last whole vector (36 = 4 x 8 + 4): the last L channels
                     // again, overlapping the vector before; its lanes get the same values twice.
                     int last = c - L;
-                    windowMax(g, x, xOff, h0, h1, w0, w1, last, y, yOff + out + last, argmax, argOff + out + last);
+                    windowMaxVector(g, x, xOff, h0, h1, w0, w1, last, y, yOff + out + last, argmax, argOff + out + last);
                     ch = c;
                 }
                 for (; ch < c; ch++) {       // fewer channels than a vector
@@ -134,20 +139,72 @@ final class VectorPooling {
         }
     }
 
-    /** One whole vector of channels [ch, ch + L). */
+    /** One whole vector of channels [ch, ch + L), with its winners' indices unless argmax is null. */
+    private static void windowMaxVector(PoolGeometry g, float[] x, int xOff, int h0, int h1, int w0, int w1, int ch,
+                                        float[] y, int yAt, int[] argmax, int argAt) {
+        if (argmax == null) {
+            windowMaxValues(g, x, xOff, h0, h1, w0, w1, ch, y, yAt);
+        } else {
+            windowMax(g, x, xOff, h0, h1, w0, w1, ch, y, yAt, argmax, argAt);
+        }
+    }
+
+    /**
+     * {@link #windowMax} without the indices, for a prediction (no backward pass reads them): the
+     * same winner per lane, so the same bits, in half the vector operations.
+     */
+    private static void windowMaxValues(PoolGeometry g, float[] x, int xOff, int h0, int h1, int w0, int w1, int ch,
+                                        float[] y, int yAt) {
+        int c = g.channels(), rowFloats = g.inW() * c;
+        int first = (h0 * g.inW() + w0) * c + ch;
+        FloatVector best = FloatVector.fromArray(S, x, xOff + first);
+        if (h1 - h0 == 2 && w1 - w0 == 2) {     // the usual 2x2 window: its three other cells in row-major order
+            for (int cell = 1; cell < 4; cell++) {
+                best = winner(best, FloatVector.fromArray(S, x, xOff + first + (cell >> 1) * rowFloats + (cell & 1) * c));
+            }
+        } else {
+            for (int ih = h0, row = first; ih < h1; ih++, row += rowFloats) {
+                for (int iw = w0, idx = row; iw < w1; iw++, idx += c) {
+                    best = winner(best, FloatVector.fromArray(S, x, xOff + idx));
+                }
+            }
+        }
+        best.intoArray(y, yAt);
+    }
+
+    /** Per lane, v where it {@link #wins}, else best. */
+    private static FloatVector winner(FloatVector best, FloatVector v) {
+        return best.blend(v, wins(best, v));
+    }
+
+    /** The lanes where a later cell v takes over from best: strictly larger, or NaN (NE is true for NaN only). */
+    private static VectorMask<Float> wins(FloatVector best, FloatVector v) {
+        return v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));
+    }
+
+    /** One whole vector of channels [ch, ch + L) and the index each lane's winner had. */
     private static void windowMax(PoolGeometry g, float[] x, int xOff, int h0, int h1, int w0, int w1, int ch,
                                   float[] y, int yAt, int[] argmax, int argAt) {
-        int c = g.channels();
+        int c = g.channels(), rowFloats = g.inW() * c;
         int first = (h0 * g.inW() + w0) * c + ch;
         FloatVector best = FloatVector.fromArray(S, x, xOff + first);
         IntVector arg = LANE_INDEX.add(first);
-        for (int ih = h0; ih < h1; ih++) {
-            for (int iw = w0; iw < w1; iw++) {
-                int idx = (ih * g.inW() + iw) * c + ch;
+        if (h1 - h0 == 2 && w1 - w0 == 2) {     // the usual 2x2 window: its three other cells in row-major order
+            for (int cell = 1; cell < 4; cell++) {
+                int idx = first + (cell >> 1) * rowFloats + (cell & 1) * c;
                 FloatVector v = FloatVector.fromArray(S, x, xOff + idx);
-                VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.compare(VectorOperators.NE, v));   // NE: NaN
+                VectorMask<Float> wins = wins(best, v);
                 best = best.blend(v, wins);
                 arg = arg.blend(LANE_INDEX.add(idx), wins.cast(I));
+            }
+        } else {
+            for (int ih = h0, row = first; ih < h1; ih++, row += rowFloats) {
+                for (int iw = w0, idx = row; iw < w1; iw++, idx += c) {
+                    FloatVector v = FloatVector.fromArray(S, x, xOff + idx);
+                    VectorMask<Float> wins = wins(best, v);
+                    best = best.blend(v, wins);
+                    arg = arg.blend(LANE_INDEX.add(idx), wins.cast(I));
+                }
             }
         }
         best.intoArray(y, yAt);
@@ -171,6 +228,8 @@ final class VectorPooling {
             }
         }
         y[yAt] = bestValue;
-        argmax[argAt] = best;
+        if (argmax != null) {
+            argmax[argAt] = best;
+        }
     }
 }

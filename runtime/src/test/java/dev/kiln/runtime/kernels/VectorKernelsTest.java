@@ -382,6 +382,12 @@ class VectorKernelsTest {
         VECTOR.maxPoolForward(g, x, PAD, yActual, PAD, argActual, PAD);
         assertArrayEquals(yExpected, yActual, "maxPoolForward " + g);
         assertArrayEquals(argExpected, argActual, "maxPoolForward argmax " + g);
+        // A prediction passes no argmax: the same values on both paths.
+        float[] yScalarValues = guarded(g.outSize()), yVectorValues = guarded(g.outSize());
+        SCALAR.maxPoolForward(g, x, PAD, yScalarValues, PAD, null, 0);
+        VECTOR.maxPoolForward(g, x, PAD, yVectorValues, PAD, null, 0);
+        assertArrayEquals(yExpected, yScalarValues, "maxPoolForward without argmax, scalar " + g);
+        assertArrayEquals(yExpected, yVectorValues, "maxPoolForward without argmax, vector " + g);
 
         float[] dy = data(rnd, g.outSize());
         for (int i = PAD; i < PAD + g.outSize(); i += 5) {
