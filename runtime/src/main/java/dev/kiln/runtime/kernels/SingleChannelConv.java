@@ -77,6 +77,8 @@ final class SingleChannelConv {
         float[] src = Padding.zeroPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, L);
         if (FiveWideConvRows.applies(g)) {
             FiveWideConvRows.forward(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
+        } else if (ThreeWideConvRows.applies(g)) {
+            ThreeWideConvRows.forward(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
         } else {
             forwardOnPackedWindows(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
         }

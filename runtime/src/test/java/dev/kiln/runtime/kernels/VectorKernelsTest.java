@@ -84,6 +84,10 @@ class VectorKernelsTest {
                 valid(1, 3, 5, 64, 3, 1, 1),      // one channel, a single output row
                 valid(1, 20, 21, 32, 3, 3, 1),    // one channel, rows of 19: vectors of windows run on into the next row
                 same(1, 11, 11, 16, 3, 3, 1),     // one channel, rows of 11: at 512 bits a vector spans two rows and more
+                valid(1, 28, 28, 48, 3, 3, 1),    // one channel 3 wide, rows of 26 (the last 7-pixel tile overlaps), 48 channels
+                same(1, 7, 7, 16, 3, 3, 1),       // one channel 3 wide, rows of exactly one tile
+                valid(1, 9, 8, 32, 3, 3, 1),      // one channel 3 wide, rows of 6: narrower than a tile, on the packed windows
+                valid(1, 12, 11, 16, 5, 3, 1),    // one channel 5x3: five kernel rows of the 3-wide tile
                 same(1, 12, 17, 64, 5, 5, 1),     // one channel 5 wide, rows of 17: the row's last 7-pixel tile overlaps
                 valid(1, 9, 10, 32, 5, 5, 1),     // one channel 5 wide, rows of 6: narrower than a 7-pixel tile
                 valid(1, 10, 13, 48, 4, 5, 1),    // one channel 4x5, rows of 9, 48 channels (3 vectors at 512 bits)
