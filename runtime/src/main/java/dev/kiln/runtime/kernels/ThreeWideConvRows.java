@@ -15,11 +15,12 @@ import jdk.incubator.vector.FloatVector;
  * the taps that use it (pixel j takes input i as tap i - j), so a broadcast lives for three
  * multiply-adds and the tile needs 7 accumulators, the kernel row's 3 weight vectors and one
  * broadcast per vector of channels: two vectors of channels fit 32 registers (AVX-512, AArch64),
- * one fits AVX2's 16, where the 5-wide tile's 11 broadcasts do not. Each pixel still takes its
- * taps in the order dy, dx, and the bias after them, as the packed windows of
- * {@link SingleChannelConv} do: the same bits. A row of other widths than a multiple of 7 ends on
- * a tile that overlaps the one before it (its first pixels computed twice the same way), as in the
- * 5-wide tile.
+ * one fits AVX2's 16. (The 5-wide tile streamed this way on 16 registers ran no faster than the
+ * packed windows there: 63 GFLOP/s against 59-68 on tf-mnist's, tf-16-36's and emotion's first
+ * layers.) Each pixel still takes its taps in the order dy, dx, and the bias after them, as the
+ * packed windows of {@link SingleChannelConv} do: the same bits. A row of other widths than a
+ * multiple of 7 ends on a tile that overlaps the one before it (its first pixels computed twice
+ * the same way), as in the 5-wide tile.
  */
 final class ThreeWideConvRows {
 
