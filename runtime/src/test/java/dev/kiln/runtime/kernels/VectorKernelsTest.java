@@ -292,6 +292,15 @@ class VectorKernelsTest {
         }
     }
 
+    @Test
+    void oneRowOnNarrowPanelsGivesTheSameBitsAsTheTiles() {
+        // One row streams its depth blocks side by side on panels of one or two vectors (a logits
+        // layer's 10 outputs over 1600 or 2304 inputs): its sums must stay those of the tiles.
+        for (int[] shape : new int[][] {{7, 2304, 10}, {9, 1600, 10}, {7, 1100, 16}, {8, 2100, 5}, {7, 1024, 32}}) {
+            rowsGiveTheSameBits(shape[0], shape[1], shape[2]);
+        }
+    }
+
     private static void rowsGiveTheSameBits(int rows, int in, int out) {
         Random rnd = new Random(21 + rows);
         float[] x = plain(rnd, rows * in), w = plain(rnd, in * out), b = plain(rnd, out), dz = plain(rnd, rows * out);
