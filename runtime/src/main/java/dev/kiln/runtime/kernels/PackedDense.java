@@ -264,9 +264,7 @@ final class PackedDense {
                 from = width;
             }
             for (int b = from; b < group * width; b += width) {
-                for (int i = 0; i < width; i++) {       // as ScalarKernels.addInto, from sums[b]
-                    y[yAt + i] += sums[b + i];
-                }
+                ScalarKernels.addInto(sums, b, width, y, yAt);
             }
         }
         return groups * group * kb;

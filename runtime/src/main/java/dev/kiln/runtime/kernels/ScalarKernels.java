@@ -224,8 +224,13 @@ public final class ScalarKernels implements Kernels {
      * one such loop of the kernels, the SIMD ones included; scalar, so it links no Vector API class.
      */
     static void addInto(float[] sum, int n, float[] into, int at) {
+        addInto(sum, 0, n, into, at);
+    }
+
+    /** into[at + i] += sum[from + i] for i < n: {@link #addInto(float[], int, float[], int)} from a block inside sum. */
+    static void addInto(float[] sum, int from, int n, float[] into, int at) {
         for (int i = 0; i < n; i++) {
-            into[at + i] += sum[i];
+            into[at + i] += sum[from + i];
         }
     }
 
