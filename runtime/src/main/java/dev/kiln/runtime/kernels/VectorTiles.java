@@ -702,6 +702,81 @@ final class VectorTiles {
         }
     }
 
+    /** Rows of {@link #rows6x2Panels}. */
+    private static final int SHORT_ROWS = 6;
+
+    /**
+     * c[cOff + r*cStride + j] = sum over k < depth of a[aOff + r*aStride + k] * b[k][j] for the rows
+     * [0, nRows) and the columns [0, width), b packed in the panels of {@link #panelWidth}, the panel
+     * at column j0 starting at bOff + j0*bDepth: {@link #panelColumns} of every panel with zero
+     * start and no add, the same bits. Winograd's GEMMs run over 32 or 64 channels, and at such
+     * depths {@link #panelRowsNx2}'s set-up per tile (its start loads, clamped rows, a call per
+     * panel) costs a tenth of the tile: with 16 registers, {@link #rows6x2Panels} runs each six rows
+     * across all the panels of two vectors in one call. Zen 5 at 256 bits: 12 rows x 64 columns
+     * (a probe of the tiles, in one JVM) ran at depth 32 at 97-101 GFLOP/s against 86-88, at depth
+     * 64 98-105 against 93-98; tf-mnist's conv2 forward over 16 examples took 1590-1660 µs against
+     * 1750-1840 (a probe calling the kernels, new and old runtime in turns, four and two JVMs).
+     * With 32 registers the panels are four vectors wide (outC 64 is one panel), and every panel
+     * runs on {@link #panelColumns}.
+     */
+    static void zeroStartProduct(int width, float[] a, int aOff, int aStride, int depth, float[] b, int bOff, int bDepth,
+                                 float[] c, int cOff, int cStride, int nRows) {
+        int fused = QUAD_PANELS ? 0 : width / (2 * L) * (2 * L);
+        int fusedRows = fused == 0 ? 0 : nRows / SHORT_ROWS * SHORT_ROWS;
+        for (int r = 0; r < fusedRows; r += SHORT_ROWS) {
+            rows6x2Panels(fused, a, aOff + r * aStride, aStride, depth, b, bOff, bDepth, c, cOff + r * cStride, cStride);
+        }
+        float[] zeros = Scratch.zeros(4 * L);
+        for (int j0 = 0, pw; j0 < width; j0 += pw) {
+            pw = panelWidth(j0, width);
+            int from = j0 < fused ? fusedRows : 0;
+            if (from < nRows) {
+                panelColumns(pw, a, aOff + from * aStride, aStride, depth, b, bOff + j0 * bDepth, zeros, 0, false,
+                        c, cOff + from * cStride + j0, cStride, nRows - from);
+            }
+        }
+    }
+
+    /**
+     * Six rows of {@link #zeroStartProduct} over the panels of two vectors in [0, width): per panel
+     * 12 accumulators from zero, 2 operands and a broadcast, the 15 of AVX2's 16 registers that
+     * {@link #panelRowsNx2} uses, each sum in the same order. The loop over the panels is inside:
+     * the same tile called once per panel compiled to half the speed (47-51 GFLOP/s at depth 32;
+     * 88 with -XX:-UseLoopPredicate, so C2's loop predication made the difference).
+     */
+    private static void rows6x2Panels(int width, float[] a, int aOff, int aStride, int depth, float[] b, int bOff, int bDepth,
+                                      float[] c, int cOff, int cStride) {
+        int x0 = aOff, x1 = x0 + aStride, x2 = x1 + aStride, x3 = x2 + aStride, x4 = x3 + aStride, x5 = x4 + aStride;
+        for (int j0 = 0; j0 < width; j0 += 2 * L) {
+            int panel = bOff + j0 * bDepth;
+            FloatVector a00 = FloatVector.zero(S), a10 = a00, a20 = a00, a30 = a00, a40 = a00, a50 = a00;
+            FloatVector a01 = a00, a11 = a00, a21 = a00, a31 = a00, a41 = a00, a51 = a00;
+            for (int k = 0; k < depth; k++) {
+                FloatVector w0 = FloatVector.fromArray(S, b, panel + k * 2 * L);
+                FloatVector w1 = FloatVector.fromArray(S, b, panel + k * 2 * L + L);
+                FloatVector v = FloatVector.broadcast(S, a[x0 + k]);
+                a00 = v.fma(w0, a00); a01 = v.fma(w1, a01);
+                v = FloatVector.broadcast(S, a[x1 + k]);
+                a10 = v.fma(w0, a10); a11 = v.fma(w1, a11);
+                v = FloatVector.broadcast(S, a[x2 + k]);
+                a20 = v.fma(w0, a20); a21 = v.fma(w1, a21);
+                v = FloatVector.broadcast(S, a[x3 + k]);
+                a30 = v.fma(w0, a30); a31 = v.fma(w1, a31);
+                v = FloatVector.broadcast(S, a[x4 + k]);
+                a40 = v.fma(w0, a40); a41 = v.fma(w1, a41);
+                v = FloatVector.broadcast(S, a[x5 + k]);
+                a50 = v.fma(w0, a50); a51 = v.fma(w1, a51);
+            }
+            int y0 = cOff + j0, y1 = y0 + cStride, y2 = y1 + cStride, y3 = y2 + cStride, y4 = y3 + cStride, y5 = y4 + cStride;
+            a00.intoArray(c, y0); a01.intoArray(c, y0 + L);
+            a10.intoArray(c, y1); a11.intoArray(c, y1 + L);
+            a20.intoArray(c, y2); a21.intoArray(c, y2 + L);
+            a30.intoArray(c, y3); a31.intoArray(c, y3 + L);
+            a40.intoArray(c, y4); a41.intoArray(c, y4 + L);
+            a50.intoArray(c, y5); a51.intoArray(c, y5 + L);
+        }
+    }
+
     /**
      * {@link #panelRowsNx2} for a panel four vectors wide, b[bOff + k*4L, + 4L), 6 rows a block.
      * Each step loads 4 operands and 6 broadcasts for 24 multiply-adds, where the two-vector tile

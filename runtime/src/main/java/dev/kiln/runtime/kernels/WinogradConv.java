@@ -314,7 +314,6 @@ final class WinogradConv {
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * vStride);
         float[] m = Scratch.floats(Scratch.WINOGRAD_M, positions * mStride);
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
-        float[] zeros = Scratch.zeros(4 * L);
         for (int t0 = 0; t0 < tiles; t0 += block) {
             int count = Math.min(block, tiles - t0);
             for (int tt = 0; tt < count; tt++) {
@@ -329,11 +328,8 @@ final class WinogradConv {
                 // M[pos] = V[pos] x U[pos], U in the panels of VectorTiles.panelWidth. The sums run
                 // over the real channels only: the padded ones are zero in V (a quarter of the depth
                 // for tf-16-36's input gradient, 36 channels in vectors of 16).
-                for (int oc = 0, pw; oc < outC; oc += pw) {
-                    pw = VectorTiles.panelWidth(oc, outC);
-                    VectorTiles.panelColumns(pw, v, pos * vStride, inC, realInC, packed, u + oc * inC, zeros, 0, false,
-                            m, pos * mStride + oc, outC, count);
-                }
+                VectorTiles.zeroStartProduct(outC, v, pos * vStride, inC, realInC, packed, u, inC,
+                        m, pos * mStride, outC, count);
             }
             for (int tt = 0; tt < count; tt++) {
                 int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;

@@ -125,6 +125,39 @@ class PackedRowsTileTest {
         }
     }
 
+    @Test
+    void zeroStartProductMatchesDoubleSumsWithThePanelTilesBits() {
+        // Winograd's GEMMs: every panel of a width (two-vector panels, then a one-vector rest where
+        // the width is odd in vectors), rows around the fused 6-row tiles, depths short and not a
+        // multiple of anything, U's panels a padded depth apart. At 256 bits with 16 registers (the
+        // build's UseAVX=2 run) the rows of six run fused across the panels; the bits must be those
+        // of panelColumns from zero, and the cells around the block untouched.
+        int l = VectorTiles.L;
+        Random rnd = new Random(8);
+        for (int width : new int[] {l, 2 * l, 3 * l, 4 * l, 5 * l}) {
+            for (int depth : new int[] {1, 7, 32}) {
+                for (int nRows : new int[] {1, 5, 6, 7, 12, 13}) {
+                    int aOff = 4, aStride = depth + 3, bOff = 6, bDepth = depth + 2, cOff = 3, cStride = width + 5;
+                    float[] a = random(rnd, aOff + nRows * aStride), b = random(rnd, bOff + bDepth * width + 2);
+                    float[] c = random(rnd, cOff + nRows * cStride + 4), before = c.clone(), tiles = c.clone();
+                    VectorTiles.zeroStartProduct(width, a, aOff, aStride, depth, b, bOff, bDepth, c, cOff, cStride, nRows);
+                    String what = "width " + width + ", depth " + depth + ", rows " + nRows;
+                    int w = width;
+                    assertBlock(what, c, before, false, cOff, cStride, nRows, width, depth, (row, col, k) -> {
+                        int j0 = VectorTiles.panelStart(col, w), pw = VectorTiles.panelWidth(j0, w);
+                        return (double) a[aOff + row * aStride + k] * b[bOff + j0 * bDepth + k * pw + col - j0];
+                    });
+                    for (int j0 = 0, pw; j0 < width; j0 += pw) {
+                        pw = VectorTiles.panelWidth(j0, width);
+                        VectorTiles.panelColumns(pw, a, aOff, aStride, depth, b, bOff + j0 * bDepth, new float[4 * l], 0,
+                                false, tiles, cOff + j0, cStride, nRows);
+                    }
+                    assertArrayEquals(tiles, c, what + ": not the bits of panelColumns");
+                }
+            }
+        }
+    }
+
     /** The product of one row and column at depth k, in double. */
     private interface Term {
         double at(int row, int col, int k);
