@@ -203,10 +203,10 @@ final class WinogradConv {
      * are alpha^2 GEMMs,
      * P[pos][oc][ic] += sum over tiles of D[pos][t][oc] V[pos][t][ic]. Their depth is the tile count,
      * long enough to keep the accumulators in registers (the forward's GEMMs are only inC deep).
-     * The transforms write D and V as the packed panels {@link VectorTiles#packedRows8} reads (two
-     * vectors of input channels at a time where registers allow, {@link VectorTiles#packedRows8Panels}), runs
-     * of {@link #D_RUN} output channels and of one vector of input channels per tile, so its loop
-     * has no bounds checks. P is turned back into dw once per call, in double
+     * The transforms write D and V as the packed panels {@link VectorTiles#runRowsProduct} reads
+     * (eight output channels against one or two vectors of input channels on 32 registers, six
+     * against two on 16), runs of {@link #D_RUN} output channels and of one vector of input channels
+     * per tile, so its loops have no bounds checks. P is turned back into dw once per call, in double
      * ({@link WinogradTransforms#kernelGradients}): 36 products over 25 taps, 2.8 times fewer
      * multiplications than the direct sum (16 over 9 for 3x3, 2.25 times; 9 over 4 for 2x2, 1.8 times). Blocks of tiles run on across examples.
      *
@@ -274,13 +274,8 @@ final class WinogradConv {
                 }
             }
             for (int pos = 0; pos < positions; pos++) {
-                int vPos = pos * vStride, dPos = pos * dStride;
-                for (int oc = 0; oc < realOutC; oc += PACKED_ROWS) {
-                    int dAt = dPos + oc / D_RUN * D_RUN * count + oc % D_RUN;     // 8 rows of a run of D
-                    int at = (pos * outC + oc) * inC;
-                    VectorTiles.packedRows8Panels(d, dAt, D_RUN, v, vPos, L * count, count, inC / L,
-                            products, at, inC, Float.NaN, products, at, inC);
-                }
+                VectorTiles.runRowsProduct(d, pos * dStride, D_RUN, count, realOutC, v, pos * vStride, L * count, inC / L,
+                        products, pos * outC * inC, inC);
             }
         }
         for (int e = 0; e < rows; e++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kiln.dsl.Activation;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -119,6 +120,42 @@ class PackedRowsTileTest {
                                 c, before, add, cOff, cStride, nRows, width, depth + 1,
                                 (row, col, k) -> k == depth ? start[startOff + col]
                                         : (double) a[aOff + row * aStride + k] * b[bOff + k * w + col]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void runRowsProductAddsDoubleSumsWithTheBitsOfTheEightRowTile() {
+        // The Winograd weight gradient's GEMMs: rows in runs of 8 or 16 (a block of count steps
+        // each), one to four vectors of columns, row counts around six and eight. With 16 registers
+        // (the build's UseAVX=2 run) pairs of vectors run on six-row tiles whose last rows repeat;
+        // the sums, added to c, must be packedRows8's, and the rows past the last untouched.
+        int l = VectorTiles.L, eight = VectorTiles.PACKED_ROWS;
+        Random rnd = new Random(9);
+        for (int run : new int[] {eight, 2 * eight}) {
+            for (int vectors = 1; vectors <= 4; vectors++) {
+                for (int count : new int[] {0, 1, 7, 64}) {
+                    for (int rows : new int[] {5, 6, 7, 8, 13, 24}) {
+                        int runs = (rows + run - 1) / run, aOff = 3, bOff = 5, panelStride = count * l + 3, cOff = 2;
+                        int cStride = vectors * l + 1, padded = (rows + eight - 1) / eight * eight;
+                        float[] a = random(rnd, aOff + runs * run * count + 4), b = random(rnd, bOff + vectors * panelStride + 4);
+                        float[] c = random(rnd, cOff + padded * cStride + l), before = c.clone(), eights = c.clone();
+                        VectorTiles.runRowsProduct(a, aOff, run, count, rows, b, bOff, panelStride, vectors, c, cOff, cStride);
+                        String what = "run " + run + ", " + vectors + " vectors, count " + count + ", rows " + rows;
+                        int n = run;
+                        assertBlock(what, Arrays.copyOf(c, cOff + rows * cStride), Arrays.copyOf(before, cOff + rows * cStride),
+                                true, cOff, cStride, rows, vectors * l, count, (row, col, k) ->
+                                        (double) a[aOff + row / n * n * count + row % n + k * n] * b[bOff + col / l * panelStride + k * l + col % l]);
+                        for (int r = 0; r < rows; r += eight) {
+                            for (int v = 0; v < vectors; v++) {
+                                VectorTiles.packedRows8(a, aOff + r / run * run * count + r % run, run, b, bOff + v * panelStride, count,
+                                        eights, cOff + r * cStride + v * l, cStride);
+                            }
+                        }
+                        assertArrayEquals(Arrays.copyOf(eights, cOff + rows * cStride), Arrays.copyOf(c, cOff + rows * cStride),
+                                what + ": not packedRows8's bits");
                     }
                 }
             }
