@@ -788,6 +788,12 @@ final class VectorTiles {
     private static final int SHORT_ROWS = 6;
     /** Rows of {@link #rows12x1}. */
     private static final int SINGLE_ROWS = 12;
+    /**
+     * The zero start {@link #zeroStartProduct} hands {@link #panelColumns}, which only reads its
+     * start: one array for every thread and call, where taking the thread's zeroed scratch cost a
+     * lookup and a fill per GEMM (each transformed position of each block of tiles).
+     */
+    private static final float[] ZERO_START = new float[4 * L];
 
     /**
      * c[cOff + r*cStride + j] = sum over k < depth of a[aOff + r*aStride + k] * b[k][j] for the rows
@@ -816,12 +822,11 @@ final class VectorTiles {
         for (int r = 0; r < single; r += SINGLE_ROWS) {
             rows12x1(a, aOff + r * aStride, aStride, depth, b, bOff + fused * bDepth, c, cOff + r * cStride + fused, cStride);
         }
-        float[] zeros = Scratch.zeros(4 * L);
         for (int j0 = 0, pw; j0 < width; j0 += pw) {
             pw = panelWidth(j0, width);
             int from = j0 < fused ? fusedRows : single;
             if (from < nRows) {
-                panelColumns(pw, a, aOff + from * aStride, aStride, depth, b, bOff + j0 * bDepth, zeros, 0, false,
+                panelColumns(pw, a, aOff + from * aStride, aStride, depth, b, bOff + j0 * bDepth, ZERO_START, 0, false,
                         c, cOff + from * cStride + j0, cStride, nRows - from);
             }
         }
