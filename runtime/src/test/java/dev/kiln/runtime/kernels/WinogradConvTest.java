@@ -237,6 +237,53 @@ class WinogradConvTest {
         }
     }
 
+    /**
+     * kernelGradients, which runs over blocks of channel pairs that cut output channels apart,
+     * gives each pair's double transform (G^T P G) exactly as a pair-by-pair loop in the same order
+     * does, and adds it to dw rounded once: the same bits. Shapes: tf-mnist's conv2 (32 x 64),
+     * padded channels on both sides, and more input channels than a block holds.
+     */
+    @Test
+    void kernelGradientsAddEachChannelPairsDoubleTransform() {
+        int[][] shapes = {{32, 64, 32, 64}, {3, 17, 8, 24}, {260, 3, 264, 8}, {9, 5, 16, 8}};
+        Random random = new Random(11);
+        for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3,
+                WinogradTransforms.F2X2_2X2)) {
+            for (int[] shape : shapes) {
+                int inC = shape[0], outC = shape[1], nICPad = shape[2], nOCPad = shape[3];
+                float[] p = new float[t.positions * nOCPad * nICPad];
+                for (int i = 0; i < p.length; i++) p[i] = (float) random.nextGaussian();
+                float[] dw = new float[t.r * t.r * inC * outC];
+                for (int i = 0; i < dw.length; i++) dw[i] = (float) random.nextGaussian();
+                float[] expected = dw.clone();
+                for (int oc = 0; oc < outC; oc++) {
+                    for (int ic = 0; ic < inC; ic++) {
+                        for (int kh = 0; kh < t.r; kh++) {
+                            for (int kw = 0; kw < t.r; kw++) {
+                                double tap = 0;
+                                for (int a = 0; a < t.alpha; a++) {
+                                    if (t.g[a][kh] == 0) continue;
+                                    double row = 0;             // (P G)[a][kw]
+                                    for (int b = 0; b < t.alpha; b++) {
+                                        if (t.g[b][kw] == 0) continue;
+                                        row += t.g[b][kw] * p[((a * t.alpha + b) * nOCPad + oc) * nICPad + ic];
+                                    }
+                                    tap += t.g[a][kh] * row;
+                                }
+                                expected[((kh * t.r + kw) * inC + ic) * outC + oc] += (float) tap;
+                            }
+                        }
+                    }
+                }
+                t.kernelGradients(p, nOCPad, nICPad, inC, outC, dw);
+                for (int i = 0; i < dw.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(dw[i]),
+                            t + " " + java.util.Arrays.toString(shape) + " dw[" + i + "]");
+                }
+            }
+        }
+    }
+
     @Test
     void selectsOnlyStrideOneSquareKernelsOfFiveThreeOrTwo() {
         assertTrue(WinogradConv.supports(new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14)));
