@@ -22,14 +22,9 @@ final class KilnSpeed {
     record Training(double imagesPerSecond, double bytesPerStep) {}
 
     Training training(Model model, int batch) {
-        SplittableRandom random = new SplittableRandom(42);
-        float[] images = randomImages(random, batch * model.inputSize());
-        int[] labels = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = random.nextInt(model.classes());
-        }
+        RandomBatch data = RandomBatch.of(model, batch, 42);
         Optimizer adam = Adam.withLearningRate(1e-3f);
-        Runnable step = () -> model.trainStep(images, labels, batch, adam);
+        Runnable step = () -> model.trainStep(data.images(), data.labels(), batch, adam);
         double median = Timing.medianSeconds(step, warmupSeconds, seconds, 5);
         return new Training(batch / median, Allocation.perCall(model, step, 20));
     }
@@ -39,23 +34,15 @@ final class KilnSpeed {
 
     Inference inference(Model model) {
         SplittableRandom random = new SplittableRandom(7);
-        float[] one = randomImages(random, model.inputSize());
+        float[] one = RandomBatch.images(random, model.inputSize());
         float[] oneOut = new float[model.classes()];
         Runnable predictOne = () -> model.predict(one, oneOut);
         double single = Timing.medianSeconds(predictOne, warmupSeconds / 2, seconds / 2, 50);
         double bytes = Allocation.perCall(model, predictOne, 200);
-        float[] batch = randomImages(random, 256 * model.inputSize());
+        float[] batch = RandomBatch.images(random, 256 * model.inputSize());
         float[] probabilities = new float[256 * model.classes()];
         double batched = Timing.medianSeconds(() -> model.predictBatch(batch, 256, probabilities),
                 warmupSeconds / 2, seconds / 2, 5);
         return new Inference(single * 1e6, bytes, 256 / batched);
-    }
-
-    private static float[] randomImages(SplittableRandom random, int size) {
-        float[] values = new float[size];
-        for (int i = 0; i < size; i++) {
-            values[i] = (float) random.nextDouble();
-        }
-        return values;
     }
 }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             BenchCommand.class,
             KernelsCommand.class,
+            ProfileCommand.class,
             StartupCommand.class,
             GradientsCommand.class,
             ExportCommand.class,

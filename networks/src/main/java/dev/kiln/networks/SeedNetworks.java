@@ -1,10 +1,12 @@
 package dev.kiln.networks;
 
+import dev.kiln.runtime.kernels.KernelProvider;
+import dev.kiln.runtime.kernels.Kernels;
+import dev.kiln.runtime.model.AbstractModel;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.ModelInfo;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +26,14 @@ public enum SeedNetworks {
     /** What a network trains on. */
     public enum Data { FASHION_MNIST, FER2013, NONE }
 
+    /** A generated model's {@code create(seed, threads, kernels)}. */
+    @FunctionalInterface
+    public interface Factory {
+        Model create(long seed, int threads, Kernels kernels);
+    }
+
     private final String cliName;
-    private final LongFunction<? extends Model> factory;
+    private final Factory factory;
     private final ModelInfo info;
     private final Data data;
     private final String optimizer;
@@ -33,7 +41,7 @@ public enum SeedNetworks {
     private final int batchSize;
     private final boolean trainable;
 
-    SeedNetworks(String cliName, LongFunction<? extends Model> factory, ModelInfo info, Data data, String optimizer,
+    SeedNetworks(String cliName, Factory factory, ModelInfo info, Data data, String optimizer,
                    float learningRate, int batchSize, boolean trainable) {
         this.cliName = cliName;
         this.factory = factory;
@@ -56,7 +64,12 @@ public enum SeedNetworks {
 
     /** A new model with freshly initialised weights. */
     public Model create(long seed) {
-        return factory.apply(seed);
+        return create(seed, AbstractModel.defaultThreads(), KernelProvider.get());
+    }
+
+    /** A new model on {@code threads} threads and the given kernels (a profile wraps them to time each call). */
+    public Model create(long seed, int threads, Kernels kernels) {
+        return factory.create(seed, threads, kernels);
     }
 
     public Data data() {

@@ -1,0 +1,67 @@
+package dev.kiln.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.networks.SeedNetworks;
+import dev.kiln.runtime.kernels.KernelProvider;
+import dev.kiln.runtime.kernels.Kernels;
+import dev.kiln.runtime.model.Model;
+import dev.kiln.runtime.model.Parameter;
+import dev.kiln.runtime.optim.Adam;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class StepProfileTest {
+
+    @Test
+    void timedKernelsComputeTheSameBitsAsTheKernelsTheyWrap() {
+        Kernels plain = KernelProvider.get();
+        float[][] expected = trainTwoSteps(SeedNetworks.TF_16_36.create(3, 2, plain));
+        float[][] timed = trainTwoSteps(SeedNetworks.TF_16_36.create(3, 2, new TimedKernels(plain)));
+        for (int i = 0; i < expected.length; i++) {
+            assertArrayEquals(expected[i], timed[i], "parameter " + i);
+        }
+    }
+
+    @Test
+    void everyLayerWithWeightsHasItsKernelsNamedAndTheSharesAddUpToTheThreadsTime() {
+        StepProfile.Profile profile = StepProfile.measure(SeedNetworks.LENET_LIKE, 2, 16, 0, 0);
+        List<StepProfile.Line> lines = profile.lines();
+        Set<String> named = lines.stream().filter(l -> l.kernel() != null)
+                .map(l -> l.layer() + " " + l.kernel().replace(" (Winograd)", "")).collect(Collectors.toSet());
+        for (String layer : List.of("conv1", "conv2", "conv3", "fc1", "logits")) {
+            assertTrue(named.contains(layer + " forward"), layer + " forward in " + named);
+            assertTrue(named.contains(layer + " weight gradient"), layer + " weight gradient in " + named);
+        }
+        for (String layer : List.of("conv2", "conv3", "fc1", "logits")) {
+            assertTrue(named.contains(layer + " input gradient"), layer + " input gradient in " + named);
+        }
+        assertFalse(named.contains("conv1 input gradient"), "the first layer needs no input gradient: " + named);
+        for (String pool : List.of("pool1", "pool2", "pool3")) {
+            assertTrue(named.contains(pool + " forward") && named.contains(pool + " backward"), pool + " in " + named);
+        }
+        double shares = lines.stream().mapToDouble(StepProfile.Line::share).sum();
+        assertEquals(1, shares, 1e-9, "the kernels' shares and the time outside them");
+        // Each example passes through conv2's forward once a step, on one thread or the other.
+        double conv2Calls = lines.stream().filter(l -> "conv2".equals(l.layer()) && l.kernel().startsWith("forward"))
+                .mapToDouble(StepProfile.Line::callsPerStep).sum();
+        assertEquals(16, conv2Calls, 1e-9);
+        assertTrue(StepProfile.format(profile, 100).contains("| conv3 | forward"), "the table names its rows");
+    }
+
+    private static float[][] trainTwoSteps(Model model) {
+        try (model) {
+            int batch = 8;
+            RandomBatch data = RandomBatch.of(model, batch, 9);
+            var adam = Adam.withLearningRate(1e-3f);
+            model.trainStep(data.images(), data.labels(), batch, adam);
+            model.trainStep(data.images(), data.labels(), batch, adam);
+            return model.parameters().stream().map(Parameter::value).map(float[]::clone).toArray(float[][]::new);
+        }
+    }
+}
