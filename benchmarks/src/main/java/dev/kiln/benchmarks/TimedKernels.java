@@ -15,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * defaults too, so a model computes exactly what it computes on the wrapped kernels.
  *
  * <p>Each thread keeps its own tallies (no contention, no allocation after a shape's first
- * call); {@link #snapshot} reads them all, and is meant to be called while no kernel runs, between
- * training steps.
+ * call); {@link #snapshot} reads them all without locks, so it must be called while no kernel
+ * runs: between training steps, when the model's worker pool has joined its workers (their
+ * counter of pending tasks orders the workers' writes before the caller's reads).
  */
 final class TimedKernels implements Kernels {
 
