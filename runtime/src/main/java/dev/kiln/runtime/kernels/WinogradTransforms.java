@@ -179,10 +179,7 @@ final class WinogradTransforms {
                         double gk = g[a][kh];
                         if (gk == 0) continue;
                         int tap = flip ? (r - 1 - kh) * r + (r - 1 - kw) : kh * r + kw;
-                        int src = tap * pairs + j0;
-                        for (int jj = 0; jj < n; jj++) {
-                            half[h + jj] += gk * w[src + jj];
-                        }
+                        addScaled(half, h, gk, w, tap * pairs + j0, n);
                     }
                 }
             }
@@ -192,10 +189,7 @@ final class WinogradTransforms {
                     for (int kw = 0; kw < r; kw++) {
                         double gk = g[b][kw];
                         if (gk == 0) continue;
-                        int h = (a * r + kw) * CHUNK;
-                        for (int jj = 0; jj < n; jj++) {
-                            half[row + jj] += half[h + jj] * gk;
-                        }
+                        addScaled(half, row, gk, half, (a * r + kw) * CHUNK, n);
                     }
                     int base = uOff + (a * alpha + b) * nIPad * nOPad;
                     for (int jj = 0; jj < n; jj++) {
@@ -251,10 +245,7 @@ final class WinogradTransforms {
                     for (int b = 0; b < alpha; b++) {
                         double gk = g[b][kw];
                         if (gk == 0) continue;
-                        int src = (a * alpha + b) * positionStride + j0;
-                        for (int i = 0; i < n; i++) {
-                            work[h + i] += gk * p[src + i];
-                        }
+                        addScaled(work, h, gk, p, (a * alpha + b) * positionStride + j0, n);
                     }
                 }
             }
@@ -264,14 +255,28 @@ final class WinogradTransforms {
                     for (int a = 0; a < alpha; a++) {
                         double gk = g[a][kh];
                         if (gk == 0) continue;
-                        int h = (a * r + kw) * CHUNK;
-                        for (int i = 0; i < n; i++) {
-                            work[tapRow + i] += gk * work[h + i];
-                        }
+                        addScaled(work, tapRow, gk, work, (a * r + kw) * CHUNK, n);
                     }
                     addTap(work, tapRow, j0, n, nICPad, inC, outC, dw, (kh * r + kw) * inC * outC);
                 }
             }
+        }
+    }
+
+    /**
+     * to[toOff + i] += g * from[fromOff + i], i < n, in double: one step of a kernel transform, a row
+     * of G applied to a block of channel pairs.
+     */
+    private static void addScaled(double[] to, int toOff, double g, float[] from, int fromOff, int n) {
+        for (int i = 0; i < n; i++) {
+            to[toOff + i] += g * from[fromOff + i];
+        }
+    }
+
+    /** As {@link #addScaled(double[], int, double, float[], int, int)}, from partial sums in double. */
+    private static void addScaled(double[] to, int toOff, double g, double[] from, int fromOff, int n) {
+        for (int i = 0; i < n; i++) {
+            to[toOff + i] += g * from[fromOff + i];
         }
     }
 
