@@ -36,9 +36,13 @@ public final class StepProfile {
                        double callsPerStep) {
     }
 
-    /** A measured profile: the step's wall time and the lines, in the order the step first made each call. */
+    /**
+     * A measured profile: the step's wall time, the lines in the order the step first made each call,
+     * and each thread's time in kernels a step (the caller's first): where one thread's is shorter,
+     * it waits for the others.
+     */
     public record Profile(String network, int batch, int threads, String kernels, int steps, double millisPerStep,
-                          List<Line> lines) {
+                          List<Line> lines, double[] kernelMillisPerThread) {
 
         public double imagesPerSecond() {
             return batch * 1000 / millisPerStep;
@@ -85,6 +89,7 @@ public final class StepProfile {
             } while (System.nanoTime() < warmupEnd);
 
             List<Tally> before = timed.snapshot();
+            long[] threadsBefore = timed.nanosPerThread();
             int steps = 0;
             long start = System.nanoTime();
             while (steps < 3 || System.nanoTime() - start < seconds * 1e9) {
@@ -93,8 +98,14 @@ public final class StepProfile {
             }
             long wall = System.nanoTime() - start;
             List<Tally> tallies = TimedKernels.since(before, timed.snapshot());
+            long[] threadsAfter = timed.nanosPerThread();
+            double[] perThread = new double[threadsAfter.length];
+            for (int i = 0; i < perThread.length; i++) {
+                long earlier = i < threadsBefore.length ? threadsBefore[i] : 0;
+                perThread[i] = (threadsAfter[i] - earlier) / 1e6 / steps;
+            }
             return new Profile(network.cliName(), batch, threads, kernels.name(), steps, wall / 1e6 / steps,
-                    lines(network.info(), kernels, tallies, steps, (double) wall * threads));
+                    lines(network.info(), kernels, tallies, steps, (double) wall * threads), perThread);
         }
     }
 
@@ -210,7 +221,13 @@ public final class StepProfile {
                     timedOnly || Double.isNaN(corePeakGflops) ? "" : String.format(Locale.ROOT, "%.0f", 100 * line.gflopsPerThread() / corePeakGflops),
                     line.callsPerStep()));
         }
-        s.append("\nWinograd kernels count the FLOPs of the direct computation, so their speed can pass the peak.\n");
+        StringJoiner perThread = new StringJoiner(", ");
+        for (double millis : p.kernelMillisPerThread()) {
+            perThread.add(String.format(Locale.ROOT, "%.2f", millis));
+        }
+        s.append(String.format(Locale.ROOT, "%nTime in kernels a step, per thread (the caller first): %s ms of %.2f.%n",
+                perThread, p.millisPerStep()));
+        s.append("Winograd kernels count the FLOPs of the direct computation, so their speed can pass the peak.\n");
         return s.toString();
     }
 }

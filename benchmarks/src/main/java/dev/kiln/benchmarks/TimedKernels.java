@@ -124,6 +124,21 @@ final class TimedKernels implements Kernels {
         return all;
     }
 
+    /**
+     * Nanoseconds each thread has spent in kernels so far, in the order the threads first called one
+     * (a model's threads: the caller first). Read like {@link #snapshot}.
+     */
+    long[] nanosPerThread() {
+        long[] totals = new long[threads.size()];
+        for (int i = 0; i < totals.length; i++) {
+            ThreadTallies t = threads.get(i);
+            for (int j = 0; j < t.size; j++) {
+                totals[i] += t.nanos[j];
+            }
+        }
+        return totals;
+    }
+
     /** Each kind of call's totals in {@code later} less those in {@code earlier}. */
     static List<Tally> since(List<Tally> earlier, List<Tally> later) {
         List<Tally> difference = new ArrayList<>();

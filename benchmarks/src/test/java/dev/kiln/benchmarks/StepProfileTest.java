@@ -51,7 +51,16 @@ class StepProfileTest {
         double conv2Calls = lines.stream().filter(l -> "conv2".equals(l.layer()) && l.kernel().startsWith("forward"))
                 .mapToDouble(StepProfile.Line::callsPerStep).sum();
         assertEquals(16, conv2Calls, 1e-9);
-        assertTrue(StepProfile.format(profile, 100).contains("| conv3 | forward"), "the table names its rows");
+        double[] perThread = profile.kernelMillisPerThread();
+        assertEquals(2, perThread.length, "the caller and the model's worker");
+        double inKernels = lines.stream().filter(l -> l.kernel() != null).mapToDouble(StepProfile.Line::millisPerStep).sum();
+        assertEquals(inKernels, perThread[0] + perThread[1], 1e-6 * inKernels, "the threads' kernel time is the lines'");
+        for (double millis : perThread) {
+            assertTrue(millis > 0 && millis <= profile.millisPerStep(), millis + " ms of a " + profile.millisPerStep() + " ms step");
+        }
+        String table = StepProfile.format(profile, 100);
+        assertTrue(table.contains("| conv3 | forward"), "the table names its rows");
+        assertTrue(table.contains("Time in kernels a step, per thread (the caller first): "), table);
     }
 
     private static float[][] trainTwoSteps(Model model) {
