@@ -49,6 +49,10 @@ final class TimedKernels implements Kernels {
      * direct computation).
      */
     record Tally(Phase phase, Object geometry, int in, int out, long nanos, long calls, long flops) {
+        Tally plus(Tally other) {
+            return new Tally(phase, geometry, in, out, nanos + other.nanos, calls + other.calls, flops + other.flops);
+        }
+
         Tally minus(Tally earlier) {
             return new Tally(phase, geometry, in, out, nanos - earlier.nanos, calls - earlier.calls, flops - earlier.flops);
         }
@@ -118,7 +122,11 @@ final class TimedKernels implements Kernels {
             for (int i = 0; i < t.size; i++) {
                 Tally tally = new Tally(t.phases[i], t.geometries[i], t.ins[i], t.outs[i], t.nanos[i], t.calls[i], t.flops[i]);
                 int at = indexOf(all, tally);
-                all.set(at < 0 ? addSlot(all) : at, at < 0 ? tally : sum(all.get(at), tally));
+                if (at < 0) {
+                    all.add(tally);
+                } else {
+                    all.set(at, all.get(at).plus(tally));
+                }
             }
         }
         return all;
@@ -156,15 +164,6 @@ final class TimedKernels implements Kernels {
             }
         }
         return -1;
-    }
-
-    private static int addSlot(List<Tally> tallies) {
-        tallies.add(null);
-        return tallies.size() - 1;
-    }
-
-    private static Tally sum(Tally a, Tally b) {
-        return new Tally(a.phase, a.geometry, a.in, a.out, a.nanos + b.nanos, a.calls + b.calls, a.flops + b.flops);
     }
 
     private void record(Phase phase, Object geometry, int in, int out, long start, long flops) {

@@ -39,7 +39,7 @@ final class ProfileCommand implements Runnable {
         }
         if (!network.trainable()) {
             throw new IllegalArgumentException(network.cliName() + " has no training set here; profile one of the"
-                    + " networks kiln train takes: tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like, emotion");
+                    + " networks kiln train takes: " + SeedNetworks.trainableNames());
         }
         for (int n : threads) {
             ThreadLimit.check(n, batch, network.cliName(), network.info().parameters(), Runtime.getRuntime().availableProcessors());

@@ -87,7 +87,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!network.trainable()) {
             throw new IllegalArgumentException(network.cliName() + " is compiled and summarised only; train one of the "
-                    + "networks of sections 1-6: tf-mnist, keras-mnist, pytorch-mnist, tf-16-36, lenet-like, emotion");
+                    + "networks of sections 1-6: " + SeedNetworks.trainableNames());
         }
         // Everything that can be checked before the data is loaded and the model created is checked first.
         data.check();

@@ -30,16 +30,10 @@ class CommandErrorsTest {
         return dir.resolve("run.kiln").toString();
     }
 
-    private static String fails(String... args) {
-        CommandRun run = CommandRun.of(args);
-        assertEquals(1, run.exitCode(), run.err());
-        return run.errorLine();
-    }
-
     @Test
     void tooManyThreadsAreRefusedWithTheLimitAndWhatTheyWouldCost() {
         int processors = Runtime.getRuntime().availableProcessors();
-        String message = fails("train", "tf-mnist", "--threads", "1000", "--checkpoint", checkpoint(), "--data", missingData());
+        String message = CommandRun.failure("train", "tf-mnist", "--threads", "1000", "--checkpoint", checkpoint(), "--data", missingData());
         assertTrue(message.startsWith("--threads 1000 is more than tf-mnist can use: at most "
                 + Math.min(ThreadLimit.PER_PROCESSOR * processors, 64) + ", because "), message);
         assertTrue(message.endsWith("Every thread keeps its own gradients (13.1 MB for tf-mnist), so 1000 threads would"
@@ -71,24 +65,24 @@ class CommandErrorsTest {
     @Test
     void limitsOfZeroAreErrorsNotNaN() {
         assertEquals("--limit 0 leaves no training examples; give 1 or more",
-                fails("train", "pytorch-mnist", "--limit", "0", "--checkpoint", checkpoint(), "--data", missingData()));
+                CommandRun.failure("train", "pytorch-mnist", "--limit", "0", "--checkpoint", checkpoint(), "--data", missingData()));
         assertEquals("--test-limit 0 leaves no test examples; give 1 or more",
-                fails("train", "pytorch-mnist", "--test-limit", "0", "--checkpoint", checkpoint(), "--data", missingData()));
+                CommandRun.failure("train", "pytorch-mnist", "--test-limit", "0", "--checkpoint", checkpoint(), "--data", missingData()));
         assertEquals("--test-limit 0 leaves no test examples; give 1 or more",
-                fails("evaluate", "pytorch-mnist", "--test-limit", "0", "--checkpoint", checkpoint(), "--data", missingData()));
+                CommandRun.failure("evaluate", "pytorch-mnist", "--test-limit", "0", "--checkpoint", checkpoint(), "--data", missingData()));
     }
 
     @Test
     void anUnwritableCheckpointIsRefusedBeforeTheDataIsLoaded() throws IOException {
         Path plainFile = Files.writeString(dir.resolve("plain-file"), "x");
         Path file = plainFile.resolve("run.kiln");
-        String message = fails("train", "pytorch-mnist", "--checkpoint", file.toString(), "--data", missingData());
+        String message = CommandRun.failure("train", "pytorch-mnist", "--checkpoint", file.toString(), "--data", missingData());
         assertTrue(message.startsWith("cannot save checkpoint " + file + ": its folder " + plainFile
                 + " cannot be created (FileAlreadyExistsException"), message);
 
         Path folder = Files.createDirectory(dir.resolve("a-folder"));
         assertEquals("cannot save checkpoint " + folder + ": " + folder + " is a folder; give a file name",
-                fails("train", "pytorch-mnist", "--checkpoint", folder.toString(), "--data", missingData()));
+                CommandRun.failure("train", "pytorch-mnist", "--checkpoint", folder.toString(), "--data", missingData()));
     }
 
     @Test
@@ -96,15 +90,15 @@ class CommandErrorsTest {
         Path noTraining = SyntheticMnist.write(dir.resolve("no-training"), 0, 5);
         assertEquals("the training set (Fashion-MNIST train, " + noTraining.resolve("train-images-idx3-ubyte")
                 + ") is empty: there is nothing to train on",
-                fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTraining.toString()));
+                CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTraining.toString()));
 
         Path noTest = SyntheticMnist.write(dir.resolve("no-test"), 5, 0);
         assertEquals("the validation set (Fashion-MNIST test, " + noTest.resolve("t10k-images-idx3-ubyte")
                 + ") is empty: there is nothing to evaluate on",
-                fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTest.toString()));
+                CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTest.toString()));
         assertEquals("the test set (Fashion-MNIST test, " + noTest.resolve("t10k-images-idx3-ubyte")
                 + ") is empty: there is nothing to evaluate on",
-                fails("evaluate", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTest.toString()));
+                CommandRun.failure("evaluate", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", noTest.toString()));
         assertFalse(Files.exists(Path.of(checkpoint())), "nothing was trained or saved");
     }
 
@@ -113,7 +107,7 @@ class CommandErrorsTest {
         Path small = SyntheticMnist.write(dir.resolve("ten-by-ten"), 5, 5, 10);
         assertEquals("the training set (Fashion-MNIST train, " + small.resolve("train-images-idx3-ubyte")
                 + ") holds images of 1x10x10 (channels x height x width), but TfMnist takes 1x28x28",
-                fails("train", "tf-mnist", "--checkpoint", checkpoint(), "--data", small.toString()));
+                CommandRun.failure("train", "tf-mnist", "--checkpoint", checkpoint(), "--data", small.toString()));
         assertFalse(Files.exists(Path.of(checkpoint())), "nothing was trained or saved");
     }
 

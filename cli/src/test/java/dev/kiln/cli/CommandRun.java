@@ -38,6 +38,15 @@ record CommandRun(int exitCode, String err) {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /** Runs {@code args}, requires exit code 1, and returns its one error line (see {@link #errorLine}). */
+    static String failure(String... args) {
+        CommandRun run = of(args);
+        if (run.exitCode() != 1) {
+            throw new AssertionError("exit code " + run.exitCode() + ", not 1:\n" + run.err());
+        }
+        return run.errorLine();
+    }
+
     /** The error output, which must be exactly one line, without "kiln: " and the line end. */
     String errorLine() {
         String text = err.strip();

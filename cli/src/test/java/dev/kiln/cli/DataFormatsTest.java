@@ -33,12 +33,6 @@ class DataFormatsTest {
         return CommandRun.output(args.toArray(String[]::new));
     }
 
-    private static String fails(String... args) {
-        CommandRun run = CommandRun.of(args);
-        assertEquals(1, run.exitCode(), run.err());
-        return run.errorLine();
-    }
-
     private Preprocessing saved() throws IOException {
         return Checkpoints.load(Path.of(checkpoint())).preprocessing().orElseThrow();
     }
@@ -69,7 +63,7 @@ class DataFormatsTest {
     void aDamagedImageStopsTrainingNamingItUnlessSkipBadCountsAndSkipsIt() throws IOException {
         Path folder = DataFiles.imageFolder(dir.resolve("images"), 10, 3, 1, 20, 24);
         Path broken = Files.write(folder.resolve("train/c3/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
-        String message = fails("train", "pytorch-mnist", "--epochs", "1", "--checkpoint", checkpoint(), "--data", folder.toString());
+        String message = CommandRun.failure("train", "pytorch-mnist", "--epochs", "1", "--checkpoint", checkpoint(), "--data", folder.toString());
         assertTrue(message.startsWith(broken.toString()), message);
         assertFalse(Files.exists(Path.of(checkpoint())), "nothing was trained or saved");
 
@@ -100,7 +94,7 @@ class DataFormatsTest {
         assertEquals(SavedPreprocessingTest.lastAccuracy(trained), SavedPreprocessingTest.lastAccuracy(evaluated));
 
         Path otherName = Files.move(images, dir.resolve("npy/pictures.npy"));
-        assertTrue(fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", otherName.toString())
+        assertTrue(CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", otherName.toString())
                 .startsWith("give the labels of " + otherName + " with --labels FILE.npy"));
         assertTrue(train(otherName, "--labels", dir.resolve("npy/y_digits.npy").toString()).contains("(40 examples; test 10)"));
     }
@@ -126,15 +120,15 @@ class DataFormatsTest {
         Path images = DataFiles.npyBytes(dir.resolve("small/x.npy"), new int[] {10, 20, 20}, 1);
         DataFiles.npyLabels(dir.resolve("small/y.npy"), 10, 10);
         assertEquals("the training set (" + images + ") holds images of 1x20x20 (channels x height x width), but PytorchMnist"
-                + " takes 1x28x28", fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", images.toString()));
+                + " takes 1x28x28", CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", images.toString()));
 
         Path cifar = DataFiles.cifar10(dir.resolve("cifar"), 10, 10);
-        String message = fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", cifar.toString());
+        String message = CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", cifar.toString());
         assertTrue(message.startsWith("the training set (" + cifar + " train) holds images of 3x32x32"), message);
         assertTrue(message.endsWith("but PytorchMnist takes 1x28x28"), message);
 
         Path csv = DataFiles.csv(dir.resolve("short.csv"), 5, 100, 10);
-        message = fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", csv.toString());
+        message = CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", csv.toString());
         assertTrue(message.startsWith(csv + ":2: "), message);
         assertTrue(message.contains("1x28x28"), message);
         assertFalse(Files.exists(Path.of(checkpoint())), "nothing was trained or saved");
@@ -144,12 +138,12 @@ class DataFormatsTest {
     void aNamedClassCountOtherThanTheNetworksOutputsIsRefused() throws IOException {
         Path folder = DataFiles.imageFolder(dir.resolve("images"), 2, 2, 0, 10, 10);
         assertEquals(folder + " has 2 classes [c0, c1], but pytorch-mnist has 10 outputs; train a network with 2 outputs on it",
-                fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", folder.toString()));
+                CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data", folder.toString()));
         assertEquals("--data " + dir.resolve("notes.txt") + ": not a format Kiln reads; give " + DataFormat.formats(),
-                fails("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data",
+                CommandRun.failure("train", "pytorch-mnist", "--checkpoint", checkpoint(), "--data",
                         Files.writeString(dir.resolve("notes.txt"), "x").toString()));
         Path empty = Files.createDirectory(dir.resolve("empty"));
         assertEquals("--data " + empty + " holds none of the formats Kiln reads; give " + DataFormat.formats(),
-                fails("train", "emotion", "--checkpoint", checkpoint(), "--data", empty.toString()));
+                CommandRun.failure("train", "emotion", "--checkpoint", checkpoint(), "--data", empty.toString()));
     }
 }

@@ -8,18 +8,12 @@ import org.junit.jupiter.api.Test;
 /** {@code kiln profile}: its table, and the settings it refuses before training. */
 class ProfileCommandTest {
 
-    private static String fails(String... args) {
-        CommandRun run = CommandRun.of(args);
-        assertEquals(1, run.exitCode(), run.err());
-        return run.errorLine();
-    }
-
     @Test
     void badSettingsAreRefusedBeforeItTrains() {
-        assertEquals("--batch must be 1 or more, not 0", fails("profile", "pytorch-mnist", "--batch", "0"));
-        assertTrue(fails("profile", "pytorch-mnist", "--threads", "1,9", "--batch", "8")
+        assertEquals("--batch must be 1 or more, not 0", CommandRun.failure("profile", "pytorch-mnist", "--batch", "0"));
+        assertTrue(CommandRun.failure("profile", "pytorch-mnist", "--threads", "1,9", "--batch", "8")
                 .startsWith("--threads 9 is more than pytorch-mnist can use: at most "), "thread limit");
-        assertEquals("--warmup and --seconds must be 0 or more", fails("profile", "pytorch-mnist", "--seconds", "-1"));
+        assertEquals("--warmup and --seconds must be 0 or more", CommandRun.failure("profile", "pytorch-mnist", "--seconds", "-1"));
     }
 
     @Test

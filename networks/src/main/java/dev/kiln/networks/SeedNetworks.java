@@ -112,6 +112,12 @@ public enum SeedNetworks {
         return Arrays.stream(values()).filter(n -> n.info.architecture().equals(architecture)).findFirst();
     }
 
+    /** The command-line names of the networks that train, comma-separated: "tf-mnist, keras-mnist, ...". */
+    public static String trainableNames() {
+        return Arrays.stream(values()).filter(SeedNetworks::trainable).map(SeedNetworks::cliName)
+                .collect(Collectors.joining(", "));
+    }
+
     public static String names() {
         return Arrays.stream(values()).map(SeedNetworks::cliName).collect(Collectors.joining(", "));
     }
