@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""How far Kiln's float32 gradients are from float64, beside PyTorch float32's.
+"""How far Kiln's float32 gradients and predictions are from float64, beside PyTorch float32's.
 
     ./kiln gradients emotion --out /tmp/g-emotion
     /usr/bin/python3 tools/gradient_accuracy.py /tmp/g-emotion [--no-onednn]
@@ -9,6 +9,8 @@ This script rebuilds the network in PyTorch from the architecture fingerprint, l
 weights, runs the same step (the same dropout masks: Kiln's are a pure function of the seed, the
 step, the example and the position), and prints, for every parameter, the relative error
 ||g - g64|| / ||g64|| of Kiln's gradient and of PyTorch float32's, both against PyTorch float64.
+Then the same for the batch's predicted probabilities (no dropout), which Kiln computes with the
+algorithms of a prediction (F(4x4, 3x3) for its 3x3 Winograd convolutions) rather than training's.
 PyTorch runs its convolutions on oneDNN where it has it, as by default; --no-onednn turns that off
 (torch.backends.mkldnn), for PyTorch's plain convolutions, which sum in another order.
 Needs python3-torch and python3-numpy (Debian).
@@ -95,7 +97,8 @@ def forward(layers, params, x, masks):
             x = F.linear(x.flatten(1), params[name + ".weight"], params.get(name + ".bias"))
             x = activation(args[1], x)
         elif kind == "Dropout":
-            x = x * masks[name].to(x.dtype)
+            if masks is not None:                      # None: a prediction, no dropout
+                x = x * masks[name].to(x.dtype)
         else:
             sys.exit(f"{name}: layer kind {kind} is not supported by this script")
     return x
@@ -147,6 +150,11 @@ def main(folder):
         penalty = sum(l2 * (params[name].detach() ** 2).sum().item() / 2 for name, _, _, l2 in parameters if l2)
         return loss.item() + penalty, {n: params[n].grad for n, _, t, _ in parameters if t}
 
+    def probabilities(dtype):
+        params = {name: read(folder / f"{name}.value.f32", "<f4", pshape).to(dtype) for name, pshape, _, _ in parameters}
+        with torch.no_grad():
+            return F.softmax(forward(layers, params, images.to(dtype), None), dim=1)
+
     torch.set_num_threads(max(1, torch.get_num_threads()))
     loss64, g64 = gradients(torch.float64)
     loss32, g32 = gradients(torch.float32)
@@ -167,6 +175,17 @@ def main(folder):
         worst = max(worst, ratio)
         print(f"{name:<16} {kiln_err:>10.2e} {torch_err:>12.2e} {ratio:>6.2f}")
     print(f"worst ratio Kiln / PyTorch float32: {worst:.2f}")
+
+    predictions = folder / "predictions.f32"
+    if predictions.exists():
+        p64 = probabilities(torch.float64)
+        kiln = read(predictions, "<f4", tuple(p64.shape)).double()
+        norm = p64.norm().item()
+        kiln_err = (kiln - p64).norm().item() / norm
+        torch_err = (probabilities(torch.float32).double() - p64).norm().item() / norm
+        print(f"predicted probabilities: Kiln f32 {kiln_err:.2e}, PyTorch f32 {torch_err:.2e}, "
+              f"ratio {kiln_err / torch_err if torch_err else float('inf'):.2f}; "
+              f"largest difference from float64 {(kiln - p64).abs().max().item():.2e}")
 
 
 if __name__ == "__main__":

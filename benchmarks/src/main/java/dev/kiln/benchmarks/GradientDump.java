@@ -16,8 +16,8 @@ import java.util.Random;
 
 /**
  * One training step's gradients, written for a float64 reference to check (tools/gradient_accuracy.py):
- * the architecture fingerprint, the batch, and every parameter's value and gradient in PyTorch's
- * layout, as raw little-endian files listed in manifest.txt. The weights are left as they were, so
+ * the architecture fingerprint, the batch, every parameter's value and gradient in PyTorch's
+ * layout, and the batch's predicted probabilities, as raw little-endian files listed in manifest.txt. The weights are left as they were, so
  * the reference computes its gradient at the same point.
  */
 public final class GradientDump {
@@ -39,6 +39,8 @@ public final class GradientDump {
             labels[i] = random.nextInt(model.classes());
         }
         float loss = model.trainStep(images, labels, batch, KEEP_WEIGHTS);
+        float[] probabilities = new float[batch * model.classes()];
+        model.predictBatch(images, batch, probabilities);      // a prediction's algorithms, at the same weights
 
         Files.createDirectories(dir);
         List<String> manifest = new ArrayList<>();
@@ -50,6 +52,7 @@ public final class GradientDump {
         manifest.add(String.format(Locale.ROOT, "loss\t%.9g", loss));
         writeFloats(dir.resolve("images.f32"), images);
         writeInts(dir.resolve("labels.i32"), labels);
+        writeFloats(dir.resolve("predictions.f32"), probabilities);
         for (Parameter p : model.parameters()) {
             StringBuilder shape = new StringBuilder();
             for (int d : p.pytorchShape()) {

@@ -27,6 +27,7 @@ final class TimedKernels implements Kernels {
         CONV_INPUT_GRADIENT("input gradient"),
         CONV_WEIGHT_GRADIENT("weight gradient"),
         CONV_PACK("packing"),
+        CONV_INFERENCE("forward of a prediction"),
         DENSE_FORWARD("forward"),
         DENSE_INPUT_GRADIENT("input gradient"),
         DENSE_WEIGHT_GRADIENT("weight gradient"),
@@ -232,6 +233,26 @@ final class TimedKernels implements Kernels {
         long start = System.nanoTime();
         kernels.convForwardPacked(g, act, x, xOff, w, packed, b, y, yOff);
         record(Phase.CONV_FORWARD, g, 0, 0, start, g.flops());
+    }
+
+    @Override
+    public int packedConvInferenceSize(ConvGeometry g) {
+        return kernels.packedConvInferenceSize(g);
+    }
+
+    @Override
+    public void packConvInferenceWeights(ConvGeometry g, float[] w, float[] inference) {
+        long start = System.nanoTime();
+        kernels.packConvInferenceWeights(g, w, inference);
+        record(Phase.CONV_PACK, g, 0, 0, start, 0);
+    }
+
+    @Override
+    public void convInferencePacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
+                                    float[] inference, float[] b, float[] y, int yOff) {
+        long start = System.nanoTime();
+        kernels.convInferencePacked(g, act, x, xOff, w, packed, inference, b, y, yOff);
+        record(Phase.CONV_INFERENCE, g, 0, 0, start, g.flops());
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import dev.kiln.benchmarks.GradientDump;
 import dev.kiln.networks.SeedNetworks;
+import dev.kiln.runtime.inference.Classifier;
 import dev.kiln.runtime.model.Model;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,9 +30,16 @@ final class GradientsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights and of the batch (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+            description = "Start from this checkpoint's weights (e.g. after kiln train) instead of the initial ones.")
+    Path checkpoint;
+
     @Override
     public Integer call() throws Exception {
         try (Model model = network.create(seed)) {
+            if (checkpoint != null) {
+                Classifier.load(model, checkpoint);     // trained weights: predictions far from uniform
+            }
             model.setThreads(threads);
             GradientDump.write(model, batch, seed, out);
         }

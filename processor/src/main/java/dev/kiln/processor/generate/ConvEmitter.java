@@ -1,5 +1,6 @@
 package dev.kiln.processor.generate;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeSpec;
@@ -65,12 +66,22 @@ final class ConvEmitter extends WeightedEmitter {
         return buffers;
     }
 
+    /**
+     * Training runs the forward the backward pass differentiates; a prediction may run another
+     * algorithm on a packed form of its own (larger Winograd tiles: fewer multiplications).
+     */
     @Override
     Step forward() {
         return Step.eachExample(CodeBlock.builder()
+                .beginControlFlow("if (training)")
                 .addStatement("kernels.convForwardPacked($N, $T.$L,\n$L, $L,\n$N.value(), $N.values(), $N.value(),\nws.$N, r * $N.outSize())",
                         geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
                         in.forwardArray(), in.offset(geometry + ".inSize()"), weight, packed, bias, out, geometry)
+                .nextControlFlow("else")
+                .addStatement("kernels.convInferencePacked($N, $T.$L,\n$L, $L,\n$N.value(), $N.values(), $N.inferenceValues(), $N.value(),\nws.$N, r * $N.outSize())",
+                        geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
+                        in.forwardArray(), in.offset(geometry + ".inSize()"), weight, packed, packed, bias, out, geometry)
+                .endControlFlow()
                 .build());
     }
 
@@ -140,6 +151,11 @@ final class ConvEmitter extends WeightedEmitter {
 
     @Override
     String packedUse() {
-        return inputGradient() ? "its forward and input gradient" : "its forward";
+        return inputGradient() ? "its forward, predictions and input gradient" : "its forward and predictions";
+    }
+
+    @Override
+    ClassName packedType() {
+        return RuntimeTypes.PACKED_WEIGHT.nestedClass("Conv");
     }
 }

@@ -101,7 +101,7 @@ final class ModelClassGenerator {
                     .build());
         }
         for (WeightedEmitter layer : packingLayers()) {
-            type.addField(FieldSpec.builder(RuntimeTypes.PACKED_WEIGHT, layer.packed, Modifier.PRIVATE, Modifier.FINAL)
+            type.addField(FieldSpec.builder(layer.packedType(), layer.packed, Modifier.PRIVATE, Modifier.FINAL)
                     .addJavadoc("$L.weight packed for $L: shared by all threads, repacked whenever\nthe weight changes.\n",
                             layer.layer.name(), layer.packedUse())
                     .build());

@@ -1,5 +1,6 @@
 package dev.kiln.processor.generate;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.kiln.dsl.Activation;
 import dev.kiln.dsl.Init;
@@ -82,6 +83,11 @@ abstract class WeightedEmitter extends LayerEmitter {
 
     /** "fc1: which calls read it", for the field's Javadoc. */
     abstract String packedUse();
+
+    /** The type of {@link #packed}. */
+    ClassName packedType() {
+        return RuntimeTypes.PACKED_WEIGHT;
+    }
 
     @Override
     boolean trainable() {

@@ -94,6 +94,30 @@ public interface Kernels {
         return false;
     }
 
+    /**
+     * Floats of the second packed form a convolution may have for inference ({@link
+     * #convInferencePacked}), 0 where inference runs as {@link #convForwardPacked}. A model packs it
+     * only when a prediction needs it, not after every training step.
+     */
+    default int packedConvInferenceSize(ConvGeometry g) {
+        return 0;
+    }
+
+    /** Fills inference[0, packedConvInferenceSize(g)) from w[kh][kw][inC][outC]. */
+    default void packConvInferenceWeights(ConvGeometry g, float[] w, float[] inference) {
+    }
+
+    /**
+     * {@link #convForwardPacked} for a prediction, which may read its own packed form instead
+     * (a Winograd convolution with larger tiles: fewer multiplications, float32 results a little
+     * further from exact, see the implementation). Training never calls it, so a training step's
+     * forward and backward passes see the same algorithm.
+     */
+    default void convInferencePacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
+                                     float[] inference, float[] b, float[] y, int yOff) {
+        convForwardPacked(g, act, x, xOff, w, packed, b, y, yOff);
+    }
+
     /** {@link #convBackwardInput} on weights packed by {@link #packConvWeights}. */
     default void convBackwardInputPacked(ConvGeometry g, float[] dz, int dzOff, float[] packed, float[] dx, int dxOff) {
         convBackwardInput(g, dz, dzOff, packed, dx, dxOff);

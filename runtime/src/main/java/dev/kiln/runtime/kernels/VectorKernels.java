@@ -91,6 +91,27 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    @Override
+    public int packedConvInferenceSize(ConvGeometry g) {
+        return WinogradConv.inferenceSize(g);
+    }
+
+    @Override
+    public void packConvInferenceWeights(ConvGeometry g, float[] w, float[] inference) {
+        WinogradConv.packInference(g, w, inference);
+    }
+
+    /** F(4x4, 3x3) where {@link WinogradConv#inferenceApplies}, else as in training. */
+    @Override
+    public void convInferencePacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
+                                    float[] inference, float[] b, float[] y, int yOff) {
+        if (WinogradConv.inferenceApplies(g)) {
+            WinogradConv.inference(g, act, x, xOff, inference, b, y, yOff);
+        } else {
+            convForwardPacked(g, act, x, xOff, w, packed, b, y, yOff);
+        }
+    }
+
     /** Where a one-channel forward's weight panels start in the packed weights (see {@link #packedConvSize}). */
     private static int singleChannelPanels(ConvGeometry g) {
         return g.weightSize() + WinogradConv.packedSize(g);

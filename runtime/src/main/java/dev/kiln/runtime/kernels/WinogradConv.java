@@ -2,7 +2,6 @@ package dev.kiln.runtime.kernels;
 
 import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
-import static dev.kiln.runtime.kernels.WinogradTransforms.M;
 import static dev.kiln.runtime.kernels.WinogradTransforms.MAX_POSITIONS;
 import static jdk.incubator.vector.VectorOperators.LE;
 
@@ -91,6 +90,22 @@ final class WinogradConv {
 
     private static final String MODE = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
 
+    /**
+     * System property: {@code 4x4} (the default) runs a prediction's 3x3 Winograd convolutions as
+     * F(4x4, 3x3), {@code 2x2} as training does (the same algorithm, so the same bits as a
+     * training step's forward pass without dropout).
+     */
+    static final String INFERENCE_PROPERTY = "kiln.conv.inferenceTiles";
+    private static final boolean LARGE_INFERENCE_TILES = inferenceTiles(System.getProperty(INFERENCE_PROPERTY, "4x4"));
+
+    private static boolean inferenceTiles(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "4x4" -> true;
+            case "2x2" -> false;
+            default -> throw new IllegalArgumentException(INFERENCE_PROPERTY + " must be 4x4 or 2x2, not '" + value + "'");
+        };
+    }
+
     private WinogradConv() {
     }
 
@@ -178,6 +193,32 @@ final class WinogradConv {
         }
     }
 
+    /**
+     * Whether a prediction runs g's forward as F(4x4, 3x3) ({@link WinogradTransforms#F4X4_3X3}):
+     * where training runs it as F(2x2, 3x3), unless {@value #INFERENCE_PROPERTY} is {@code 2x2}.
+     */
+    static boolean inferenceApplies(ConvGeometry g) {
+        return LARGE_INFERENCE_TILES && g.kh() == 3 && forwardApplies(g);
+    }
+
+    /** Floats of the F(4x4, 3x3) kernel {@link #packInference} writes, 0 where it does not apply. */
+    static int inferenceSize(ConvGeometry g) {
+        return inferenceApplies(g) ? WinogradTransforms.F4X4_3X3.positions * padded(g.inC()) * padded(g.outC()) : 0;
+    }
+
+    /** Writes g's F(4x4, 3x3) transformed kernel to packed[0, inferenceSize(g)), where it applies. */
+    static void packInference(ConvGeometry g, float[] w, float[] packed) {
+        if (inferenceApplies(g)) {
+            WinogradTransforms.F4X4_3X3.kernels(w, g.inC(), g.outC(), false, packed, 0, padded(g.inC()), padded(g.outC()));
+        }
+    }
+
+    /** y = act(conv(x) + b) for one example by F(4x4, 3x3), from the kernel {@link #packInference} wrote. */
+    static void inference(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
+        run(WinogradTransforms.F4X4_3X3, g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
+                act, x, xOff, packed, 0, b, y, yOff);
+    }
+
     /** The input gradient of g (overwrites dx), from the kernels {@link #pack} wrote from off. */
     static void backwardInput(ConvGeometry g, float[] dz, int dzOff, float[] packed, int off,
                               float[] dx, int dxOff) {
@@ -225,14 +266,14 @@ final class WinogradConv {
     static void backwardWeights(ConvGeometry g, int rows, float[] x, int xOff, float[] dz, int dzOff,
                                 float[] dw, float[] db, int maxBlock) {
         WinogradTransforms t = transforms(g);
-        int r = t.r, positions = t.positions;
+        int r = t.r, positions = t.positions, side = t.m;
         int realInC = g.inC(), realOutC = g.outC(), inC = padded(realInC);
         int outC = (realOutC + PACKED_ROWS - 1) / PACKED_ROWS * PACKED_ROWS;     // whole tiles of packed rows
         int runC = (outC + D_RUN - 1) / D_RUN * D_RUN;                          // whole runs of D
         int outH = g.outH(), outW = g.outW();
-        int tilesH = (outH + M - 1) / M, tilesW = (outW + M - 1) / M, tiles = tilesH * tilesW;
-        int srcRows = M * tilesH + r - 1, srcCols = M * tilesW + r - 1;
-        int gradRows = M * tilesH, gradCols = M * tilesW;
+        int tilesH = (outH + side - 1) / side, tilesW = (outW + side - 1) / side, tiles = tilesH * tilesW;
+        int srcRows = side * tilesH + r - 1, srcCols = side * tilesW + r - 1;
+        int gradRows = side * tilesH, gradCols = side * tilesW;
         // dz is read in place when every tile is whole and its channels fill whole vectors; else
         // from a copy with room for the last pixel's whole vector (its lanes past outC are dropped).
         boolean gradInPlace = outC == realOutC && outC % L == 0 && gradRows == outH && gradCols == outW;
@@ -262,11 +303,11 @@ final class WinogradConv {
                 }
                 int th = tile / tilesW, tw = tile - th * tilesW;
                 // V[pos][inC / L][t][L] and D[pos][runC / D_RUN][t][D_RUN]: each GEMM operand a run per tile.
-                int at = (th * M * srcCols + tw * M) * inC;
+                int at = (th * side * srcCols + tw * side) * inC;
                 for (int c = 0; c < inC; c += L) {
                     inputTile(t, src, at + c, srcCols * inC, inC, rowsOfTile, v, c * count + tt * L, vStride);
                 }
-                at = gradOff + (th * M * gradCols + tw * M) * outC;
+                at = gradOff + (th * side * gradCols + tw * side) * outC;
                 for (int c = 0; c < outC; c += L) {
                     int run = c / D_RUN * D_RUN;
                     gradientTile(t, grad, at + c, gradCols * outC, outC, rowsOfTile, d,
@@ -288,14 +329,14 @@ final class WinogradConv {
     private static void run(WinogradTransforms t, int realInC, int inH, int inW, int realOutC, int padTop, int padLeft, int outH, int outW,
                             Activation act, float[] x, int xOff, float[] packed, int uOff,
                             float[] b, float[] y, int yOff) {
-        int inC = padded(realInC), outC = padded(realOutC);
-        int tilesH = (outH + M - 1) / M, tilesW = (outW + M - 1) / M, tiles = tilesH * tilesW;
-        int rows = M * tilesH + t.r - 1, cols = M * tilesW + t.r - 1;
+        int inC = padded(realInC), outC = padded(realOutC), side = t.m;
+        int tilesH = (outH + side - 1) / side, tilesW = (outW + side - 1) / side, tiles = tilesH * tilesW;
+        int rows = side * tilesH + t.r - 1, cols = side * tilesW + t.r - 1;
         float[] src = Scratch.floats(Scratch.INPUT, rows * cols * inC);
         padInput(x, xOff, inH, inW, realInC, padTop, padLeft, rows, cols, inC, src);
         // Outputs go to y in place when every tile is whole and the channels fill whole vectors.
-        boolean inPlace = outC == realOutC && tilesH * M == outH && tilesW * M == outW;
-        float[] dst = inPlace ? y : Scratch.floats(Scratch.WINOGRAD_OUT, tilesH * M * tilesW * M * outC);
+        boolean inPlace = outC == realOutC && tilesH * side == outH && tilesW * side == outW;
+        float[] dst = inPlace ? y : Scratch.floats(Scratch.WINOGRAD_OUT, tilesH * side * tilesW * side * outC);
         int dstOff = inPlace ? yOff : 0;
         float[] bias = b;
         if (outC != realOutC) {
@@ -313,7 +354,7 @@ final class WinogradConv {
             int count = Math.min(block, tiles - t0);
             for (int tt = 0; tt < count; tt++) {
                 int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;
-                int at = (th * M * cols + tw * M) * inC;
+                int at = (th * side * cols + tw * side) * inC;
                 for (int c = 0; c < inC; c += L) {
                     inputTile(t, src, at + c, cols * inC, inC, rowsOfTile, v, tt * inC + c, vStride);
                 }
@@ -328,16 +369,16 @@ final class WinogradConv {
             }
             for (int tt = 0; tt < count; tt++) {
                 int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;
-                int at = dstOff + (th * M * tilesW * M + tw * M) * outC;
+                int at = dstOff + (th * side * tilesW * side + tw * side) * outC;
                 for (int c = 0; c < outC; c += L) {
-                    outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, dst, at + c, tilesW * M * outC, outC);
+                    outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, dst, at + c, tilesW * side * outC, outC);
                 }
             }
         }
         if (!inPlace) {
             for (int oh = 0; oh < outH; oh++) {
                 for (int ow = 0; ow < outW; ow++) {
-                    System.arraycopy(dst, (oh * tilesW * M + ow) * outC, y, yOff + (oh * outW + ow) * realOutC, realOutC);
+                    System.arraycopy(dst, (oh * tilesW * side + ow) * outC, y, yOff + (oh * outW + ow) * realOutC, realOutC);
                 }
             }
         }
@@ -439,7 +480,7 @@ final class WinogradConv {
     static void gradientTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
                              float[] d, int dOff, int posStride) {
         int alpha = t.alpha;
-        for (int i = 0; i < M; i++) {
+        for (int i = 0; i < t.m; i++) {
             spreadGradient(alpha, src, at + i * rowStride, pixStride, tmp, i * alpha * L, L);
         }
         for (int j = 0; j < alpha; j++) {
@@ -496,6 +537,10 @@ final class WinogradConv {
      */
     static void outputTile(WinogradTransforms t, float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff,
                            boolean relu, float[] dst, int at, int rowStride, int pixStride) {
+        if (t.m == 4) {
+            outputTile6x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            return;
+        }
         switch (t.alpha) {
             case 6 -> outputTile6(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
             case 4 -> outputTile4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
@@ -514,7 +559,7 @@ final class WinogradConv {
             m1.sub(m2).add(m3.sub(m4).mul(0.5f)).add(m5).intoArray(tmp, (2 * a + 1) * L);
         }
         FloatVector bias = FloatVector.fromArray(S, b, bOff);
-        for (int j = 0; j < M; j++) {
+        for (int j = 0; j < 2; j++) {
             FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (2 + j) * L),
                     s2 = FloatVector.fromArray(S, tmp, (4 + j) * L), s3 = FloatVector.fromArray(S, tmp, (6 + j) * L),
                     s4 = FloatVector.fromArray(S, tmp, (8 + j) * L), s5 = FloatVector.fromArray(S, tmp, (10 + j) * L);
@@ -529,6 +574,47 @@ final class WinogradConv {
         }
     }
 
+    /**
+     * {@link #outputTile} of F(4x4, 3x3), 4x4 outputs: with s = m1 + m2, d = m1 - m2, s' = m3 + m4 and
+     * d' = m3 - m4, the rows of A^T are m0 + s + s', d + d'/2, s + s'/4 and d + d'/8 + m5.
+     */
+    private static void outputTile6x4(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+                                      float[] dst, int at, int rowStride, int pixStride) {
+        for (int a = 0, row = mOff; a < 6; a++, row += 6 * posStride) {
+            FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + posStride),
+                    m2 = FloatVector.fromArray(S, m, row + 2 * posStride), m3 = FloatVector.fromArray(S, m, row + 3 * posStride),
+                    m4 = FloatVector.fromArray(S, m, row + 4 * posStride), m5 = FloatVector.fromArray(S, m, row + 5 * posStride);
+            FloatVector sum = m1.add(m2), diff = m1.sub(m2), sumHalf = m3.add(m4), diffHalf = m3.sub(m4);
+            m0.add(sum).add(sumHalf).intoArray(tmp, 4 * a * L);
+            diffHalf.mul(0.5f).add(diff).intoArray(tmp, (4 * a + 1) * L);
+            sumHalf.mul(0.25f).add(sum).intoArray(tmp, (4 * a + 2) * L);
+            diffHalf.mul(0.125f).add(diff).add(m5).intoArray(tmp, (4 * a + 3) * L);
+        }
+        FloatVector bias = FloatVector.fromArray(S, b, bOff);
+        for (int j = 0; j < 4; j++) {
+            // Column j of the rows above, down the six of them: tmp[(4a + j) L].
+            FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (4 + j) * L),
+                    s2 = FloatVector.fromArray(S, tmp, (8 + j) * L), s3 = FloatVector.fromArray(S, tmp, (12 + j) * L),
+                    s4 = FloatVector.fromArray(S, tmp, (16 + j) * L), s5 = FloatVector.fromArray(S, tmp, (20 + j) * L);
+            FloatVector sum = s1.add(s2), diff = s1.sub(s2), sumHalf = s3.add(s4), diffHalf = s3.sub(s4);
+            FloatVector y0 = s0.add(sum).add(sumHalf).add(bias);
+            FloatVector y1 = diffHalf.mul(0.5f).add(diff).add(bias);
+            FloatVector y2 = sumHalf.mul(0.25f).add(sum).add(bias);
+            FloatVector y3 = diffHalf.mul(0.125f).add(diff).add(s5).add(bias);
+            if (relu) {
+                y0 = y0.blend(0f, y0.compare(LE, 0f));
+                y1 = y1.blend(0f, y1.compare(LE, 0f));
+                y2 = y2.blend(0f, y2.compare(LE, 0f));
+                y3 = y3.blend(0f, y3.compare(LE, 0f));
+            }
+            int pixel = at + j * pixStride;
+            y0.intoArray(dst, pixel);
+            y1.intoArray(dst, pixel + rowStride);
+            y2.intoArray(dst, pixel + 2 * rowStride);
+            y3.intoArray(dst, pixel + 3 * rowStride);
+        }
+    }
+
     /** {@link #outputTile} of F(2x2, 3x3): row 0 of A^T is m0 + m1 + m2, row 1 is m1 - m2 - m3. */
     private static void outputTile4(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
                                     float[] dst, int at, int rowStride, int pixStride) {
@@ -539,7 +625,7 @@ final class WinogradConv {
             m1.sub(m2).sub(m3).intoArray(tmp, (2 * a + 1) * L);
         }
         FloatVector bias = FloatVector.fromArray(S, b, bOff);
-        for (int j = 0; j < M; j++) {
+        for (int j = 0; j < 2; j++) {
             FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (2 + j) * L),
                     s2 = FloatVector.fromArray(S, tmp, (4 + j) * L), s3 = FloatVector.fromArray(S, tmp, (6 + j) * L);
             FloatVector top = s0.add(s1).add(s2).add(bias);
@@ -563,7 +649,7 @@ final class WinogradConv {
             m1.add(m2).intoArray(tmp, (2 * a + 1) * L);
         }
         FloatVector bias = FloatVector.fromArray(S, b, bOff);
-        for (int j = 0; j < M; j++) {
+        for (int j = 0; j < 2; j++) {
             FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (2 + j) * L),
                     s2 = FloatVector.fromArray(S, tmp, (4 + j) * L);
             FloatVector top = s0.add(s1).add(bias);

@@ -309,7 +309,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             throw new IllegalArgumentException("probabilities has " + probabilities.length + " values for " + classes() + " classes");
         }
         W ws = callerWorkspaces.acquire(1);
-        long hold = weights.beginRead();
+        long hold = weights.beginRead(true);
         try {
             predictRows(ws, image, 0, 1, probabilities);
         } finally {
@@ -325,7 +325,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             throw new IllegalArgumentException("probabilities has " + probabilities.length + " values for "
                     + count + " x " + classes() + " classes");
         }
-        long hold = weights.beginRead();
+        long hold = weights.beginRead(true);
         try {
             if (poolLock.tryLock()) {
                 try {
@@ -352,7 +352,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         LayerInfo described = info.layers().get(index);
         float[] chw = new float[described.outputSize()];
         W ws = callerWorkspaces.acquire(1);
-        long hold = weights.beginRead();
+        long hold = weights.beginRead(true);
         try {
             float[] x = chunkInput(ws, image, 0, 1);
             forward(ws, x, 0, 1, 0, false);
@@ -410,7 +410,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             }
             begin(images, labels, count);
             double loss;
-            long read = weights.beginRead();
+            long read = weights.beginRead(false);
             try {
                 gradients.beginStep(count);
                 pool.run(trainTask);
@@ -439,7 +439,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         poolLock.lock();
         try {
             begin(images, labels, count);
-            long read = weights.beginRead();
+            long read = weights.beginRead(true);
             try {
                 pool.run(lossTask);
                 return (float) finishLoss(count);

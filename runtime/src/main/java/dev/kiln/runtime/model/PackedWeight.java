@@ -34,8 +34,8 @@ public abstract sealed class PackedWeight {
         return new Dense(kernels, weight, in, out);
     }
 
-    /** For a convolution's weight, used by its input gradient. */
-    public static PackedWeight conv(Kernels kernels, Parameter weight, ConvGeometry geometry) {
+    /** For a convolution's weight, used by its forward and input gradient, and by predictions. */
+    public static PackedWeight.Conv conv(Kernels kernels, Parameter weight, ConvGeometry geometry) {
         return new Conv(kernels, weight, geometry);
     }
 
@@ -97,12 +97,46 @@ public abstract sealed class PackedWeight {
         }
     }
 
-    private static final class Conv extends PackedWeight {
+    /** Whether a prediction's own packed form lags behind the weight; only convolutions have one. */
+    boolean inferenceStale() {
+        return false;
+    }
+
+    /** Packs the prediction's own form, whole, and records it current; only convolutions have one. */
+    void packInference() {
+    }
+
+    /**
+     * A convolution's weight, and the second form the kernels may want for predictions ({@link
+     * Kernels#convInferencePacked}). That one is packed only when a prediction finds it stale, so
+     * a training step's repacking does not pay for it.
+     */
+    public static final class Conv extends PackedWeight {
         private final ConvGeometry geometry;
+        private final float[] inference;
+        /** The weight's version {@link #inference} was packed from; written only under the model's exclusive hold. */
+        private long inferenceVersion = NEVER;
 
         Conv(Kernels kernels, Parameter weight, ConvGeometry geometry) {
             super(kernels, weight, kernels.packedConvSize(geometry));
             this.geometry = geometry;
+            this.inference = new float[kernels.packedConvInferenceSize(geometry)];
+        }
+
+        /** The prediction's packed form (empty where the kernels have none); read-only. */
+        public float[] inferenceValues() {
+            return inference;
+        }
+
+        @Override
+        boolean inferenceStale() {
+            return inference.length > 0 && inferenceVersion != weight.version();
+        }
+
+        @Override
+        void packInference() {
+            kernels.packConvInferenceWeights(geometry, weight.value(), inference);
+            inferenceVersion = weight.version();
         }
 
         /** The kernels spread the pieces of a convolution's packing among the shares ({@link Kernels#packConvWeights(ConvGeometry, float[], float[], int, int)}). */

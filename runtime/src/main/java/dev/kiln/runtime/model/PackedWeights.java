@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * The bookkeeping of a model's packed weights: which are stale (their weight's version moved
  * since they were packed), packing a share of the stale ones, and recording that all are current.
+ * The forms only predictions read are kept apart: a training step leaves them stale, and the
+ * first prediction after it packs them ({@link WeightGuard#beginRead(boolean)}).
  *
  * <p>Not synchronized itself: the model packs only while it holds its weights exclusively
  * ({@link WeightGuard}), so no prediction reads a buffer while it is being rewritten.
@@ -17,14 +19,26 @@ final class PackedWeights {
         this.packed = packed.clone();
     }
 
-    /** Whether any packed weight lags behind its weight. */
-    boolean anyStale() {
+    /**
+     * Whether any packed weight lags behind its weight: the forms training reads, and with
+     * {@code forPrediction} also those only predictions read ({@link PackedWeight#inferenceStale}).
+     */
+    boolean anyStale(boolean forPrediction) {
         for (PackedWeight weight : packed) {
-            if (weight.stale()) {
+            if (weight.stale() || forPrediction && weight.inferenceStale()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Packs every stale form that only predictions read, on this thread. */
+    void packStaleForPrediction() {
+        for (PackedWeight weight : packed) {
+            if (weight.inferenceStale()) {
+                weight.packInference();
+            }
+        }
     }
 
     /**

@@ -49,21 +49,29 @@ final class WeightGuard {
     }
 
     /**
-     * Waits for a read hold under which every packed weight is current, repacking first if
-     * needed. Returns the stamp for {@link #endRead}.
+     * Waits for a read hold under which every packed weight the reader needs is current (with
+     * {@code forPrediction}, also the forms only predictions read), repacking first if needed.
+     * Returns the stamp for {@link #endRead}.
      */
-    long beginRead() {
+    long beginRead(boolean forPrediction) {
         if (writer == Thread.currentThread()) {
             throw new IllegalStateException("the model's weights are being changed by this thread (inside changeWeights);"
                     + " predict or train after the change returns");
         }
         while (true) {
-            if (packed.anyStale()) {
-                endWrite(beginWrite());          // endWrite repacks
+            if (packed.anyStale(forPrediction)) {
+                long write = beginWrite();
+                try {
+                    if (forPrediction) {
+                        packed.packStaleForPrediction();
+                    }
+                } finally {
+                    endWrite(write);             // repacks the rest
+                }
             }
             awaitNoWaitingWriter();
             long stamp = lock.readLock();
-            if (!packed.anyStale()) {
+            if (!packed.anyStale(forPrediction)) {
                 return stamp;
             }
             lock.unlockRead(stamp);              // changed since the check above: repack again
@@ -93,7 +101,7 @@ final class WeightGuard {
     /** Repacks whatever the writer changed (and announced by {@link Parameter#markChanged()}), then lets others in. */
     void endWrite(long stamp) {
         try {
-            if (packed.anyStale()) {
+            if (packed.anyStale(false)) {
                 repackStale.run();
             }
         } finally {

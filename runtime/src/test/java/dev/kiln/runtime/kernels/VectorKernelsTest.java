@@ -133,6 +133,48 @@ class VectorKernelsTest {
         }
     }
 
+    /**
+     * How many times the direct sums' tolerance a prediction's F(4x4, 3x3) may differ by: its
+     * transforms scale by up to 5 on the way in and sum six terms on the way out.
+     */
+    private static final int LARGE_TILE_ERROR = 16;
+
+    /** 3x3 convolutions a prediction runs as F(4x4, 3x3): whole tiles, partial ones, one tile, padded channels. */
+    static Stream<ConvGeometry> inferenceShapes() {
+        return Stream.concat(convShapes(), Stream.of(
+                same(32, 14, 14, 64, 3, 3, 1),    // lenet-like conv2: 16 tiles of 4x4, blocks of 12 and 4
+                same(64, 7, 7, 128, 3, 3, 1),     // lenet-like conv3: 2x2 tiles, the last row and column partial
+                valid(16, 6, 6, 16, 3, 3, 1),     // exactly one tile
+                same(16, 3, 3, 16, 3, 3, 1),      // one partial tile, taps in the padding
+                same(17, 9, 6, 20, 3, 3, 1),      // channels past whole vectors, 9x6 outputs
+                valid(32, 26, 26, 64, 3, 3, 1))); // keras-mnist conv2: 24x24, 36 tiles
+    }
+
+    @ParameterizedTest
+    @MethodSource("inferenceShapes")
+    void convInferencePacked(ConvGeometry g) {
+        Random rnd = new Random(g.hashCode() + 7);
+        float[] x = data(rnd, g.inSize()), w = plain(rnd, g.weightSize()), b = plain(rnd, g.outC());
+        float[] packed = new float[VECTOR.packedConvSize(g)];
+        VECTOR.packConvWeights(g, w, packed);
+        float[] inference = new float[VECTOR.packedConvInferenceSize(g) + 1];
+        inference[inference.length - 1] = GUARD;
+        VECTOR.packConvInferenceWeights(g, w, inference);
+        assertEquals(GUARD, inference[inference.length - 1], "packConvInferenceWeights wrote past its size " + g);
+        assertEquals(WinogradConv.inferenceApplies(g), inference.length > 1, "an inference form exactly where F(4x4, 3x3) applies " + g);
+        for (Activation act : Activation.values()) {
+            float[] expected = guarded(g.outSize()), training = guarded(g.outSize()), actual = guarded(g.outSize());
+            SCALAR.convForward(g, act, x, PAD, w, b, expected, PAD);
+            VECTOR.convInferencePacked(g, act, x, PAD, w, packed, inference, b, actual, PAD);
+            if (WinogradConv.inferenceApplies(g)) {
+                assertClose(expected, actual, LARGE_TILE_ERROR * (g.kh() * g.kw() * g.inC() + 1), "convInferencePacked (F(4x4, 3x3)) " + act + " " + g);
+            } else {
+                VECTOR.convForwardPacked(g, act, x, PAD, w, packed, b, training, PAD);
+                assertArrayEquals(training, actual, "convInferencePacked equals convForwardPacked " + act + " " + g);
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("convShapes")
     void convBackwardInput(ConvGeometry g) {
