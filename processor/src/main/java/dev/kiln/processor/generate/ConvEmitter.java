@@ -74,15 +74,18 @@ final class ConvEmitter extends WeightedEmitter {
     Step forward() {
         return Step.eachExample(CodeBlock.builder()
                 .beginControlFlow("if (training)")
-                .addStatement("kernels.convForwardPacked($N, $T.$L,\n$L, $L,\n$N.value(), $N.values(), $N.value(),\nws.$N, r * $N.outSize())",
-                        geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
-                        in.forwardArray(), in.offset(geometry + ".inSize()"), weight, packed, bias, out, geometry)
+                .addStatement(forwardCall("convForwardPacked", CodeBlock.of("$N.values()", packed)))
                 .nextControlFlow("else")
-                .addStatement("kernels.convInferencePacked($N, $T.$L,\n$L, $L,\n$N.value(), $N.values(), $N.inferenceValues(), $N.value(),\nws.$N, r * $N.outSize())",
-                        geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
-                        in.forwardArray(), in.offset(geometry + ".inSize()"), weight, packed, packed, bias, out, geometry)
+                .addStatement(forwardCall("convInferencePacked", CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed)))
                 .endControlFlow()
                 .build());
+    }
+
+    /** One example's forward call on the kernels: {@code method}, the packed weights it reads as {@code packedArgs}. */
+    private CodeBlock forwardCall(String method, CodeBlock packedArgs) {
+        return CodeBlock.of("kernels.$L($N, $T.$L,\n$L, $L,\n$N.value(), $L, $N.value(),\nws.$N, r * $N.outSize())",
+                method, geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
+                in.forwardArray(), in.offset(geometry + ".inSize()"), weight, packedArgs, bias, out, geometry);
     }
 
     @Override

@@ -164,7 +164,12 @@ final class WinogradConv {
 
     /** Floats of one transformed kernel U[alpha^2][inC padded][outC padded] for the forward pass of g. */
     static int kernelSize(ConvGeometry g) {
-        return transforms(g).positions * padded(g.inC()) * padded(g.outC());
+        return kernelSize(transforms(g), g);
+    }
+
+    /** Floats of g's kernel transformed by t, U[alpha^2][inC padded][outC padded]. */
+    private static int kernelSize(WinogradTransforms t, ConvGeometry g) {
+        return t.positions * padded(g.inC()) * padded(g.outC());
     }
 
     /** Floats {@link #pack} writes for g: the forward's U, then the input gradient's, each when it applies. */
@@ -203,7 +208,7 @@ final class WinogradConv {
 
     /** Floats of the F(4x4, 3x3) kernel {@link #packInference} writes, 0 where it does not apply. */
     static int inferenceSize(ConvGeometry g) {
-        return inferenceApplies(g) ? WinogradTransforms.F4X4_3X3.positions * padded(g.inC()) * padded(g.outC()) : 0;
+        return inferenceApplies(g) ? kernelSize(WinogradTransforms.F4X4_3X3, g) : 0;
     }
 
     /** Writes g's F(4x4, 3x3) transformed kernel to packed[0, inferenceSize(g)), where it applies. */
@@ -215,8 +220,7 @@ final class WinogradConv {
 
     /** y = act(conv(x) + b) for one example by F(4x4, 3x3), from the kernel {@link #packInference} wrote. */
     static void inference(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
-        run(WinogradTransforms.F4X4_3X3, g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
-                act, x, xOff, packed, 0, b, y, yOff);
+        forward(WinogradTransforms.F4X4_3X3, g, act, x, xOff, packed, 0, b, y, yOff);
     }
 
     /** The input gradient of g (overwrites dx), from the kernels {@link #pack} wrote from off. */
@@ -231,7 +235,13 @@ final class WinogradConv {
     /** y = act(conv(x) + b) for one example, from the transformed kernel at packed[uOff..]. */
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, int uOff,
                         float[] b, float[] y, int yOff) {
-        run(transforms(g), g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
+        forward(transforms(g), g, act, x, xOff, packed, uOff, b, y, yOff);
+    }
+
+    /** y = act(conv(x) + b) for one example by t, from the kernel t transformed at packed[uOff..]. */
+    private static void forward(WinogradTransforms t, ConvGeometry g, Activation act, float[] x, int xOff, float[] packed,
+                                int uOff, float[] b, float[] y, int yOff) {
+        run(t, g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
                 act, x, xOff, packed, uOff, b, y, yOff);
     }
 
