@@ -137,11 +137,13 @@ def main(folder):
                 m = m.reshape(batch, h, w, c).transpose(0, 3, 1, 2)
             masks[name] = torch.from_numpy(np.ascontiguousarray(m).reshape((batch,) + out))
 
+    def weights(dtype):
+        return {name: read(folder / f"{name}.value.f32", "<f4", pshape).to(dtype) for name, pshape, _, _ in parameters}
+
     def gradients(dtype):
-        params = {}
-        for name, pshape, trainable, l2 in parameters:
-            value = read(folder / f"{name}.value.f32", "<f4", pshape).to(dtype)
-            params[name] = value.requires_grad_(trainable)
+        params = weights(dtype)
+        for name, _, trainable, _ in parameters:
+            params[name].requires_grad_(trainable)
         logits = forward(layers, params, images.to(dtype), masks)
         loss = F.cross_entropy(logits, labels)
         # Kiln's gradients are those of the data loss: the optimizer adds l2 * w itself. The L2
@@ -151,9 +153,8 @@ def main(folder):
         return loss.item() + penalty, {n: params[n].grad for n, _, t, _ in parameters if t}
 
     def probabilities(dtype):
-        params = {name: read(folder / f"{name}.value.f32", "<f4", pshape).to(dtype) for name, pshape, _, _ in parameters}
         with torch.no_grad():
-            return F.softmax(forward(layers, params, images.to(dtype), None), dim=1)
+            return F.softmax(forward(layers, weights(dtype), images.to(dtype), None), dim=1)
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
     loss64, g64 = gradients(torch.float64)

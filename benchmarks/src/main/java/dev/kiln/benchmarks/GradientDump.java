@@ -17,8 +17,9 @@ import java.util.Random;
 /**
  * One training step's gradients, written for a float64 reference to check (tools/gradient_accuracy.py):
  * the architecture fingerprint, the batch, every parameter's value and gradient in PyTorch's
- * layout, and the batch's predicted probabilities, as raw little-endian files listed in manifest.txt. The weights are left as they were, so
- * the reference computes its gradient at the same point.
+ * layout, and the batch's predicted probabilities, as raw little-endian files listed in
+ * manifest.txt. The weights are left as they were, so the reference computes its gradient at the
+ * same point.
  */
 public final class GradientDump {
     private GradientDump() {
