@@ -13,6 +13,7 @@ import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.train.Augmentation;
 import dev.kiln.runtime.train.CsvHistory;
 import dev.kiln.runtime.train.EpochReport;
+import dev.kiln.runtime.train.KernelWarmUp;
 import dev.kiln.runtime.train.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,11 +105,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("training would resume from " + file + ", not start from " + weights
                     + "; add --fresh to start over from " + weights + " (the checkpoint is then overwritten)");
         }
-        // The data loads on a thread of its own while the model is created: each takes a few tenths
-        // of a second at start-up, and neither needs the other.
+        // The data loads on a thread of its own while the model is created and, on a throwaway copy,
+        // its kernels compiled: each takes a few tenths of a second at start-up, and none needs another.
         FutureTask<TrainAndTest> loading = new FutureTask<>(() -> data.load(network));
         Thread.ofPlatform().name("kiln-data-loading").daemon().start(loading);
         try (Model model = network.create(seed)) {
+            if (!loading.isDone()) {
+                warmUpKernels(batch);
+            }
             TrainAndTest sets = resultOf(loading);
             // The checkpoint keeps how the images were prepared, so evaluate and predict prepare theirs the same way.
             FileCheckpointStore store = new FileCheckpointStore(file, Preprocessing.of(sets.train(), sets.classNames()));
@@ -147,6 +151,19 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Compiles the network's kernels on a throwaway model while the data is still loading, so the
+     * first steps of training do not wait for the JIT (see {@link KernelWarmUp}).
+     */
+    private void warmUpKernels(int batch) {
+        try (Model throwaway = network.create(seed)) {
+            if (threads != null) {
+                throwaway.setThreads(threads);
+            }
+            KernelWarmUp.run(throwaway, optimizerOptions.create(network), batch);
+        }
     }
 
     /** The task's result, or the exception it threw, as it was thrown (the command line words its errors by type). */

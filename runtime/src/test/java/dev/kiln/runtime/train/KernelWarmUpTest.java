@@ -1,0 +1,37 @@
+package dev.kiln.runtime.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kiln.runtime.optim.Adam;
+import org.junit.jupiter.api.Test;
+
+class KernelWarmUpTest {
+
+    @Test
+    void trainsTheThrowawayModelForOneStepOfTheGivenBatchOfPixelLikeValues() {
+        ScriptedModel throwaway = new ScriptedModel(step -> 1.0).withInput(1, 4, 4).recordingBatches();
+
+        KernelWarmUp.run(throwaway, Adam.withLearningRate(1e-3f), 5);
+
+        assertEquals(1, throwaway.step());
+        assertEquals(1, throwaway.batches.size());
+        float[] images = throwaway.batches.get(0);
+        assertEquals(5 * 16, images.length);
+        for (float value : images) {
+            assertTrue(value >= 0 && value < 1, "a synthetic pixel outside [0, 1): " + value);
+        }
+    }
+
+    @Test
+    void refusesABatchOfNoExamples() {
+        ScriptedModel throwaway = new ScriptedModel(step -> 1.0);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> KernelWarmUp.run(throwaway, Adam.withLearningRate(1e-3f), 0));
+
+        assertEquals("the warm-up batch size must be 1 or more, not 0", e.getMessage());
+        assertEquals(0, throwaway.step());
+    }
+}
