@@ -17,8 +17,9 @@ record CommandRun(int exitCode, String err) {
         return new CommandRun(exitCode, err.toString());
     }
 
+    /** Runs {@code args} on the command line {@code kiln} builds for them, as its main method does. */
     static CommandRun of(String... args) {
-        return of(KilnCommand.commandLine(), args);
+        return of(KilnCommand.commandLine(args), args);
     }
 
     /** Runs {@code args}, requires exit code 0, and returns what the command printed on standard output. */
