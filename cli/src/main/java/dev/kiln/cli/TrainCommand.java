@@ -162,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
             if (threads != null) {
                 throwaway.setThreads(threads);
             }
-            KernelWarmUp.run(throwaway, optimizerOptions.create(network), batch);
+            KernelWarmUp.training(throwaway, optimizerOptions.create(network), batch);
         }
     }
 

@@ -38,7 +38,7 @@ class KernelWarmUpIsolationTest {
             model.setThreads(2);
             throwaway.setThreads(2);
             CompletableFuture<Void> warmUp = CompletableFuture.runAsync(
-                    () -> KernelWarmUp.run(throwaway, Adam.withLearningRate(1e-3f), BATCH));
+                    () -> KernelWarmUp.training(throwaway, Adam.withLearningRate(1e-3f), BATCH));
             beside = trainAndCopyWeights(model);
             warmUp.get();
             assertEquals(1, throwaway.step());

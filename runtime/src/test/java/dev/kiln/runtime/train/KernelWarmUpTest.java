@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 class KernelWarmUpTest {
 
     @Test
-    void trainsTheThrowawayModelForOneStepOfTheGivenBatchOfPixelLikeValues() {
+    void trainingTrainsTheThrowawayModelForOneStepOfTheGivenBatchOfPixelLikeValues() {
         ScriptedModel throwaway = new ScriptedModel(step -> 1.0).withInput(1, 4, 4).recordingBatches();
 
-        KernelWarmUp.run(throwaway, Adam.withLearningRate(1e-3f), 5);
+        KernelWarmUp.training(throwaway, Adam.withLearningRate(1e-3f), 5);
 
         assertEquals(1, throwaway.step());
         assertEquals(1, throwaway.batches.size());
@@ -25,11 +25,21 @@ class KernelWarmUpTest {
     }
 
     @Test
+    void predictsOneImageAtATimeAsARequestThreadDoesWithoutTraining() {
+        ScriptedModel model = new ScriptedModel(step -> 1.0).withInput(1, 4, 4);
+
+        KernelWarmUp.predictions(model);
+
+        assertEquals(KernelWarmUp.PREDICTIONS, model.predictions);
+        assertEquals(0, model.step());
+    }
+
+    @Test
     void refusesABatchOfNoExamples() {
         ScriptedModel throwaway = new ScriptedModel(step -> 1.0);
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> KernelWarmUp.run(throwaway, Adam.withLearningRate(1e-3f), 0));
+                () -> KernelWarmUp.training(throwaway, Adam.withLearningRate(1e-3f), 0));
 
         assertEquals("the warm-up batch size must be 1 or more, not 0", e.getMessage());
         assertEquals(0, throwaway.step());

@@ -76,7 +76,9 @@ final class ScriptedModel implements Model {
     @Override public int inputHeight() { return height; }
     @Override public int inputWidth() { return width; }
     @Override public int classes() { return 2; }
-    @Override public float[] predict(float[] image) { return new float[] {1, 0}; }
+    /** How many times {@link #predict(float[])} was called. */
+    int predictions;
+    @Override public float[] predict(float[] image) { predictions++; return new float[] {1, 0}; }
     @Override public void predictBatch(float[] images, int count, float[] probabilities) {
         for (int i = 0; i < count; i++) {
             probabilities[2 * i] = 1; // always class 0
