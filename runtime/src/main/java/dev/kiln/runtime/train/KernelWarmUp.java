@@ -20,7 +20,7 @@ public final class KernelWarmUp {
     /**
      * Single predictions that bring a fresh JVM's prediction to its steady speed: tf-mnist, keras-mnist
      * and emotion answered within 1.5x of their steady latency by the 100th to 300th call (the first
-     * calls wait for C2, the next ones for the kernels called once per prediction to reach its
+     * calls wait for C2, the next ones for the kernels called once per prediction to reach their
      * threshold), 0.6-0.9 s after the first.
      */
     public static final int PREDICTIONS = 300;
