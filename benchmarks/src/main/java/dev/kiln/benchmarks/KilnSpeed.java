@@ -3,6 +3,7 @@ package dev.kiln.benchmarks;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.RandomBatch;
 import java.util.SplittableRandom;
 
 /**

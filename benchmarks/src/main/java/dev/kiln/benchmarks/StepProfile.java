@@ -12,6 +12,7 @@ import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.ModelInfo;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.RandomBatch;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,6 +11,7 @@ import dev.kiln.runtime.kernels.Kernels;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Adam;
+import dev.kiln.runtime.train.RandomBatch;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;

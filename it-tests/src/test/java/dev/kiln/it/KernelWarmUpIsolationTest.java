@@ -8,9 +8,9 @@ import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.train.KernelWarmUp;
+import dev.kiln.runtime.train.RandomBatch;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -51,18 +51,10 @@ class KernelWarmUpIsolationTest {
     }
 
     private static List<float[]> trainAndCopyWeights(Model model) {
-        SplittableRandom random = new SplittableRandom(3);
-        float[] images = new float[BATCH * model.inputSize()];
-        int[] labels = new int[BATCH];
         Adam adam = Adam.withLearningRate(1e-3f);
         for (int step = 0; step < STEPS; step++) {
-            for (int i = 0; i < images.length; i++) {
-                images[i] = (float) random.nextDouble();
-            }
-            for (int i = 0; i < BATCH; i++) {
-                labels[i] = random.nextInt(model.classes());
-            }
-            model.trainStep(images, labels, BATCH, adam);
+            RandomBatch batch = RandomBatch.of(model, BATCH, step);
+            model.trainStep(batch.images(), batch.labels(), BATCH, adam);
         }
         List<float[]> weights = new ArrayList<>();
         for (Parameter parameter : model.parameters()) {

@@ -38,15 +38,11 @@ public final class KernelWarmUp {
         if (batchSize < 1) {
             throw new IllegalArgumentException("the warm-up batch size must be 1 or more, not " + batchSize);
         }
-        float[] images = syntheticImages(batchSize, throwaway.inputSize());
-        int[] labels = new int[batchSize];
-        for (int i = 0; i < batchSize; i++) {
-            labels[i] = i % throwaway.classes();
-        }
-        throwaway.trainStep(images, labels, batchSize, throwawayOptimizer);
+        RandomBatch batch = RandomBatch.of(throwaway, batchSize, 1);
+        throwaway.trainStep(batch.images(), batch.labels(), batchSize, throwawayOptimizer);
         // Predictions may run other kernels than training (a different convolution algorithm): the
         // test pass after the first epoch would compile those.
-        throwaway.predictBatch(images, batchSize, new float[batchSize * throwaway.classes()]);
+        throwaway.predictBatch(batch.images(), batchSize, new float[batchSize * throwaway.classes()]);
     }
 
     /**
@@ -55,23 +51,10 @@ public final class KernelWarmUp {
      * that is to serve, before it takes its first request.
      */
     public static void predictions(Model model) {
-        float[] image = syntheticImages(1, model.inputSize());
+        float[] image = RandomBatch.images(new SplittableRandom(1), model.inputSize());
         float[] probabilities = new float[model.classes()];
         for (int call = 0; call < PREDICTIONS; call++) {
             model.predict(image, probabilities);
         }
-    }
-
-    /**
-     * Values spread over [0, 1), like loaded pixels, so ReLU and max pooling take both branches as
-     * they will on real images; a fixed seed keeps every warm-up the same.
-     */
-    private static float[] syntheticImages(int count, int size) {
-        SplittableRandom random = new SplittableRandom(1);
-        float[] images = new float[count * size];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = (float) random.nextDouble();
-        }
-        return images;
     }
 }
