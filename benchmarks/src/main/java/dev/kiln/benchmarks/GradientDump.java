@@ -3,6 +3,7 @@ package dev.kiln.benchmarks;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.RandomBatch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * One training step's gradients, written for a float64 reference to check (tools/gradient_accuracy.py):
@@ -30,15 +30,9 @@ public final class GradientDump {
      * both from {@code seed}, into {@code dir}.
      */
     public static void write(Model model, int batch, long seed, Path dir) throws IOException {
-        Random random = new Random(seed);
-        float[] images = new float[batch * model.inputSize()];
-        for (int i = 0; i < images.length; i++) {
-            images[i] = random.nextFloat();
-        }
-        int[] labels = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            labels[i] = random.nextInt(model.classes());
-        }
+        RandomBatch examples = RandomBatch.of(model, batch, seed);
+        float[] images = examples.images();
+        int[] labels = examples.labels();
         float loss = model.trainStep(images, labels, batch, KEEP_WEIGHTS);
         float[] probabilities = new float[batch * model.classes()];
         model.predictBatch(images, batch, probabilities);      // a prediction's algorithms, at the same weights

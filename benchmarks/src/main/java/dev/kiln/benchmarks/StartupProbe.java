@@ -4,9 +4,9 @@ import dev.kiln.networks.SeedNetworks;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.optim.Adam;
 import dev.kiln.runtime.optim.Optimizer;
+import dev.kiln.runtime.train.RandomBatch;
 import java.lang.management.ManagementFactory;
 import java.util.Locale;
-import java.util.Random;
 
 /**
  * The child process of {@link StartupBenchmark}: in a fresh JVM, creates a sample network and
@@ -22,12 +22,9 @@ public final class StartupProbe {
         int steps = Integer.parseInt(args[1]), batch = Integer.parseInt(args[2]), threads = Integer.parseInt(args[3]);
         try (Model model = network.create(1)) {
             model.setThreads(threads);
-            int size = model.inputChannels() * model.inputHeight() * model.inputWidth();
-            Random random = new Random(1);
-            float[] images = new float[batch * size];
-            int[] labels = new int[batch];
-            for (int i = 0; i < images.length; i++) images[i] = random.nextFloat();
-            for (int i = 0; i < batch; i++) labels[i] = random.nextInt(model.classes());
+            RandomBatch examples = RandomBatch.of(model, batch, 1);
+            float[] images = examples.images();
+            int[] labels = examples.labels();
             Optimizer optimizer = Adam.withLearningRate(1e-3f);
             System.out.printf(Locale.ROOT, "ready %d%n", ManagementFactory.getRuntimeMXBean().getUptime());
             for (int step = 0; step < steps; step++) {
