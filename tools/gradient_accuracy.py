@@ -13,6 +13,10 @@ Then the same for the batch's predicted probabilities (no dropout), which Kiln c
 algorithms of a prediction (F(4x4, 3x3) for its 3x3 Winograd convolutions) rather than training's.
 PyTorch runs its convolutions on oneDNN where it has it, as by default; --no-onednn turns that off
 (torch.backends.mkldnn), for PyTorch's plain convolutions, which sum in another order.
+Last, the forward pass's near ties: max-pooling windows and ReLU outputs whose choice float32
+rounding can tip away from float64's. One tipped choice routes a gradient another way and can put
+whole layers' gradients 1e-4 to 1e-3 from float64's, in Kiln's float32 or PyTorch's: a ratio in
+the hundreds or thousands comes from such a tie, not from the sums' rounding.
 Needs python3-torch and python3-numpy (Debian).
 """
 import argparse
@@ -72,20 +76,24 @@ def pads(arg):
     return top, bottom, left, right
 
 
-def forward(layers, params, x, masks):
+def forward(layers, params, x, masks, pools=None):
+    """The network's logits; with a dict `pools`, each max pooling's window choices and each ReLU's
+    open outputs go into it."""
     for name, kind, args, out in layers:
         if kind == "Conv":
             stride = int(args[2].split(" ")[1])
             top, bottom, left, right = pads(args[3])
             x = F.pad(x, (left, right, top, bottom))
             x = F.conv2d(x, params[name + ".weight"], params.get(name + ".bias"), stride=stride)
-            x = activation(args[4], x)
+            x = activation(args[4], x, name, pools)
         elif kind in ("MaxPool", "AvgPool"):
             kh, kw = (int(v) for v in args[0].split("x"))
             stride = int(args[1].split(" ")[1])
             top, bottom, left, right = pads(args[2])
             if kind == "MaxPool":
                 x = F.pad(x, (left, right, top, bottom), value=float("-inf"))
+                if pools is not None:
+                    pools[name] = window_choices(x.detach(), kh, kw, stride)
                 x = F.max_pool2d(x, (kh, kw), stride)
             else:
                 if top or bottom or left or right:
@@ -95,7 +103,7 @@ def forward(layers, params, x, masks):
             x = x.mean(dim=(2, 3), keepdim=True)
         elif kind == "Dense":
             x = F.linear(x.flatten(1), params[name + ".weight"], params.get(name + ".bias"))
-            x = activation(args[1], x)
+            x = activation(args[1], x, name, pools)
         elif kind == "Dropout":
             if masks is not None:                      # None: a prediction, no dropout
                 x = x * masks[name].to(x.dtype)
@@ -104,7 +112,49 @@ def forward(layers, params, x, masks):
     return x
 
 
-def activation(name, x):
+def window_choices(x, kh, kw, stride):
+    """Each max-pooling window's winning position, and the gap between its two largest values
+    relative to the largest's size."""
+    windows = x.unfold(2, kh, stride).unfold(3, kw, stride).flatten(-2)
+    top = windows.topk(2, dim=-1)
+    largest = top.values[..., 0]
+    gap = (largest - top.values[..., 1]) / largest.abs().clamp_min(1e-30)
+    # A window of zeros (all cut by a ReLU before it) passes no gradient whichever input wins.
+    return top.indices[..., 0], torch.where(largest == 0, torch.ones_like(gap), gap)
+
+
+def near_ties(layers, params64, params32, images, masks):
+    """Lines on the forward pass's choices that float32 rounding can tip: max-pooling windows whose
+    two largest float64 values are within 1e-6 of each other, ReLU inputs within 1e-6 of zero
+    (relative to the layer's mean size), and where PyTorch float32 chooses unlike float64.
+    One such choice sends a gradient another way, which alone can put a layer's gradient far from
+    float64's; Kiln's float32 may fall either way, as PyTorch's does."""
+    choices64, choices32 = {}, {}
+    with torch.no_grad():
+        forward(layers, params64, images.to(torch.float64), masks, choices64)
+        forward(layers, params32, images.to(torch.float32), masks, choices32)
+    lines = []
+    for name, (choice64, gap) in choices64.items():
+        differs = (choice64 != choices32[name][0]).sum().item()
+        close = (gap < 1e-6).sum().item()
+        if not (differs or close):
+            continue
+        if name.endswith("ReLU"):
+            lines.append(f"{name}: {close} of {gap.numel()} inputs within 1e-6 of zero, relative to the layer's mean "
+                         f"size (the nearest {gap.min().item():.1e}); PyTorch float32 opens or closes {differs} "
+                         f"unlike float64")
+        else:
+            lines.append(f"{name}: {close} of {gap.numel()} windows with their two largest values within 1e-6 "
+                         f"(smallest gap {gap.min().item():.1e}); PyTorch float32 picks another input than "
+                         f"float64 in {differs}")
+    return lines
+
+
+def activation(name, x, layer=None, choices=None):
+    """The activation; with a dict `choices`, a ReLU's open outputs (its input above 0) go into it."""
+    if name == "relu" and choices is not None:
+        z = x.detach()
+        choices[layer + "'s ReLU"] = (z > 0, z.abs() / z.abs().mean().clamp_min(1e-30))
     return {"relu": F.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "none": lambda v: v}[name](x)
 
 
@@ -176,6 +226,8 @@ def main(folder):
         worst = max(worst, ratio)
         print(f"{name:<16} {kiln_err:>10.2e} {torch_err:>12.2e} {ratio:>6.2f}")
     print(f"worst ratio Kiln / PyTorch float32: {worst:.2f}")
+    for line in near_ties(layers, weights(torch.float64), weights(torch.float32), images, masks):
+        print(f"near tie: {line}")
 
     predictions = folder / "predictions.f32"
     if predictions.exists():
