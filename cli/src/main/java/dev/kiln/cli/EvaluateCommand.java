@@ -23,7 +23,7 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "FILE", description = "Default: checkpoints/NETWORK.kiln.")
     Path checkpoint;
 
-    @Option(names = "--report", paramLabel = "DIR", arity = "0..1", fallbackValue = "",
+    @Option(names = "--report", paramLabel = "DIR", arity = "0..1", fallbackValue = "", preprocessor = ReportFolderOrNetwork.class,
             description = "Also print top-3 accuracy, each class's precision and recall, and the confusion matrix; with DIR "
                     + "(--report=DIR), also write PNGs into DIR: the confusion matrix as a heat map, misclassified test images, "
                     + "and the first convolution's filters and feature maps.")

@@ -52,6 +52,13 @@ class ReportCommandsTest {
 
         String textOnly = CommandRun.output("evaluate", "tf-16-36", "--checkpoint", checkpoint, "--data", data.toString(), "--report");
         assertTrue(textOnly.contains("top-3 ") && !textOnly.contains("kiln: report in"), textOnly);
+
+        // A network's name after --report is the network; any other word is the folder.
+        String networkAfter = CommandRun.output("evaluate", "--report", "tf-16-36", "--checkpoint", checkpoint, "--data", data.toString());
+        assertTrue(networkAfter.contains("top-3 ") && !networkAfter.contains("kiln: report in"), networkAfter);
+        Path spaced = dir.resolve("spaced-report");
+        CommandRun.output("evaluate", "tf-16-36", "--checkpoint", checkpoint, "--data", data.toString(), "--report", spaced.toString());
+        assertPngs(spaced, TEST_FILES);
     }
 
     @Test

@@ -100,11 +100,15 @@ public enum SeedNetworks {
     }
 
     public static SeedNetworks byName(String name) {
+        return named(name).orElseThrow(() -> new IllegalArgumentException("no network named '" + name
+                + "'; choose one of " + names()));
+    }
+
+    /** The network called {@code name} (its command-line or constant name, in any case), if there is one. */
+    public static java.util.Optional<SeedNetworks> named(String name) {
         return Arrays.stream(values())
                 .filter(n -> n.cliName.equalsIgnoreCase(name) || n.name().equalsIgnoreCase(name))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no network named '" + name + "'; choose one of "
-                        + names()));
+                .findFirst();
     }
 
     /** The seed network whose generated model has {@code architecture} (its fingerprint, as a checkpoint saves it), if any. */
