@@ -39,7 +39,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file = checkpoint == null ? network.defaultCheckpoint() : checkpoint;
         ReportWriter reportWriter = report == null || report.isEmpty() ? null : ReportFolder.open(Path.of(report), reportImage);
-        TrainAndTest sets = data.load(network);
+        TrainAndTest sets = data.loadForTesting(network);
         Examples.requireNonEmpty(sets.test(), "test");
         try (Model model = network.create(0)) {
             Classifier classifier = Classifier.load(model, file);

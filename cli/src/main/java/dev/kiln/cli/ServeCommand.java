@@ -76,7 +76,7 @@ final class ServeCommand implements Callable<Integer> {
                     new CountDownLatch(1).await();
                     return 0;
                 }
-                byte[][] images = testImages(data.load(network).test(), imageCount);
+                byte[][] images = testImages(data.loadForTesting(network).test(), imageCount);
                 System.out.printf("load test: %s (%s), %d request threads, %d clients, %d test images, %d s warm-up, %d s measured%n",
                         network.cliName(), file, requestThreads, clients, images.length, warmUpSeconds, loadTestSeconds);
                 LoadTest.Report report = LoadTest.run(server, model, images, clients,
