@@ -76,24 +76,24 @@ def pads(arg):
     return top, bottom, left, right
 
 
-def forward(layers, params, x, masks, pools=None):
-    """The network's logits; with a dict `pools`, each max pooling's window choices and each ReLU's
-    open outputs go into it."""
+def forward(layers, params, x, masks, choices=None):
+    """The network's logits; with a dict `choices`, each max pooling's window choices and each
+    ReLU's open outputs go into it (see near_ties)."""
     for name, kind, args, out in layers:
         if kind == "Conv":
             stride = int(args[2].split(" ")[1])
             top, bottom, left, right = pads(args[3])
             x = F.pad(x, (left, right, top, bottom))
             x = F.conv2d(x, params[name + ".weight"], params.get(name + ".bias"), stride=stride)
-            x = activation(args[4], x, name, pools)
+            x = activation(args[4], x, name, choices)
         elif kind in ("MaxPool", "AvgPool"):
             kh, kw = (int(v) for v in args[0].split("x"))
             stride = int(args[1].split(" ")[1])
             top, bottom, left, right = pads(args[2])
             if kind == "MaxPool":
                 x = F.pad(x, (left, right, top, bottom), value=float("-inf"))
-                if pools is not None:
-                    pools[name] = window_choices(x.detach(), kh, kw, stride)
+                if choices is not None:
+                    choices[name] = ("window",) + window_choices(x.detach(), kh, kw, stride)
                 x = F.max_pool2d(x, (kh, kw), stride)
             else:
                 if top or bottom or left or right:
@@ -103,7 +103,7 @@ def forward(layers, params, x, masks, pools=None):
             x = x.mean(dim=(2, 3), keepdim=True)
         elif kind == "Dense":
             x = F.linear(x.flatten(1), params[name + ".weight"], params.get(name + ".bias"))
-            x = activation(args[1], x, name, pools)
+            x = activation(args[1], x, name, choices)
         elif kind == "Dropout":
             if masks is not None:                      # None: a prediction, no dropout
                 x = x * masks[name].to(x.dtype)
@@ -123,23 +123,19 @@ def window_choices(x, kh, kw, stride):
     return top.indices[..., 0], torch.where(largest == 0, torch.ones_like(gap), gap)
 
 
-def near_ties(layers, params64, params32, images, masks):
-    """Lines on the forward pass's choices that float32 rounding can tip: max-pooling windows whose
-    two largest float64 values are within 1e-6 of each other, ReLU inputs within 1e-6 of zero
-    (relative to the layer's mean size), and where PyTorch float32 chooses unlike float64.
-    One such choice sends a gradient another way, which alone can put a layer's gradient far from
-    float64's; Kiln's float32 may fall either way, as PyTorch's does."""
-    choices64, choices32 = {}, {}
-    with torch.no_grad():
-        forward(layers, params64, images.to(torch.float64), masks, choices64)
-        forward(layers, params32, images.to(torch.float32), masks, choices32)
+def near_ties(choices64, choices32):
+    """Lines on the forward pass's choices (as `forward` records them) that float32 rounding can
+    tip: max-pooling windows whose two largest float64 values are within 1e-6 of each other, ReLU
+    inputs within 1e-6 of zero (relative to the layer's mean size), and where PyTorch float32
+    chooses unlike float64. One such choice sends a gradient another way, which alone can put a
+    layer's gradient far from float64's; Kiln's float32 may fall either way, as PyTorch's does."""
     lines = []
-    for name, (choice64, gap) in choices64.items():
-        differs = (choice64 != choices32[name][0]).sum().item()
+    for name, (kind, choice64, gap) in choices64.items():
+        differs = (choice64 != choices32[name][1]).sum().item()
         close = (gap < 1e-6).sum().item()
         if not (differs or close):
             continue
-        if name.endswith("ReLU"):
+        if kind == "relu":
             lines.append(f"{name}: {close} of {gap.numel()} inputs within 1e-6 of zero, relative to the layer's mean "
                          f"size (the nearest {gap.min().item():.1e}); PyTorch float32 opens or closes {differs} "
                          f"unlike float64")
@@ -154,7 +150,7 @@ def activation(name, x, layer=None, choices=None):
     """The activation; with a dict `choices`, a ReLU's open outputs (its input above 0) go into it."""
     if name == "relu" and choices is not None:
         z = x.detach()
-        choices[layer + "'s ReLU"] = (z > 0, z.abs() / z.abs().mean().clamp_min(1e-30))
+        choices[layer + "'s ReLU"] = ("relu", z > 0, z.abs() / z.abs().mean().clamp_min(1e-30))
     return {"relu": F.relu, "sigmoid": torch.sigmoid, "tanh": torch.tanh, "none": lambda v: v}[name](x)
 
 
@@ -190,11 +186,11 @@ def main(folder):
     def weights(dtype):
         return {name: read(folder / f"{name}.value.f32", "<f4", pshape).to(dtype) for name, pshape, _, _ in parameters}
 
-    def gradients(dtype):
+    def gradients(dtype, choices):
         params = weights(dtype)
         for name, _, trainable, _ in parameters:
             params[name].requires_grad_(trainable)
-        logits = forward(layers, params, images.to(dtype), masks)
+        logits = forward(layers, params, images.to(dtype), masks, choices)
         loss = F.cross_entropy(logits, labels)
         # Kiln's gradients are those of the data loss: the optimizer adds l2 * w itself. The L2
         # term joins the loss that is printed, as in Kiln's reported loss.
@@ -207,8 +203,9 @@ def main(folder):
             return F.softmax(forward(layers, weights(dtype), images.to(dtype), None), dim=1)
 
     torch.set_num_threads(max(1, torch.get_num_threads()))
-    loss64, g64 = gradients(torch.float64)
-    loss32, g32 = gradients(torch.float32)
+    choices64, choices32 = {}, {}
+    loss64, g64 = gradients(torch.float64, choices64)
+    loss32, g32 = gradients(torch.float32, choices32)
     print(f"{meta['architecture'].split(':')[0]}, batch {batch}, {meta['threads']} Kiln threads; "
           f"PyTorch's oneDNN {'on' if torch.backends.mkldnn.is_available() and torch.backends.mkldnn.enabled else 'off'}; "
           f"loss: Kiln {float(meta['loss']):.7f}, PyTorch float32 {loss32:.7f}, float64 {loss64:.7f}")
@@ -226,7 +223,7 @@ def main(folder):
         worst = max(worst, ratio)
         print(f"{name:<16} {kiln_err:>10.2e} {torch_err:>12.2e} {ratio:>6.2f}")
     print(f"worst ratio Kiln / PyTorch float32: {worst:.2f}")
-    for line in near_ties(layers, weights(torch.float64), weights(torch.float32), images, masks):
+    for line in near_ties(choices64, choices32):
         print(f"near tie: {line}")
 
     predictions = folder / "predictions.f32"
