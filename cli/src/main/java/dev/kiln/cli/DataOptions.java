@@ -88,7 +88,7 @@ final class DataOptions {
      */
     TrainAndTest loadForTesting(SeedNetworks network) throws IOException {
         boolean trainingSetUnused = data == null && limit == null && (normalize == null || !normalize.equalsIgnoreCase("auto"));
-        return load(network, trainingSetUnused ? 1 : limit == null ? Integer.MAX_VALUE : limit);
+        return trainingSetUnused ? load(network, 1) : load(network);
     }
 
     private TrainAndTest load(SeedNetworks network, int trainLimit) throws IOException {
