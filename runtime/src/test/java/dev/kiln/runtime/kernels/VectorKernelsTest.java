@@ -224,6 +224,8 @@ class VectorKernelsTest {
             }
         }
         shapes.add(new int[] {64, 1025, 64});
+        shapes.add(new int[] {1, 600, 300});   // one or two rows stream eight vectors at once across depth blocks, the last short
+        shapes.add(new int[] {2, 600, 300});
         shapes.add(new int[] {12, 17, 64});     // two whole tiles of 6 rows, or one of 7 and a tail of 5
         shapes.add(new int[] {13, 64, 17});     // 6 + 6 + 1, or 7 + 6
         shapes.add(new int[] {33, 40, 24});
@@ -332,6 +334,7 @@ class VectorKernelsTest {
         for (int rows : new int[] {9, 14, 17}) {
             rowsGiveTheSameBits(rows, 300, 70);
         }
+        rowsGiveTheSameBits(5, 600, 300);     // panels of several depth blocks, the last one short
     }
 
     @Test
