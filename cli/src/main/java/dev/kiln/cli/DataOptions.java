@@ -87,8 +87,13 @@ final class DataOptions {
      * see every example.
      */
     TrainAndTest loadForTesting(SeedNetworks network) throws IOException {
-        boolean trainingSetUnused = data == null && limit == null && (normalize == null || !normalize.equalsIgnoreCase("auto"));
+        boolean trainingSetUnused = data == null && limit == null && !normalizesFromTrainingSet();
         return trainingSetUnused ? load(network, 1) : load(network);
+    }
+
+    /** Whether --normalize auto asks for the training set's mean and deviation. */
+    private boolean normalizesFromTrainingSet() {
+        return "auto".equalsIgnoreCase(normalize);
     }
 
     private TrainAndTest load(SeedNetworks network, int trainLimit) throws IOException {
@@ -107,7 +112,7 @@ final class DataOptions {
         Dataset train = sets.train();
         Dataset test = sets.test();
         if (normalize != null) {
-            Normalization n = normalize.equalsIgnoreCase("auto") ? Normalization.computeFrom(train) : parse(normalize);
+            Normalization n = normalizesFromTrainingSet() ? Normalization.computeFrom(train) : parse(normalize);
             train = train.withNormalization(n);
             test = test.withNormalization(n);
         }
