@@ -351,6 +351,19 @@ final class TimedKernels implements Kernels {
         record(Phase.DENSE_FORWARD, null, in, out, start, denseFlops(rows, in, out));
     }
 
+    @Override
+    public boolean splitsDenseForward() {
+        return kernels.splitsDenseForward();
+    }
+
+    @Override
+    public void denseForwardPackedPart(int rows, int in, int out, Activation act, float[] x, int xOff, float[] packed,
+                                       float[] b, float[] y, int yOff, int part, int parts) {
+        long start = System.nanoTime();
+        kernels.denseForwardPackedPart(rows, in, out, act, x, xOff, packed, b, y, yOff, part, parts);
+        record(Phase.DENSE_FORWARD, null, in, out, start, denseFlops(rows, in, out) / parts);   // shares of whole panels: about 1/parts
+    }
+
     // ---- pooling ----
 
     @Override

@@ -69,9 +69,10 @@ final class DenseEmitter extends WeightedEmitter {
 
     @Override
     Step forward() {
-        return Step.wholeChunk(CodeBlock.of("kernels.denseForwardPacked(rows, $N, $N, $T.$L,\n$>$>$L, $L,\n$N.values(), $N.value(),\nws.$N, 0$<$<);\n",
-                inSize, outSize, RuntimeTypes.ACTIVATION, spec.activation().name(),
-                in.forwardArray(), in.start(), packed, bias, out));
+        // Through the model, which may share a large layer among its threads in a training step.
+        return Step.wholeChunk(CodeBlock.of("denseForward($N, training, rows, first, $N, $N, $T.$L,\n$>$>$L, $L,\n$N.value(),\nws.$N, 0$<$<);\n",
+                packed, inSize, outSize, RuntimeTypes.ACTIVATION, spec.activation().name(),
+                in.forwardArray(), in.start(), bias, out));
     }
 
     @Override

@@ -125,6 +125,25 @@ public interface Kernels {
 
     // ---- dense, a block of rows (examples) ----
 
+    /**
+     * Whether {@link #denseForwardPackedPart} is implemented: a model's threads then compute a large
+     * dense layer's forward together, each a share of its columns over the whole batch, and each
+     * reads only its share of the weights.
+     */
+    default boolean splitsDenseForward() {
+        return false;
+    }
+
+    /**
+     * Share part of parts of the output columns of {@link #denseForwardPacked}, for every row, with
+     * the bits the whole call gives them; the shares write disjoint columns and together all of
+     * them. Only where {@link #splitsDenseForward}.
+     */
+    default void denseForwardPackedPart(int rows, int in, int out, Activation act, float[] x, int xOff, float[] packed,
+                                        float[] b, float[] y, int yOff, int part, int parts) {
+        throw new UnsupportedOperationException(name() + " does not split a dense layer's forward");
+    }
+
     /** y[r][o] = act(b[o] + sum over i of x[r][i] * w[i][o]) for r in [0, rows). ReLU is max(z, 0): NaN stays NaN. */
     void denseForward(int rows, int in, int out, Activation act,
                       float[] x, int xOff, float[] w, float[] b, float[] y, int yOff);

@@ -116,6 +116,28 @@ final class PackedDense {
         VectorActivations.apply(act, y, yOff, rows * out);
     }
 
+    /**
+     * The output columns of share part of parts of {@link #forward}, for every row: whole panels,
+     * cut as {@link #pack} cuts them, so the shares of several threads write disjoint columns and
+     * each reads only its panels of the weights. Each column gets the bits of {@link #forward}
+     * (the panel tiles, whose sums do not depend on the row count; forward's one- and two-row
+     * streams give the same bits).
+     */
+    static void forwardPart(int rows, int in, int out, Activation act, float[] x, int xOff, float[] packed, float[] b,
+                            float[] y, int yOff, int part, int parts) {
+        int panels = panels(out);
+        int from = panelColumn(out, share(panels, part, parts)), to = panelColumn(out, share(panels, part + 1, parts));
+        if (from == to) {
+            return;
+        }
+        productColumns(rows, in, out, x, xOff, packed, b, y, yOff, from, to);
+        if (act != Activation.NONE) {
+            for (int r = 0; r < rows; r++) {
+                VectorActivations.apply(act, y, yOff + r * out + from, to - from);
+            }
+        }
+    }
+
     private static int roundUp(int n) {
         return (n + L - 1) / L * L;
     }
@@ -164,12 +186,19 @@ final class PackedDense {
             streamRows(rows, depth, width, x, xOff, panels, bias, y, yOff);
             return;
         }
+        productColumns(rows, depth, width, x, xOff, panels, bias, y, yOff, 0, width);
+    }
+
+    /** The columns [cFrom, cTo) (whole panels) of {@link #product}, on the panel tiles whatever the row count. */
+    private static void productColumns(int rows, int depth, int width, float[] x, int xOff, float[] panels,
+                                       float[] bias, float[] y, int yOff, int cFrom, int cTo) {
         // The zero-padded last panel, if any, computes into a whole-vector-wide buffer, then copies its real lanes.
         int whole = 0;
         while (whole < width && whole + VectorTiles.panelWidth(whole, width) <= width) {
             whole += VectorTiles.panelWidth(whole, width);
         }
-        int lastW = VectorTiles.panelWidth(whole, width), lanes = width - whole;
+        int lastW = VectorTiles.panelWidth(whole, width), lanes = cTo == width ? width - whole : 0;
+        int wholeTo = Math.min(cTo, whole);
         float[] padded = null, result = null;
         if (lanes > 0) {
             padded = Scratch.floats(Scratch.BIAS, lastW);
@@ -184,7 +213,7 @@ final class PackedDense {
         float[] zeros = Scratch.zeros(4 * L);
         for (int k = 0; k < depth; k += VectorDense.K_BLOCK) {
             int d = Math.min(VectorDense.K_BLOCK, depth - k);
-            for (int c0 = 0, pw; c0 < whole; c0 += pw) {
+            for (int c0 = cFrom, pw; c0 < wholeTo; c0 += pw) {
                 pw = VectorTiles.panelWidth(c0, width);
                 VectorTiles.panelColumns(pw, x, xOff + k, depth, d, panels, c0 * depth + k * pw,
                         k == 0 ? bias : zeros, k == 0 ? c0 : 0, k > 0, y, yOff + c0, width, rows);

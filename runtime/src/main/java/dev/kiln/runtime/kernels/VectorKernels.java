@@ -190,6 +190,17 @@ public final class VectorKernels implements Kernels {
         PackedDense.forward(rows, in, out, act, x, xOff, packed, b, y, yOff);
     }
 
+    @Override
+    public boolean splitsDenseForward() {
+        return true;
+    }
+
+    @Override
+    public void denseForwardPackedPart(int rows, int in, int out, Activation act, float[] x, int xOff, float[] packed,
+                                       float[] b, float[] y, int yOff, int part, int parts) {
+        PackedDense.forwardPart(rows, in, out, act, x, xOff, packed, b, y, yOff, part, parts);
+    }
+
     // ---- pooling ----
 
     @Override

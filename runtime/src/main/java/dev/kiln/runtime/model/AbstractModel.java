@@ -1,5 +1,6 @@
 package dev.kiln.runtime.model;
 
+import dev.kiln.dsl.Activation;
 import dev.kiln.runtime.kernels.Kernels;
 import dev.kiln.runtime.optim.Optimizer;
 import java.util.List;
@@ -550,6 +551,23 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         gradients.awaitCleared();
         backward(ws, x, xOff, rows, from, gradients.of(worker));
         gradients.addSharedGradients(kernels, from);
+    }
+
+    /**
+     * A dense layer's forward pass over the chunk's rows [first, first + rows), called by the
+     * generated forward pass in place of {@link Kernels#denseForwardPacked}. In a training step on
+     * several workers, a large layer is computed by all of them together, each a share of its
+     * columns over the whole batch ({@link SharedDenseForward}), with the bits the chunk's own call
+     * gives; otherwise, and for predictions and losses, by the chunk alone.
+     */
+    protected final void denseForward(PackedWeight packed, boolean training, int rows, int first, int in, int out,
+                                      Activation act, float[] x, int xOff, float[] b, float[] y, int yOff) {
+        SharedDenseForward shared = training && kernels.splitsDenseForward() ? gradients.sharedForward(packed) : null;
+        if (shared == null || !shared.splits()) {
+            kernels.denseForwardPacked(rows, in, out, act, x, xOff, packed.values(), b, y, yOff);
+            return;
+        }
+        shared.forward(kernels, rows, first, gradients.sharedPart(first), act, x, xOff, b, y, yOff);
     }
 
     /**

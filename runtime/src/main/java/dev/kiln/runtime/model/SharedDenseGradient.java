@@ -5,8 +5,9 @@ import dev.kiln.runtime.kernels.Kernels;
 /**
  * The weight gradient of one large dense layer, computed by the workers of a training step
  * together instead of each over its own chunk. Each worker copies its chunk's input and output
- * gradient rows into batch-wide buffers; once all have, each computes a slice of the rows of dw
- * over the whole batch, straight into the parameter's gradient.
+ * gradient rows into batch-wide buffers (the input rows only when the layer's forward pass has
+ * not gathered them already: {@link SharedDenseForward}); once all have, each computes a slice of
+ * the rows of dw over the whole batch, straight into the parameter's gradient.
  *
  * <p>Chunk by chunk, every worker wrote a whole dw of its own (12.8 MB for tf-mnist's fc1), and
  * the reduction then read them all and zeroed them again: on 2 threads the fc1 weight gradient and
@@ -32,10 +33,16 @@ final class SharedDenseGradient {
     private int batch;
     private int parts;
 
-    SharedDenseGradient(Parameter weight, int in, int out) {
+    /** The same layer's shared forward pass, whose gathered input rows this reuses; null if none. */
+    private final SharedDenseForward forward;
+    /** The input rows addGradient reads this step: {@link #x}, or the forward pass's. */
+    private float[] batchX;
+
+    SharedDenseGradient(Parameter weight, int in, int out, SharedDenseForward forward) {
         this.weight = weight;
         this.in = in;
         this.out = out;
+        this.forward = forward;
     }
 
     /**
@@ -65,7 +72,11 @@ final class SharedDenseGradient {
 
     /** A worker's chunk, rows [first, first + rows) of the batch, into the buffers. */
     void contribute(int rows, int first, float[] chunkX, int xOff, float[] chunkDz, int dzOff) {
-        System.arraycopy(chunkX, xOff, x, first * in, rows * in);
+        float[] gatheredX = forward == null ? null : forward.batchInput();
+        if (gatheredX == null) {
+            System.arraycopy(chunkX, xOff, x, first * in, rows * in);
+        }
+        batchX = gatheredX == null ? x : gatheredX;    // every chunk writes the same array
         System.arraycopy(chunkDz, dzOff, dz, first * out, rows * out);
         gathered.arrive();
     }
@@ -80,7 +91,7 @@ final class SharedDenseGradient {
      */
     void addGradient(Kernels kernels, int part) {
         gathered.await(parts);
-        kernels.denseBackwardWeightRows(batch, in, out, x, 0, dz, 0, weight.grad(),
+        kernels.denseBackwardWeightRows(batch, in, out, batchX, 0, dz, 0, weight.grad(),
                 ThreadGradients.sliceStart(in, part, parts), ThreadGradients.sliceStart(in, part + 1, parts), false);
     }
 

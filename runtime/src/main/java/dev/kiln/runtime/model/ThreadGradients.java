@@ -21,7 +21,8 @@ import java.util.List;
  *
  * <p>A large dense layer's weight gradient is not per thread: the workers compute it together,
  * each a slice of its rows over the whole batch, into the parameter's own gradient
- * ({@link SharedDenseGradient}), and the reduction leaves it alone.
+ * ({@link SharedDenseGradient}), and the reduction leaves it alone. They compute its forward pass
+ * together too, each a share of its columns ({@link SharedDenseForward}).
  *
  * <p>Used by one step at a time: the model holds its worker pool for the whole step.
  */
@@ -49,6 +50,8 @@ final class ThreadGradients {
     private final SpinBarrier updated = new SpinBarrier();
     /** The dense weights whose gradient the workers compute together. */
     private final SharedDenseGradient[] shared;
+    /** The dense layers whose forward pass the workers compute together. */
+    private final SharedDenseForward[] forwards;
     /** Whether parameter p is one of them: no per-thread buffers, nothing to reduce. */
     private final boolean[] sharedParameter;
     /** Examples of the current step. */
@@ -67,12 +70,19 @@ final class ThreadGradients {
         this.parameters = parameters;
         this.workers = workers;
         List<SharedDenseGradient> sharing = new ArrayList<>();
+        List<SharedDenseForward> sharedForwards = new ArrayList<>();
         for (PackedWeight.Dense copy : denseCopies) {
+            SharedDenseForward forward = null;
+            if (copy.weight().size() >= SharedDenseGradient.MIN_WEIGHTS) {
+                forward = new SharedDenseForward(copy);
+                sharedForwards.add(forward);
+            }
             if (SharedDenseGradient.worthSharing(copy.weight())) {
-                sharing.add(new SharedDenseGradient(copy.weight(), copy.rows(), copy.columns()));
+                sharing.add(new SharedDenseGradient(copy.weight(), copy.rows(), copy.columns(), forward));
             }
         }
         shared = sharing.toArray(new SharedDenseGradient[0]);
+        forwards = sharedForwards.toArray(new SharedDenseForward[0]);
         sharedParameter = new boolean[parameters.size()];
         grads = new float[workers][parameters.size()][];
         for (int p = 0; p < parameters.size(); p++) {
@@ -104,6 +114,19 @@ final class ThreadGradients {
         for (SharedDenseGradient layer : shared) {
             layer.beginStep(batch, Math.min(batch, workers));     // a batch smaller than the pool leaves workers idle
         }
+        for (SharedDenseForward layer : forwards) {
+            layer.beginStep(batch, Math.min(batch, workers));
+        }
+    }
+
+    /** The shared forward pass of the dense layer packed in {@code packed}, or null when each chunk runs it alone. */
+    SharedDenseForward sharedForward(PackedWeight packed) {
+        for (SharedDenseForward layer : forwards) {
+            if (layer.packed() == packed) {
+                return layer;
+            }
+        }
+        return null;
     }
 
     /** The shared weight gradient of {@code weight}, or null when each worker computes its own. */
@@ -145,9 +168,12 @@ final class ThreadGradients {
         }
     }
 
-    /** A worker failed: no other waits for it at a shared gradient. */
+    /** A worker failed: no other waits for it at a shared gradient or forward pass. */
     void breakShared(Throwable cause) {
         for (SharedDenseGradient layer : shared) {
+            layer.breakWith(cause);
+        }
+        for (SharedDenseForward layer : forwards) {
             layer.breakWith(cause);
         }
     }

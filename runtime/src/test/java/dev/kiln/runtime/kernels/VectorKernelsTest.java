@@ -346,6 +346,31 @@ class VectorKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("denseShapes")
+    void densePackedPartsGiveTheBitsOfTheWholeCall(int[] shape) {
+        // The shares of a dense forward that a model's threads compute together: disjoint columns
+        // (whole panels; a share may have none), each with the whole call's bits, ReLU included,
+        // nothing written outside the block.
+        int rows = shape[0], in = shape[1], out = shape[2];
+        Random rnd = new Random(rows * 41L + in * 3L + out);
+        float[] x = plain(rnd, rows * in), w = plain(rnd, in * out), b = plain(rnd, out);
+        float[] packed = new float[VECTOR.packedDenseSize(in, out)];
+        VECTOR.packDenseWeights(in, out, w, packed);
+        float[] whole = new float[rows * out + 2];
+        VECTOR.denseForwardPacked(rows, in, out, Activation.RELU, x, 0, packed, b, whole, 1);
+        for (int parts = 1; parts <= 4; parts++) {
+            float[] shared = new float[rows * out + 2];
+            java.util.Arrays.fill(shared, GUARD);
+            shared[0] = 0f;
+            shared[shared.length - 1] = 0f;
+            for (int part = 0; part < parts; part++) {
+                VECTOR.denseForwardPackedPart(rows, in, out, Activation.RELU, x, 0, packed, b, shared, 1, part, parts);
+            }
+            assertArrayEquals(whole, shared, rows + "x" + in + "->" + out + " in " + parts + " parts");
+        }
+    }
+
     private static void rowsGiveTheSameBits(int rows, int in, int out) {
         Random rnd = new Random(21 + rows);
         float[] x = plain(rnd, rows * in), w = plain(rnd, in * out), b = plain(rnd, out), dz = plain(rnd, rows * out);

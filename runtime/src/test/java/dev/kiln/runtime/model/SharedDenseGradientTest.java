@@ -25,7 +25,8 @@ class SharedDenseGradientTest {
         return new ThreadGradients(parameters, workers, List.of((PackedWeight.Dense) PackedWeight.dense(kernels, weight, IN, OUT)));
     }
 
-    private static float[] random(int n, long seed) {
+    /** n floats in [-0.5, 0.5) from seed; the shared dense layers' tests use it too. */
+    static float[] random(int n, long seed) {
         Random rnd = new Random(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
