@@ -891,11 +891,12 @@ final class VectorTiles {
      * Two rows of {@link #zeroStartProduct}, starting at a[first] and a[second] and stored at
      * c[firstOut] and c[secondOut] (the same row twice for a last odd one: it stores the same values),
      * over pairs of two-vector panels in [0, width): 8 accumulators from zero, 4 operands and 2
-     * broadcasts, each sum in the order of {@link #rows6x2Panels}. Eight independent sums fill both
-     * FMA pipes as the 6-row tile's twelve do, where running a block's last rows on that tile (whose
-     * rows past the last repeat it) computed six rows for one or three: tf-mnist's and lenet-like's
-     * 49 tiles an example are eight tiles of 6 and one left over, and keras-mnist's prediction has
-     * nine 4x4 tiles in its conv2.
+     * broadcasts, each sum in the order of {@link #rows6x2Panels}. Row for row it is slower than the
+     * 6-row tile (keras-mnist's prediction, JFR at 1 ms: 1958 samples for its last 3 rows, run as
+     * 2 + 2, against 1924 for the first 6), but that tile, whose rows past the last repeat it,
+     * computed six rows for a block's last one or three: tf-mnist's and lenet-like's 49 tiles an
+     * example are eight tiles of 6 and one left over, and keras-mnist's prediction has nine 4x4
+     * tiles in its conv2 (2169 samples for the last 3 rows on the 6-row tile).
      */
     private static void rows2x4Panels(int width, float[] a, int first, int second, int depth, float[] b, int bOff, int bDepth,
                                       float[] c, int firstOut, int secondOut) {
