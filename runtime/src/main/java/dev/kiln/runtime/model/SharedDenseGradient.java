@@ -35,8 +35,6 @@ final class SharedDenseGradient {
 
     /** The same layer's shared forward pass, whose gathered input rows this reuses; null if none. */
     private final SharedDenseForward forward;
-    /** The input rows addGradient reads this step: {@link #x}, or the forward pass's. */
-    private float[] batchX;
 
     SharedDenseGradient(Parameter weight, int in, int out, SharedDenseForward forward) {
         this.weight = weight;
@@ -72,11 +70,9 @@ final class SharedDenseGradient {
 
     /** A worker's chunk, rows [first, first + rows) of the batch, into the buffers. */
     void contribute(int rows, int first, float[] chunkX, int xOff, float[] chunkDz, int dzOff) {
-        float[] gatheredX = forward == null ? null : forward.batchInput();
-        if (gatheredX == null) {
+        if (batchInput() == x) {
             System.arraycopy(chunkX, xOff, x, first * in, rows * in);
         }
-        batchX = gatheredX == null ? x : gatheredX;    // every chunk writes the same array
         System.arraycopy(chunkDz, dzOff, dz, first * out, rows * out);
         gathered.arrive();
     }
@@ -91,8 +87,18 @@ final class SharedDenseGradient {
      */
     void addGradient(Kernels kernels, int part) {
         gathered.await(parts);
-        kernels.denseBackwardWeightRows(batch, in, out, batchX, 0, dz, 0, weight.grad(),
+        kernels.denseBackwardWeightRows(batch, in, out, batchInput(), 0, dz, 0, weight.grad(),
                 ThreadGradients.sliceStart(in, part, parts), ThreadGradients.sliceStart(in, part + 1, parts), false);
+    }
+
+    /**
+     * The whole batch's input rows this step: the ones the layer's shared forward pass gathered, or
+     * else {@link #x}, which the chunks fill. The same answer all through the backward pass: the
+     * forward pass is over for every chunk by then.
+     */
+    private float[] batchInput() {
+        float[] gathered = forward == null ? null : forward.batchInput();
+        return gathered == null ? x : gathered;
     }
 
     /** A worker failed: the others stop waiting for it. */
