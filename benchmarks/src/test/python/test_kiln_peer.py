@@ -1,5 +1,6 @@
-"""Tests of the PyTorch peer's logic that need no torch: the BLAS check on canned memory maps, the
-IDX reader and the networks' shape arithmetic. Run: python3 -m unittest discover -s benchmarks/src/test/python
+"""Tests of the PyTorch peer's logic: without torch, the BLAS check on canned memory maps, the IDX
+reader and the networks' shape arithmetic; with torch, that its faster forms compute what the plain
+model does. Run: python3 -m unittest discover -s benchmarks/src/test/python
 (PeerScriptTest runs them in the build)."""
 import gzip
 import os
@@ -103,6 +104,58 @@ class Networks(unittest.TestCase):
         keras = [after for layer, _, after in kiln_peer.shapes(kiln_peer.NETWORKS["keras-mnist"])
                  if isinstance(layer, kiln_peer.Pool)]
         self.assertEqual([(32, 13, 13), (64, 5, 5)], keras)
+
+
+def torch_or_none():
+    try:
+        import torch
+        return torch
+    except ImportError:
+        return None
+
+
+TORCH = torch_or_none()
+
+
+@unittest.skipIf(TORCH is None, "python3-torch is not installed")
+class FasterForms(unittest.TestCase):
+    """The layout and inference form the peer picks by speed must not change what it computes."""
+
+    def test_channels_last_trains_to_the_same_loss(self):
+        torch = TORCH
+        net = kiln_peer.NETWORKS["keras-mnist"]
+        images, labels = torch.rand((8, 1, 28, 28), generator=torch.Generator().manual_seed(1)), torch.arange(8) % 10
+        losses = {}
+        for layout in kiln_peer.LAYOUTS:
+            model = kiln_peer.in_layout(torch, kiln_peer.build(torch, net), layout).eval()  # eval: no dropout
+            step = kiln_peer.training_step(torch, model, net, torch.optim.Adam(model.parameters(), lr=1e-3))
+            x = kiln_peer.in_layout(torch, images, layout)
+            losses[layout] = [step(x, labels).item() for _ in range(3)]
+        self.assertTrue(x.is_contiguous(memory_format=torch.channels_last))
+        for plain, nhwc in zip(losses["NCHW"], losses["channels_last"]):
+            self.assertAlmostEqual(plain, nhwc, delta=1e-5 * abs(plain))
+
+    def test_torchscript_predicts_what_the_model_does_at_any_batch(self):
+        torch = TORCH
+        for layout in kiln_peer.LAYOUTS:
+            model = kiln_peer.in_layout(torch, kiln_peer.build(torch, kiln_peer.NETWORKS["lenet-like"]), layout).eval()
+            images = kiln_peer.in_layout(torch, torch.rand((5, 1, 28, 28), generator=torch.Generator().manual_seed(2)), layout)
+            forms = kiln_peer.inference_forms(torch, model, images[:1])
+            self.assertEqual({"eager", "TorchScript"}, set(forms))
+            with torch.inference_mode():
+                expected = model(images)
+                self.assertLess((forms["TorchScript"](images) - expected).abs().max().item(), 1e-5)
+                self.assertIn(kiln_peer.fastest(forms, images), forms)
+
+    def test_test_accuracy_counts_the_labels_predicted(self):
+        torch = TORCH
+        model = kiln_peer.build(torch, kiln_peer.NETWORKS["pytorch-mnist"]).eval()
+        images = torch.rand((30, 1, 28, 28), generator=torch.Generator().manual_seed(3))
+        with torch.inference_mode():
+            predicted = model(images).argmax(1)
+        labels = predicted.clone()
+        labels[:6] = (labels[:6] + 1) % 10
+        self.assertAlmostEqual(24 / 30, kiln_peer.test_accuracy(torch, model, "NCHW", images, labels, batch=7))
 
 
 class IdxFiles(unittest.TestCase):

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Kiln against the PyTorch peer on the seed networks, in one run: for each network, rounds of Kiln
@@ -208,7 +209,8 @@ public final class Benchmark {
             combined.add(new PyTorchPeer.Speed(first.net(), first.threads(), first.batch(),
                     Timing.median(same.stream().mapToDouble(PyTorchPeer.Speed::trainImagesPerSecond).toArray()),
                     Timing.median(same.stream().mapToDouble(PyTorchPeer.Speed::singleImageMicros).toArray()),
-                    Timing.median(same.stream().mapToDouble(PyTorchPeer.Speed::batch256ImagesPerSecond).toArray())));
+                    Timing.median(same.stream().mapToDouble(PyTorchPeer.Speed::batch256ImagesPerSecond).toArray()),
+                    same.stream().map(PyTorchPeer.Speed::forms).distinct().collect(Collectors.joining("; "))));
         }
         return combined;
     }
@@ -225,6 +227,9 @@ public final class Benchmark {
                 double share = gflops / peak.gflops(row.threads);
                 table.compare(String.format(Locale.ROOT, "training GFLOP/s (3x forward), batch %d, %s; Kiln at %.0f%% of peak",
                         row.batch, thr, 100 * share), gflops, peerGflops, "%.1f");
+                theirs.stream().filter(s -> s.threads() == row.threads && s.batch() == row.batch && !s.forms().isEmpty())
+                        .findFirst().ifPresent(s -> table.both("how PyTorch ran, batch " + row.batch + ", " + thr
+                                + " (the fastest of its options in a short trial, each round)", "", s.forms()));
             } else {
                 PyTorchPeer.Speed any = theirs.stream().filter(s -> s.threads() == row.threads).findFirst().orElse(null);
                 table.compare("1-image inference latency µs, on the calling thread, model at " + thr + " (lower is better)", row.first,

@@ -68,9 +68,13 @@ final class PyTorchPeer {
         return environment;
     }
 
-    /** One line of {@code speed}: a network at one thread count and batch size. */
+    /**
+     * One line of {@code speed}: a network at one thread count and batch size. forms says how the
+     * peer ran it, each the fastest of its options in a short trial: the training layout (NCHW or
+     * channels_last) and the form (eager or TorchScript) of its 1-image and 256-image predictions.
+     */
     record Speed(String net, int threads, int batch, double trainImagesPerSecond, double singleImageMicros,
-                 double batch256ImagesPerSecond) {}
+                 double batch256ImagesPerSecond, String forms) {}
 
     List<Speed> speed(String net, String threads, String batches, double seconds) throws IOException {
         List<Speed> rows = new ArrayList<>();
@@ -79,7 +83,8 @@ final class PyTorchPeer {
             String[] fields = line.split("\t");
             if (!line.startsWith("#") && fields.length >= 7 && !fields[0].equals("net")) {
                 rows.add(new Speed(fields[0], Integer.parseInt(fields[1]), Integer.parseInt(fields[2]),
-                        Double.parseDouble(fields[3]), Double.parseDouble(fields[5]), Double.parseDouble(fields[6])));
+                        Double.parseDouble(fields[3]), Double.parseDouble(fields[5]), Double.parseDouble(fields[6]),
+                        fields.length >= 11 ? "trains in " + fields[8] + ", 1 image " + fields[9] + ", 256 images " + fields[10] : ""));
             }
         });
         return rows;

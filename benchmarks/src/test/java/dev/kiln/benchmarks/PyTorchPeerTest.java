@@ -55,10 +55,15 @@ class PyTorchPeerTest {
                 print("# on 2 threads: torch threads 2, OpenBLAS threads 1")
                 if sys.argv[1] == "speed":
                     print("net\\tthreads\\tbatch\\ttrain_img_s\\ttrain_gflops\\tinfer_b1_us\\tinfer_b256_img_s\\tforward_flops")
-                    print("tf-mnist\\t2\\t64\\t1500\\t125.0\\t900\\t4800\\t27767808")
+                    print("tf-mnist\\t2\\t64\\t1500\\t125.0\\t900\\t4800\\t27767808\\tchannels_last\\tTorchScript\\teager")
+                    print("# an older peer's line, without the forms:")
+                    print("tf-mnist\\t1\\t64\\t800\\t66.6\\t950\\t2500\\t27767808")
                 """);
         assertEquals(List.of("torch 1.13, BLAS openblas", "on 2 threads: torch threads 2, OpenBLAS threads 1"), peer.check("2"));
-        assertEquals(List.of(new PyTorchPeer.Speed("tf-mnist", 2, 64, 1500, 900, 4800)), peer.speed("tf-mnist", "2", "64", 1));
+        assertEquals(List.of(new PyTorchPeer.Speed("tf-mnist", 2, 64, 1500, 900, 4800,
+                                "trains in channels_last, 1 image TorchScript, 256 images eager"),
+                        new PyTorchPeer.Speed("tf-mnist", 1, 64, 800, 950, 2500, "")),
+                peer.speed("tf-mnist", "2,1", "64", 1));
     }
 
     @Test

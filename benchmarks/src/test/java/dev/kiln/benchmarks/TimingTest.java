@@ -23,7 +23,16 @@ class TimingTest {
         assertEquals(List.of(speed(1, 64, 100, 60, 1000), speed(2, 64, 170, 40, 1600)), combined);
     }
 
+    @Test
+    void peerFormsThatDifferBetweenRoundsAreAllNamed() {
+        List<List<PyTorchPeer.Speed>> rounds = List.of(
+                List.of(new PyTorchPeer.Speed("net", 2, 64, 100, 50, 900, "trains in NCHW")),
+                List.of(new PyTorchPeer.Speed("net", 2, 64, 110, 50, 900, "trains in channels_last")),
+                List.of(new PyTorchPeer.Speed("net", 2, 64, 120, 50, 900, "trains in NCHW")));
+        assertEquals("trains in NCHW; trains in channels_last", Benchmark.medianSpeeds(rounds).get(0).forms());
+    }
+
     private static PyTorchPeer.Speed speed(int threads, int batch, double train, double micros, double batch256) {
-        return new PyTorchPeer.Speed("net", threads, batch, train, micros, batch256);
+        return new PyTorchPeer.Speed("net", threads, batch, train, micros, batch256, "");
     }
 }
