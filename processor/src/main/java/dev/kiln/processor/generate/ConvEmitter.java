@@ -83,9 +83,14 @@ final class ConvEmitter extends WeightedEmitter {
 
     /** One example's forward call on the kernels: {@code method}, the packed weights it reads as {@code packedArgs}. */
     private CodeBlock forwardCall(String method, CodeBlock packedArgs) {
-        return CodeBlock.of("kernels.$L($N, $T.$L,\n$L, $L,\n$N.value(), $L, $N.value(),\nws.$N, r * $N.outSize())",
+        return CodeBlock.of("kernels.$L($N, $T.$L,\n$L, $L,\n$N.value(), $L, $N.value(),\nws.$N, $L * $N.outSize())",
                 method, geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
-                in.forwardArray(), in.offset(geometry + ".inSize()"), weight, packedArgs, bias, out, geometry);
+                in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), weight, packedArgs, bias, out, forwardRow, geometry);
+    }
+
+    @Override
+    boolean forwardPerExample() {
+        return true;
     }
 
     @Override

@@ -19,8 +19,18 @@ abstract class LayerEmitter {
     /** The workspace field that holds the gradient of the loss with respect to {@link #out}. */
     final String dOut;
 
+    /**
+     * The forward pass's example variable for a layer's output that only the next layer, in the
+     * same loop over examples, reads: {@code r} in training, whose backward pass reads every
+     * example's, and 0 in a prediction, where each example's output is read before the next is
+     * written and so stays in cache (a chunk of 128 pytorch-mnist conv1 outputs is 11 MB).
+     */
+    static final String SLOT = "slot";
+
     /** What the layer reads; set by the generator once all layers are named. */
     Tensor in;
+    /** The example variable the forward pass writes this layer's output at: "r" or {@link #SLOT}; set by the generator. */
+    String forwardRow = "r";
     /** Whether backward reaches this layer (some layer at or before it has trainable parameters). */
     boolean runsBackward;
 
@@ -57,6 +67,11 @@ abstract class LayerEmitter {
     abstract List<Buffer> buffers();
 
     abstract Step forward();
+
+    /** Whether {@link #forward} handles one example at a time (a loop over examples runs it). */
+    boolean forwardPerExample() {
+        return false;
+    }
 
     /** The array the next layer reads in the forward pass. */
     String forwardOutput() {

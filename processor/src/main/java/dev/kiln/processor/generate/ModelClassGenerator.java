@@ -62,7 +62,7 @@ final class ModelClassGenerator {
      * gradient of its input only if some earlier layer has trainable parameters.
      */
     private void wire() {
-        Tensor input = new Tensor("x", "x", "xOff", null);
+        Tensor input = new Tensor("x", "x", "xOff", null, "r");
         boolean trainableSoFar = false;
         int parameterIndex = 0;
         for (int i = 0; i < layers.size(); i++) {
@@ -75,8 +75,11 @@ final class ModelClassGenerator {
                 weighted.firstParam = parameterIndex;
                 parameterIndex += 2;
             }
+            // An output the next layer reads in the same loop over examples needs no place per example in a prediction.
+            boolean readInLoop = layer.forwardPerExample() && i + 1 < layers.size() && layers.get(i + 1).forwardPerExample();
+            layer.forwardRow = readInLoop ? LayerEmitter.SLOT : "r";
             input = new Tensor(layer.forwardOutput(), "ws." + layer.out, null,
-                    trainableSoFar ? "ws." + layer.dOut : null);
+                    trainableSoFar ? "ws." + layer.dOut : null, layer.forwardRow);
         }
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i) instanceof PoolEmitter pool) {
@@ -304,7 +307,8 @@ final class ModelClassGenerator {
     private MethodSpec forward() {
         List<PassWriter.Labelled> steps = new ArrayList<>();
         for (LayerEmitter layer : layers) {
-            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.forward()));
+            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.forward(),
+                    layer.forwardRow.equals(LayerEmitter.SLOT)));
         }
         return chunkMethod("forward")
                 .addParameter(TypeName.BOOLEAN, "training")

@@ -11,8 +11,15 @@ import java.util.List;
  * layer's output (about 3 MB for 32 MNIST images) would go out to memory and come back.
  */
 final class PassWriter {
-    /** A layer's step, with the layer's name and the comment that describes it. */
-    record Labelled(String layer, String comment, Step step) {}
+    /**
+     * A layer's step, with the layer's name and the comment that describes it; writesSlot when its
+     * forward output goes to {@link LayerEmitter#SLOT}, which the loop then declares.
+     */
+    record Labelled(String layer, String comment, Step step, boolean writesSlot) {
+        Labelled(String layer, String comment, Step step) {
+            this(layer, comment, step, false);
+        }
+    }
 
     private PassWriter() {}
 
@@ -51,6 +58,14 @@ final class PassWriter {
         List<Labelled> bodies = group.stream().filter(labelled -> !labelled.step().code().isEmpty()).toList();
         if (!bodies.isEmpty()) {
             code.beginControlFlow("for (int r = 0; r < rows; r++)");
+            if (group.stream().anyMatch(Labelled::writesSlot)) {
+                code.add("// A prediction keeps only this loop's last output per example: the layers before it\n")
+                        .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
+                        .addStatement("int $L = training ? r : 0", LayerEmitter.SLOT);
+                if (!bodies.isEmpty()) {
+                    code.add("\n");
+                }
+            }
             for (int i = 0; i < bodies.size(); i++) {
                 if (i > 0) {
                     code.add("\n");

@@ -103,11 +103,16 @@ final class PoolEmitter extends LayerEmitter {
     Step forward() {
         CodeBlock call = max
                 // The winners' indices only where a backward pass will read them: a prediction pools values alone.
-                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize(),\ntraining ? ws.$N : null, r * $N.outSize()$<$<);\n",
-                        geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry, argmax, geometry)
-                : CodeBlock.of("kernels.avgPoolForward($N,\n$>$>$L, $L,\nws.$N, r * $N.outSize()$<$<);\n",
-                        geometry, in.forwardArray(), in.offset(geometry + ".inSize()"), out, geometry);
+                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, $L * $N.outSize(),\ntraining ? ws.$N : null, r * $N.outSize()$<$<);\n",
+                        geometry, in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), out, forwardRow, geometry, argmax, geometry)
+                : CodeBlock.of("kernels.avgPoolForward($N,\n$>$>$L, $L,\nws.$N, $L * $N.outSize()$<$<);\n",
+                        geometry, in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), out, forwardRow, geometry);
         return Step.eachExample(call);
+    }
+
+    @Override
+    boolean forwardPerExample() {
+        return true;
     }
 
     /**

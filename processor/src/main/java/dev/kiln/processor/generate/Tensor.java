@@ -7,12 +7,19 @@ package dev.kiln.processor.generate;
  * @param backwardArray the array in the backward pass (always the training-time buffer)
  * @param base          the offset of the chunk's first example: "xOff" for the model input, null for workspace buffers
  * @param grad          the buffer that receives the gradient with respect to it, or null when none is needed
+ * @param forwardRow    the variable whose example the forward pass finds it at: {@code r}, or
+ *                      {@link LayerEmitter#SLOT} where a prediction reuses one example's place
  */
-record Tensor(String forwardArray, String backwardArray, String base, String grad) {
+record Tensor(String forwardArray, String backwardArray, String base, String grad, String forwardRow) {
 
     /** The offset of example {@code r} when each example has {@code size} values. */
     String offset(String size) {
         return base == null ? "r * " + size : base + " + r * " + size;
+    }
+
+    /** Where the forward pass reads example {@code r}, when each example has {@code size} values. */
+    String forwardOffset(String size) {
+        return base == null ? forwardRow + " * " + size : base + " + r * " + size;
     }
 
     /** The offset of the chunk's first example. */

@@ -138,6 +138,34 @@ class ModelBehaviourTest {
         }
     }
 
+    /**
+     * A prediction keeps only the last output of each loop over examples per example (the layers
+     * before it reuse one example's place), so each row of a batch must still be what that image
+     * alone predicts, on one thread and on two; and training right after must see every example.
+     */
+    @Test
+    void aBatchPredictsEachImageAsItDoesAlone() {
+        NetworkModel net = GoldenSourceTest.TINY_CNN;
+        int count = 9;
+        float[] images = GeneratedModelTest.images(net, count, 11);
+        int[] labels = GeneratedModelTest.labels(net, count, 12);
+        for (int threads : new int[] {1, 2}) {
+            try (var model = model(net, 3, threads); var fresh = model(net, 3, threads)) {
+                int classes = model.classes(), size = model.inputSize();
+                float[] batch = new float[count * classes];
+                model.predictBatch(images, count, batch);
+                for (int n = 0; n < count; n++) {
+                    float[] alone = model.predict(Arrays.copyOfRange(images, n * size, (n + 1) * size));
+                    assertArrayEquals(alone, Arrays.copyOfRange(batch, n * classes, (n + 1) * classes),
+                            "image " + n + " of the batch, " + threads + " threads");
+                }
+                Sgd sgd = new Sgd(0.1f);
+                assertEquals(fresh.trainStep(images, labels, count, sgd), model.trainStep(images, labels, count, sgd));
+                assertArrayEquals(fresh.parameters().get(0).value(), model.parameters().get(0).value());
+            }
+        }
+    }
+
     @Test
     void seedsChooseTheWeights() {
         NetworkModel net = GoldenSourceTest.TINY_CNN;
