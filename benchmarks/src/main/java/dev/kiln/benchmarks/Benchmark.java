@@ -22,7 +22,9 @@ import java.util.stream.Collectors;
 /**
  * Kiln against the PyTorch peer on the seed networks, in one run: for each network, rounds of Kiln
  * and then the peer, so both see the same machine state, and each figure is the median of its
- * rounds, so a slow minute of a shared machine moves neither side much. Prints Markdown tables.
+ * rounds, so a slow minute of a shared machine moves neither side much. Each side measures each
+ * network in a process of its own (Kiln's rounds in a child JVM, {@link KilnRounds}), as a user's
+ * training run or server holds one network. Prints Markdown tables.
  */
 public final class Benchmark {
     private final BenchmarkSettings settings;
@@ -125,79 +127,35 @@ public final class Benchmark {
     }
 
     private Table measure(SeedNetworks network, Optional<PyTorchPeer> peer, MachinePeaks peak) throws IOException {
-        List<List<Row>> kilnRounds = new ArrayList<>();
+        List<List<KilnRow>> kilnRounds = new ArrayList<>();
         List<List<PyTorchPeer.Speed>> peerRounds = new ArrayList<>();
         StolenTime kilnStolen = new StolenTime(), peerStolen = new StolenTime();
-        Table table;
-        long flops;
-        try (Model model = network.create(1)) {
-            table = new Table(String.format(Locale.ROOT, "%s (%.1f forward MFLOP per image)", network.cliName(),
-                    model.forwardFlops() / 1e6));
-            flops = model.forwardFlops();
+        long flops = network.info().forwardFlops();
+        Table table = new Table(String.format(Locale.ROOT, "%s (%.1f forward MFLOP per image)", network.cliName(), flops / 1e6));
+        // Kiln in a JVM of its own per network, as the peer runs in a process of its own (see KilnRounds).
+        try (KilnProcess kiln = KilnProcess.start(network.cliName(), settings)) {
             for (int round = 0; round < settings.rounds(); round++) {
-                // The kernels are compiled after the first round's warm-ups; later rounds only settle the caches.
-                double warmup = round == 0 ? settings.warmupSeconds() : Math.min(settings.warmupSeconds(), 1);
                 kilnStolen.start();
-                kilnRounds.add(measureKiln(model, new KilnSpeed(warmup, settings.seconds())));
+                kilnRounds.add(kiln.awaitRound());
                 kilnStolen.stop();
                 peerStolen.start();
                 peerRounds.add(peer.isPresent()
                         ? peer.get().speed(network.cliName(), settings.threads(), settings.batches(), settings.seconds())
                         : List.of());
                 peerStolen.stop();
+                if (round + 1 < settings.rounds()) {
+                    kiln.startNextRound();
+                }
             }
         }
-        List<Row> rows = Row.medians(kilnRounds);
+        List<KilnRow> rows = KilnRow.medians(kilnRounds);
         fill(table, rows, medianSpeeds(peerRounds), flops, peak);
-        List<String> alloc = new ArrayList<>();
-        for (Row row : rows) {
-            if (row.batch > 0) {
-                alloc.add(String.format(Locale.ROOT, "%.0f B (batch %d, %d thread%s)", row.third, row.batch,
-                        row.threads, row.threads == 1 ? "" : "s"));
-            }
-        }
-        table.kilnOnly("heap bytes allocated per training step", String.join("; ", alloc));
+        table.kilnOnly("heap bytes allocated per training step",
+                rows.stream().filter(row -> row.batch() > 0).map(KilnRow::describeTraining).collect(Collectors.joining("; ")));
         table.both("CPU time the hypervisor gave to other guests during each side's rounds (/proc/stat steal; "
                 + "figures taken at more than a few percent are not comparable with a quiet run's)",
                 kilnStolen.describe(), peer.isPresent() ? peerStolen.describe() : "");
         return table;
-    }
-
-    /** One round of Kiln's figures: training at each thread count and batch, then inference. */
-    private List<Row> measureKiln(Model model, KilnSpeed kiln) {
-        List<Row> rows = new ArrayList<>();
-        for (int threads : settings.threadCounts()) {
-            model.setThreads(threads);
-            for (int batch : settings.batchSizes()) {
-                KilnSpeed.Training t = kiln.training(model, batch);
-                rows.add(new Row(threads, batch, t.imagesPerSecond(), Double.NaN, t.bytesPerStep()));
-            }
-            KilnSpeed.Inference inference = kiln.inference(model);
-            rows.add(new Row(threads, 0, inference.singleImageMicros(), inference.batch256ImagesPerSecond(),
-                    inference.bytesPerPrediction()));
-        }
-        return rows;
-    }
-
-    /**
-     * A Kiln figure set: training (batch > 0: images/s, -, bytes per step) or inference (batch 0:
-     * latency, batch-256 throughput, bytes per prediction).
-     */
-    private record Row(int threads, int batch, double first, double second, double third) {
-
-        /** Row by row, the median of each speed over the rounds and the most bytes any round allocated. */
-        static List<Row> medians(List<List<Row>> rounds) {
-            List<Row> combined = new ArrayList<>();
-            for (int i = 0; i < rounds.get(0).size(); i++) {
-                int index = i;
-                Row row = rounds.get(0).get(i);
-                combined.add(new Row(row.threads, row.batch,
-                        Timing.median(rounds.stream().mapToDouble(r -> r.get(index).first).toArray()),
-                        Timing.median(rounds.stream().mapToDouble(r -> r.get(index).second).toArray()),
-                        rounds.stream().mapToDouble(r -> r.get(index).third).max().orElse(Double.NaN)));
-            }
-            return combined;
-        }
     }
 
     /** The peer's figures, each the median over the rounds of the same thread count and batch. */
@@ -215,28 +173,28 @@ public final class Benchmark {
         return combined;
     }
 
-    private void fill(Table table, List<Row> rows, List<PyTorchPeer.Speed> theirs, long flops, MachinePeaks peak) {
-        for (Row row : rows) {
-            String thr = row.threads + (row.threads == 1 ? " thread" : " threads");
-            if (row.batch > 0) {
-                double peerValue = theirs.stream().filter(s -> s.threads() == row.threads && s.batch() == row.batch)
+    private void fill(Table table, List<KilnRow> rows, List<PyTorchPeer.Speed> theirs, long flops, MachinePeaks peak) {
+        for (KilnRow row : rows) {
+            String thr = row.threads() + (row.threads() == 1 ? " thread" : " threads");
+            if (row.batch() > 0) {
+                double peerValue = theirs.stream().filter(s -> s.threads() == row.threads() && s.batch() == row.batch())
                         .mapToDouble(PyTorchPeer.Speed::trainImagesPerSecond).findFirst().orElse(Double.NaN);
-                table.compare("training images/s, batch " + row.batch + ", " + thr, row.first, peerValue, "%.0f");
-                double gflops = row.first * 3 * flops / 1e9;
+                table.compare("training images/s, batch " + row.batch() + ", " + thr, row.first(), peerValue, "%.0f");
+                double gflops = row.first() * 3 * flops / 1e9;
                 double peerGflops = peerValue * 3 * flops / 1e9;
-                double share = gflops / peak.gflops(row.threads);
+                double share = gflops / peak.gflops(row.threads());
                 table.compare(String.format(Locale.ROOT, "training GFLOP/s (3x forward), batch %d, %s; Kiln at %.0f%% of peak",
-                        row.batch, thr, 100 * share), gflops, peerGflops, "%.1f");
-                theirs.stream().filter(s -> s.threads() == row.threads && s.batch() == row.batch && !s.forms().isEmpty())
-                        .findFirst().ifPresent(s -> table.both("how PyTorch ran, batch " + row.batch + ", " + thr
+                        row.batch(), thr, 100 * share), gflops, peerGflops, "%.1f");
+                theirs.stream().filter(s -> s.threads() == row.threads() && s.batch() == row.batch() && !s.forms().isEmpty())
+                        .findFirst().ifPresent(s -> table.both("how PyTorch ran, batch " + row.batch() + ", " + thr
                                 + " (the fastest of its options in a short trial, each round)", "", s.forms()));
             } else {
-                PyTorchPeer.Speed any = theirs.stream().filter(s -> s.threads() == row.threads).findFirst().orElse(null);
-                table.compare("1-image inference latency µs, on the calling thread, model at " + thr + " (lower is better)", row.first,
+                PyTorchPeer.Speed any = theirs.stream().filter(s -> s.threads() == row.threads()).findFirst().orElse(null);
+                table.compare("1-image inference latency µs, on the calling thread, model at " + thr + " (lower is better)", row.first(),
                         any == null ? Double.NaN : any.singleImageMicros(), "%.0f");
-                table.compare("batch-256 inference images/s, " + thr, row.second,
+                table.compare("batch-256 inference images/s, " + thr, row.second(),
                         any == null ? Double.NaN : any.batch256ImagesPerSecond(), "%.0f");
-                table.kilnOnly("heap bytes allocated per 1-image prediction, " + thr, String.format(Locale.ROOT, "%.0f", row.third));
+                table.kilnOnly("heap bytes allocated per 1-image prediction, " + thr, String.format(Locale.ROOT, "%.0f", row.third()));
             }
         }
     }
