@@ -13,7 +13,8 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Stride-1 5x5, 3x3 and 2x2 convolutions by Winograd's F(2x2, 5x5), F(2x2, 3x3) and F(2x2, 2x2)
  * ({@link WinogradTransforms}): 36 multiply-adds per input channel, output channel and 2x2
- * outputs against 100 directly, 16 against 36, or 9 against 16.
+ * outputs against 100 directly, 16 against 36, or 9 against 16. A prediction runs 5x5 and 3x3
+ * kernels on 4x4 output tiles ({@link #inference}): 64 against 400, 36 against 144.
  *
  * <p>One example at a time, in blocks of {@link #blockTiles} tiles: each alpha x alpha input tile
  * (6x6, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
@@ -91,8 +92,8 @@ final class WinogradConv {
     private static final String MODE = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
 
     /**
-     * System property: {@code 4x4} (the default) runs a prediction's 3x3 Winograd convolutions as
-     * F(4x4, 3x3), {@code 2x2} as training does (the same algorithm, so the same bits as a
+     * System property: {@code 4x4} (the default) runs a prediction's 3x3 and 5x5 Winograd
+     * convolutions as F(4x4, 3x3) and F(4x4, 5x5), {@code 2x2} as training does (the same algorithm, so the same bits as a
      * training step's forward pass without dropout).
      */
     static final String INFERENCE_PROPERTY = "kiln.conv.inferenceTiles";
@@ -199,28 +200,34 @@ final class WinogradConv {
     }
 
     /**
-     * Whether a prediction runs g's forward as F(4x4, 3x3) ({@link WinogradTransforms#F4X4_3X3}):
-     * where training runs it as F(2x2, 3x3), unless {@value #INFERENCE_PROPERTY} is {@code 2x2}.
+     * Whether a prediction runs g's forward on 4x4 output tiles, F(4x4, 3x3) or F(4x4, 5x5)
+     * ({@link #inferenceTransforms}): where training runs it as F(2x2, 3x3) or F(2x2, 5x5), unless
+     * {@value #INFERENCE_PROPERTY} is {@code 2x2}.
      */
     static boolean inferenceApplies(ConvGeometry g) {
-        return LARGE_INFERENCE_TILES && g.kh() == 3 && forwardApplies(g);
+        return LARGE_INFERENCE_TILES && (g.kh() == 3 || g.kh() == 5) && forwardApplies(g);
     }
 
-    /** Floats of the F(4x4, 3x3) kernel {@link #packInference} writes, 0 where it does not apply. */
+    /** The 4x4-tile algorithm for g's kernel (g's inference applies). */
+    static WinogradTransforms inferenceTransforms(ConvGeometry g) {
+        return g.kh() == 3 ? WinogradTransforms.F4X4_3X3 : WinogradTransforms.F4X4_5X5;
+    }
+
+    /** Floats of the 4x4-tile kernel {@link #packInference} writes, 0 where it does not apply. */
     static int inferenceSize(ConvGeometry g) {
-        return inferenceApplies(g) ? kernelSize(WinogradTransforms.F4X4_3X3, g) : 0;
+        return inferenceApplies(g) ? kernelSize(inferenceTransforms(g), g) : 0;
     }
 
-    /** Writes g's F(4x4, 3x3) transformed kernel to packed[0, inferenceSize(g)), where it applies. */
+    /** Writes g's 4x4-tile transformed kernel to packed[0, inferenceSize(g)), where it applies. */
     static void packInference(ConvGeometry g, float[] w, float[] packed) {
         if (inferenceApplies(g)) {
-            WinogradTransforms.F4X4_3X3.kernels(w, g.inC(), g.outC(), false, packed, 0, padded(g.inC()), padded(g.outC()));
+            inferenceTransforms(g).kernels(w, g.inC(), g.outC(), false, packed, 0, padded(g.inC()), padded(g.outC()));
         }
     }
 
-    /** y = act(conv(x) + b) for one example by F(4x4, 3x3), from the kernel {@link #packInference} wrote. */
+    /** y = act(conv(x) + b) for one example on 4x4 output tiles, from the kernel {@link #packInference} wrote. */
     static void inference(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
-        forward(WinogradTransforms.F4X4_3X3, g, act, x, xOff, packed, 0, b, y, yOff);
+        forward(inferenceTransforms(g), g, act, x, xOff, packed, 0, b, y, yOff);
     }
 
     /** The input gradient of g (overwrites dx), from the kernels {@link #pack} wrote from off. */
@@ -434,6 +441,7 @@ final class WinogradConv {
     /** (B^T d)[k], k < alpha, of the algorithm whose input tile side is alpha (see the methods it picks). */
     private static void transformInput(int alpha, float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
         switch (alpha) {
+            case 8 -> transformInput8(in, inOff, inStride, out, outOff, outStride);
             case 6 -> transformInput6(in, inOff, inStride, out, outOff, outStride);
             case 4 -> transformInput4(in, inOff, inStride, out, outOff, outStride);
             default -> transformInput3(in, inOff, inStride, out, outOff, outStride);
@@ -459,6 +467,33 @@ final class WinogradConv {
         evenHalf.add(oddHalf).intoArray(out, outOff + 3 * outStride);
         evenHalf.sub(oddHalf).intoArray(out, outOff + 4 * outStride);
         d5.fma(four, d3.fma(minusFive, d1)).intoArray(out, outOff + 5 * outStride);
+    }
+
+    /**
+     * As {@link #transformInput6}, k < 8, for F(4x4, 5x5): rows 1-2 (points +-1), 3-4 (+-1/2) and 5-6
+     * (+-2) each share their even and odd parts.
+     */
+    private static void transformInput8(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, inOff), d1 = FloatVector.fromArray(S, in, inOff + inStride),
+                d2 = FloatVector.fromArray(S, in, inOff + 2 * inStride), d3 = FloatVector.fromArray(S, in, inOff + 3 * inStride),
+                d4 = FloatVector.fromArray(S, in, inOff + 4 * inStride), d5 = FloatVector.fromArray(S, in, inOff + 5 * inStride),
+                d6 = FloatVector.fromArray(S, in, inOff + 6 * inStride), d7 = FloatVector.fromArray(S, in, inOff + 7 * inStride);
+        FloatVector four = FloatVector.broadcast(S, 4f), minusFour = FloatVector.broadcast(S, -4f);
+        FloatVector twentyOne = FloatVector.broadcast(S, 21f), seventeen = FloatVector.broadcast(S, 17f);
+        // 4 d0 - 21 d2 + 21 d4 - 4 d6 and 4 d7 - 21 d5 + 21 d3 - 4 d1
+        d4.sub(d2).fma(twentyOne, d0.sub(d6).mul(four)).intoArray(out, outOff);
+        FloatVector even1 = d4.fma(seventeen, d2.add(d6).mul(minusFour)), odd1 = d3.fma(seventeen, d1.add(d5).mul(minusFour));
+        even1.add(odd1).intoArray(out, outOff + outStride);
+        even1.sub(odd1).intoArray(out, outOff + 2 * outStride);
+        // 8 d2 - 10 d4 + 2 d6, 4 d1 - 5 d3 + d5
+        FloatVector even3 = d2.mul(4f).sub(d4.mul(5f)).add(d6).mul(2f), odd3 = d1.mul(4f).sub(d3.mul(5f)).add(d5);
+        even3.add(odd3).intoArray(out, outOff + 3 * outStride);
+        even3.sub(odd3).intoArray(out, outOff + 4 * outStride);
+        // d2 - 5 d4 + 4 d6, 2 d1 - 10 d3 + 8 d5
+        FloatVector even5 = d6.fma(four, d2.sub(d4.mul(5f))), odd5 = d5.mul(4f).sub(d3.mul(5f)).add(d1).mul(2f);
+        even5.add(odd5).intoArray(out, outOff + 5 * outStride);
+        even5.sub(odd5).intoArray(out, outOff + 6 * outStride);
+        d3.sub(d5).fma(twentyOne, d7.sub(d1).mul(four)).intoArray(out, outOff + 7 * outStride);
     }
 
     /** As {@link #transformInput6}, k < 4, for F(2x2, 3x3): d0 - d2, d1 + d2, d2 - d1, d1 - d3. */
@@ -548,7 +583,11 @@ final class WinogradConv {
     static void outputTile(WinogradTransforms t, float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff,
                            boolean relu, float[] dst, int at, int rowStride, int pixStride) {
         if (t.m == 4) {
-            outputTile6x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            if (t.alpha == 8) {
+                outputTile8x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            } else {
+                outputTile6x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            }
             return;
         }
         switch (t.alpha) {
@@ -611,6 +650,54 @@ final class WinogradConv {
             FloatVector y1 = diffHalf.mul(0.5f).add(diff).add(bias);
             FloatVector y2 = sumHalf.mul(0.25f).add(sum).add(bias);
             FloatVector y3 = diffHalf.mul(0.125f).add(diff).add(s5).add(bias);
+            if (relu) {
+                y0 = y0.blend(0f, y0.compare(LE, 0f));
+                y1 = y1.blend(0f, y1.compare(LE, 0f));
+                y2 = y2.blend(0f, y2.compare(LE, 0f));
+                y3 = y3.blend(0f, y3.compare(LE, 0f));
+            }
+            int pixel = at + j * pixStride;
+            y0.intoArray(dst, pixel);
+            y1.intoArray(dst, pixel + rowStride);
+            y2.intoArray(dst, pixel + 2 * rowStride);
+            y3.intoArray(dst, pixel + 3 * rowStride);
+        }
+    }
+
+    /**
+     * {@link #outputTile} of F(4x4, 5x5), 4x4 outputs: with s, d = m1 +- m2, s', d' = m3 +- m4 and s'',
+     * d'' = m5 +- m6, the rows of A^T are m0 + s + s' + s'', d + d'/2 + 2d'', s + s'/4 + 4s'' and
+     * d + d'/8 + 8d'' + m7. The ReLU and stores repeat {@link #outputTile6x4}'s: moved into a method
+     * of their own, C2 stopped inlining it in these large methods (NodeCountInliningCutoff, even when
+     * a directive asked for it), boxed the vectors, and tf-16-36 predicted at half the speed.
+     */
+    private static void outputTile8x4(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+                                      float[] dst, int at, int rowStride, int pixStride) {
+        for (int a = 0, row = mOff; a < 8; a++, row += 8 * posStride) {
+            FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + posStride),
+                    m2 = FloatVector.fromArray(S, m, row + 2 * posStride), m3 = FloatVector.fromArray(S, m, row + 3 * posStride),
+                    m4 = FloatVector.fromArray(S, m, row + 4 * posStride), m5 = FloatVector.fromArray(S, m, row + 5 * posStride),
+                    m6 = FloatVector.fromArray(S, m, row + 6 * posStride), m7 = FloatVector.fromArray(S, m, row + 7 * posStride);
+            FloatVector sum = m1.add(m2), diff = m1.sub(m2), sumHalf = m3.add(m4), diffHalf = m3.sub(m4);
+            FloatVector sumTwo = m5.add(m6), diffTwo = m5.sub(m6);
+            m0.add(sum).add(sumHalf).add(sumTwo).intoArray(tmp, 4 * a * L);
+            diffHalf.mul(0.5f).add(diff).add(diffTwo.mul(2f)).intoArray(tmp, (4 * a + 1) * L);
+            sumHalf.mul(0.25f).add(sum).add(sumTwo.mul(4f)).intoArray(tmp, (4 * a + 2) * L);
+            diffHalf.mul(0.125f).add(diff).add(diffTwo.mul(8f)).add(m7).intoArray(tmp, (4 * a + 3) * L);
+        }
+        FloatVector bias = FloatVector.fromArray(S, b, bOff);
+        for (int j = 0; j < 4; j++) {
+            // Column j of the rows above, down the eight of them: tmp[(4a + j) L].
+            FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (4 + j) * L),
+                    s2 = FloatVector.fromArray(S, tmp, (8 + j) * L), s3 = FloatVector.fromArray(S, tmp, (12 + j) * L),
+                    s4 = FloatVector.fromArray(S, tmp, (16 + j) * L), s5 = FloatVector.fromArray(S, tmp, (20 + j) * L),
+                    s6 = FloatVector.fromArray(S, tmp, (24 + j) * L), s7 = FloatVector.fromArray(S, tmp, (28 + j) * L);
+            FloatVector sum = s1.add(s2), diff = s1.sub(s2), sumHalf = s3.add(s4), diffHalf = s3.sub(s4);
+            FloatVector sumTwo = s5.add(s6), diffTwo = s5.sub(s6);
+            FloatVector y0 = s0.add(sum).add(sumHalf).add(sumTwo).add(bias);
+            FloatVector y1 = diffHalf.mul(0.5f).add(diff).add(diffTwo.mul(2f)).add(bias);
+            FloatVector y2 = sumHalf.mul(0.25f).add(sum).add(sumTwo.mul(4f)).add(bias);
+            FloatVector y3 = diffHalf.mul(0.125f).add(diff).add(diffTwo.mul(8f)).add(s7).add(bias);
             if (relu) {
                 y0 = y0.blend(0f, y0.compare(LE, 0f));
                 y1 = y1.blend(0f, y1.compare(LE, 0f));

@@ -134,12 +134,13 @@ class VectorKernelsTest {
     }
 
     /**
-     * How many times the direct sums' tolerance a prediction's F(4x4, 3x3) may differ by: its
-     * transforms scale by up to 5 on the way in and sum six terms on the way out.
+     * How many times the direct sums' tolerance a prediction's 4x4 tiles may differ by: F(4x4, 3x3)'s
+     * transforms scale by up to 5 on the way in and sum six terms on the way out, F(4x4, 5x5)'s by up
+     * to 21 and eight. (On these shapes both stayed within the direct sums' own tolerance, at 512 bits.)
      */
     private static final int LARGE_TILE_ERROR = 16;
 
-    /** 3x3 convolutions a prediction runs as F(4x4, 3x3): whole tiles, partial ones, one tile, padded channels. */
+    /** 3x3 and 5x5 convolutions a prediction runs on 4x4 tiles: whole tiles, partial ones, one tile, padded channels. */
     static Stream<ConvGeometry> inferenceShapes() {
         return Stream.concat(convShapes(), Stream.of(
                 same(32, 14, 14, 64, 3, 3, 1),    // lenet-like conv2: 16 tiles of 4x4, blocks of 12 and 4
@@ -147,7 +148,12 @@ class VectorKernelsTest {
                 valid(16, 6, 6, 16, 3, 3, 1),     // exactly one tile
                 same(16, 3, 3, 16, 3, 3, 1),      // one partial tile, taps in the padding
                 same(17, 9, 6, 20, 3, 3, 1),      // channels past whole vectors, 9x6 outputs
-                valid(32, 26, 26, 64, 3, 3, 1))); // keras-mnist conv2: 24x24, 36 tiles
+                valid(32, 26, 26, 64, 3, 3, 1),   // keras-mnist conv2: 24x24, 36 tiles
+                same(16, 14, 14, 36, 5, 5, 1),    // tf-16-36 conv2: 4x4 tiles, the last row and column partial
+                same(32, 14, 14, 64, 5, 5, 1),    // tf-mnist conv2
+                valid(16, 8, 8, 16, 5, 5, 1),     // exactly one tile
+                same(16, 3, 3, 16, 5, 5, 1),      // one partial tile, taps in the padding
+                same(17, 9, 6, 20, 5, 5, 1)));    // channels past whole vectors, 9x6 outputs
     }
 
     @ParameterizedTest
@@ -161,13 +167,14 @@ class VectorKernelsTest {
         inference[inference.length - 1] = GUARD;
         VECTOR.packConvInferenceWeights(g, w, inference);
         assertEquals(GUARD, inference[inference.length - 1], "packConvInferenceWeights wrote past its size " + g);
-        assertEquals(WinogradConv.inferenceApplies(g), inference.length > 1, "an inference form exactly where F(4x4, 3x3) applies " + g);
+        assertEquals(WinogradConv.inferenceApplies(g), inference.length > 1, "an inference form exactly where 4x4 tiles apply " + g);
         for (Activation act : Activation.values()) {
             float[] expected = guarded(g.outSize()), training = guarded(g.outSize()), actual = guarded(g.outSize());
             SCALAR.convForward(g, act, x, PAD, w, b, expected, PAD);
             VECTOR.convInferencePacked(g, act, x, PAD, w, packed, inference, b, actual, PAD);
             if (WinogradConv.inferenceApplies(g)) {
-                assertClose(expected, actual, LARGE_TILE_ERROR * (g.kh() * g.kw() * g.inC() + 1), "convInferencePacked (F(4x4, 3x3)) " + act + " " + g);
+                assertClose(expected, actual, LARGE_TILE_ERROR * (g.kh() * g.kw() * g.inC() + 1),
+                        "convInferencePacked (" + WinogradConv.inferenceTransforms(g) + ") " + act + " " + g);
             } else {
                 VECTOR.convForwardPacked(g, act, x, PAD, w, packed, b, training, PAD);
                 assertArrayEquals(training, actual, "convInferencePacked equals convForwardPacked " + act + " " + g);

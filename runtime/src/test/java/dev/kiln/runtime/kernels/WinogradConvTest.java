@@ -54,7 +54,8 @@ class WinogradConvTest {
 
     @Test
     void transformsComputeTheCorrelationExactly() {
-        for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3, WinogradTransforms.F2X2_2X2)) {
+        for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3, WinogradTransforms.F2X2_2X2,
+                WinogradTransforms.F4X4_3X3, WinogradTransforms.F4X4_5X5)) {
             Random rnd = new Random(1);
             int alpha = t.alpha, r = t.r;
             double[][] d = new double[alpha][alpha], g = new double[r][r];
@@ -65,8 +66,8 @@ class WinogradConvTest {
             double[][] m = new double[alpha][alpha];
             for (int a = 0; a < alpha; a++) for (int b = 0; b < alpha; b++) m[a][b] = u[a][b] * v[a][b];
             double[][] y = mul(mul(t.at, m), transpose(t.at));
-            for (int i = 0; i < 2; i++) {
-                for (int j = 0; j < 2; j++) {
+            for (int i = 0; i < t.m; i++) {
+                for (int j = 0; j < t.m; j++) {
                     double expected = 0;
                     for (int kh = 0; kh < r; kh++) for (int kw = 0; kw < r; kw++) expected += g[kh][kw] * d[i + kh][j + kw];
                     assertEquals(expected, y[i][j], 1e-12, t + " output " + i + "," + j);
