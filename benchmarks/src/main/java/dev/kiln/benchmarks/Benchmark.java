@@ -114,9 +114,9 @@ public final class Benchmark {
                 - PyTorch peer: %s%s
                 - FP32 FMA peak measured now: %.0f GFLOP/s on 1 thread, %.0f on 2 (peak.c, %s); CPU time stolen \
                 by the hypervisor meanwhile: %s
-                - each figure is the median of %d rounds (per network: Kiln, then PyTorch); in a round, the median \
-                step time over %.0f s after a %.0f s warm-up (1 s after the first round); training on random data \
-                with Adam 1e-3
+                - each figure is the median of %d rounds (per network: Kiln, then PyTorch, each side in a process \
+                of its own for the network); in a round, the median step time over %.0f s after a %.0f s warm-up (1 s \
+                after the first round); training on random data with Adam 1e-3
                 """,
                 LocalDate.now(), settings.command(), cpuModel(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 dev.kiln.runtime.kernels.KernelProvider.get().name(), peerText,
