@@ -145,6 +145,17 @@ public final class KernelBenchmark {
         cases.add(new Case(name + " fwd packed" + (k.convForwardIsWinograd(g) ? fast : ""), flops, () -> {
             for (int e = 0; e < BATCH; e++) k.convForwardPacked(g, Activation.RELU, x, e * g.inSize(), w, packed, b, y, e * g.outSize());
         }));
+        if (k.packedConvInferenceSize(g) > 0) {
+            // A prediction's form: Winograd on 4x4 output tiles, from a second transformed kernel.
+            float[] inference = new float[k.packedConvInferenceSize(g)];
+            k.packConvInferenceWeights(g, w, inference);
+            cases.add(new Case(name + " fwd inference (Winograd F(4x4," + g.kh() + "x" + g.kw() + "), direct-equivalent FLOPs)",
+                    flops, () -> {
+                        for (int e = 0; e < BATCH; e++) {
+                            k.convInferencePacked(g, Activation.RELU, x, e * g.inSize(), w, packed, inference, b, y, e * g.outSize());
+                        }
+                    }));
+        }
         cases.add(new Case(name + " dx packed" + (k.convBackwardInputIsWinograd(g) ? fast : ""), flops, () -> {
             for (int e = 0; e < BATCH; e++) k.convBackwardInputPacked(g, dz, e * g.outSize(), packed, dx, e * g.inSize());
         }));
