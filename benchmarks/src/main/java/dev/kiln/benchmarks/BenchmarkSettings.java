@@ -21,12 +21,9 @@ public record BenchmarkSettings(String nets, String threads, String batches, dou
                                 int rounds, boolean withPeer, Path peerScript, Double timeToAccuracy, int maxEpochs, Path data,
                                 int startupRepeats, Path markdown, String command, boolean asAvx2) {
 
-    int[] threadCounts() {
-        return Arrays.stream(threads.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-    }
-
-    int[] batchSizes() {
-        return Arrays.stream(batches.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+    /** The numbers of a comma-separated list such as {@link #threads} or {@link #batches}: "1,2" is {1, 2}. */
+    static int[] numbers(String list) {
+        return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
 
     String[] networkNames() {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -33,7 +32,7 @@ public final class KilnRounds {
             throw new IllegalArgumentException("usage: KilnRounds NETWORK THREADS BATCHES WARMUP_SECONDS SECONDS ROUNDS");
         }
         SeedNetworks network = SeedNetworks.byName(args[0]);
-        int[] threads = ints(args[1]), batches = ints(args[2]);
+        int[] threads = BenchmarkSettings.numbers(args[1]), batches = BenchmarkSettings.numbers(args[2]);
         double warmupSeconds = Double.parseDouble(args[3]), seconds = Double.parseDouble(args[4]);
         int rounds = Integer.parseInt(args[5]);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -67,9 +66,5 @@ public final class KilnRounds {
                     inference.bytesPerPrediction()));
         }
         return rows;
-    }
-
-    private static int[] ints(String list) {
-        return Arrays.stream(list.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
 }

@@ -46,7 +46,7 @@ record KilnRow(int threads, int batch, double first, double second, double third
         return combined;
     }
 
-    /** "batch 64, 2 threads" for the allocation line of the report. */
+    /** A training row's heap bytes per step, "0 B (batch 64, 2 threads)", for the allocation line of the report. */
     String describeTraining() {
         return String.format(Locale.ROOT, "%.0f B (batch %d, %d thread%s)", third, batch, threads, threads == 1 ? "" : "s");
     }

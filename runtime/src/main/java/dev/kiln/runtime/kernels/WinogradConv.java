@@ -17,7 +17,7 @@ import jdk.incubator.vector.FloatVector;
  * kernels on 4x4 output tiles ({@link #inference}): 64 against 400, 36 against 144.
  *
  * <p>One example at a time, in blocks of {@link #blockTiles} tiles: each alpha x alpha input tile
- * (6x6, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
+ * (8x8, 6x6, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
  * channels are alpha^2 GEMMs M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
  * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelColumns});
  * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
@@ -93,8 +93,8 @@ final class WinogradConv {
 
     /**
      * System property: {@code 4x4} (the default) runs a prediction's 3x3 and 5x5 Winograd
-     * convolutions as F(4x4, 3x3) and F(4x4, 5x5), {@code 2x2} as training does (the same algorithm, so the same bits as a
-     * training step's forward pass without dropout).
+     * convolutions as F(4x4, 3x3) and F(4x4, 5x5), {@code 2x2} as training does (the same
+     * algorithm, so the same bits as a training step's forward pass without dropout).
      */
     static final String INFERENCE_PROPERTY = "kiln.conv.inferenceTiles";
     private static final boolean LARGE_INFERENCE_TILES = inferenceTiles(System.getProperty(INFERENCE_PROPERTY, "4x4"));
