@@ -61,10 +61,8 @@ final class PassWriter {
             if (group.stream().anyMatch(Labelled::writesSlot)) {
                 code.add("// A prediction keeps only this loop's last output per example: the layers before it\n")
                         .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
-                        .addStatement("int $L = training ? r : 0", LayerEmitter.SLOT);
-                if (!bodies.isEmpty()) {
-                    code.add("\n");
-                }
+                        .addStatement("int $L = training ? r : 0", LayerEmitter.SLOT)
+                        .add("\n");
             }
             for (int i = 0; i < bodies.size(); i++) {
                 if (i > 0) {

@@ -14,12 +14,17 @@ record Tensor(String forwardArray, String backwardArray, String base, String gra
 
     /** The offset of example {@code r} when each example has {@code size} values. */
     String offset(String size) {
-        return base == null ? "r * " + size : base + " + r * " + size;
+        return offset("r", size);
     }
 
     /** Where the forward pass reads example {@code r}, when each example has {@code size} values. */
     String forwardOffset(String size) {
-        return base == null ? forwardRow + " * " + size : base + " + r * " + size;
+        return offset(forwardRow, size);
+    }
+
+    /** The offset of the example the variable {@code row} names. */
+    private String offset(String row, String size) {
+        return base == null ? row + " * " + size : base + " + " + row + " * " + size;
     }
 
     /** The offset of the chunk's first example. */
