@@ -436,14 +436,19 @@ def in_layout(torch, module_or_images, layout):
     return module_or_images
 
 
+def layout_trainer(torch, net, layout, lr=1e-3, seed=0):
+    """A fresh model of net in layout (one of LAYOUTS), and its training step with Adam at lr."""
+    model = in_layout(torch, build(torch, net, seed), layout)
+    return model, training_step(torch, model, net, torch.optim.Adam(model.parameters(), lr=lr))
+
+
 def training_layout(torch, net, batch):
     """(layout, what the trial measured): the layout in which a short trial on throwaway models trains net faster."""
     shape = (net.channels, net.side, net.side)
     labels = torch.randint(0, net.classes, (batch,))
     rates = {}
     for layout in LAYOUTS:
-        model = in_layout(torch, build(torch, net), layout)
-        step = training_step(torch, model, net, torch.optim.Adam(model.parameters(), lr=1e-3))
+        _, step = layout_trainer(torch, net, layout)
         images = in_layout(torch, torch.rand((batch,) + shape), layout)
         rates[layout] = batch / median_seconds(lambda: step(images, labels), TRIAL_SECONDS, 3)
     trial = ", ".join("%s %.0f images/s" % (layout, rate) for layout, rate in rates.items())
@@ -494,8 +499,7 @@ def speed(args):
                 layout, trial = training_layout(torch, net, batch)
                 print("# %s, %d thread%s, batch %d: trains in %s (%s)" % (name, threads, "" if threads == 1 else "s",
                       batch, layout, trial), flush=True)
-                model = in_layout(torch, build(torch, net), layout)
-                step = training_step(torch, model, net, torch.optim.Adam(model.parameters(), lr=1e-3))
+                model, step = layout_trainer(torch, net, layout)
                 generator = torch.Generator().manual_seed(42)
                 images = in_layout(torch, torch.rand((batch,) + shape, generator=generator), layout)
                 labels = torch.randint(0, net.classes, (batch,), generator=generator)
@@ -561,8 +565,7 @@ def accuracy(args):
     else:
         layout, trial = args.layout, "as --layout says"
     print("# %s trains in %s (%s)" % (args.net, layout, trial), flush=True)
-    model = in_layout(torch, build(torch, net, args.seed), layout)
-    step = training_step(torch, model, net, torch.optim.Adam(model.parameters(), lr=args.lr))
+    model, step = layout_trainer(torch, net, layout, lr=args.lr, seed=args.seed)
     order = torch.Generator().manual_seed(args.seed)
     print("net\tepoch\tepoch_seconds\ttrain_loss\ttest_accuracy", flush=True)
     for epoch in range(1, args.epochs + 1):
