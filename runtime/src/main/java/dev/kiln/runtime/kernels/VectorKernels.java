@@ -101,7 +101,7 @@ public final class VectorKernels implements Kernels {
         WinogradConv.packInference(g, w, inference);
     }
 
-    /** F(4x4, 3x3) or F(4x4, 5x5) where {@link WinogradConv#inferenceApplies}, else as in training. */
+    /** F(4x4, r x r) where {@link WinogradConv#inferenceApplies}, else as in training. */
     @Override
     public void convInferencePacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
                                     float[] inference, float[] b, float[] y, int yOff) {

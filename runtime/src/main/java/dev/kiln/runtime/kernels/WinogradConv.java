@@ -13,11 +13,11 @@ import jdk.incubator.vector.FloatVector;
 /**
  * Stride-1 5x5, 3x3 and 2x2 convolutions by Winograd's F(2x2, 5x5), F(2x2, 3x3) and F(2x2, 2x2)
  * ({@link WinogradTransforms}): 36 multiply-adds per input channel, output channel and 2x2
- * outputs against 100 directly, 16 against 36, or 9 against 16. A prediction runs 5x5 and 3x3
- * kernels on 4x4 output tiles ({@link #inference}): 64 against 400, 36 against 144.
+ * outputs against 100 directly, 16 against 36, or 9 against 16. A prediction runs them on 4x4
+ * output tiles ({@link #inference}): 64 against 400, 36 against 144, 25 against 64.
  *
  * <p>One example at a time, in blocks of {@link #blockTiles} tiles: each alpha x alpha input tile
- * (8x8, 6x6, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
+ * (8x8, 6x6, 5x5, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
  * channels are alpha^2 GEMMs M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
  * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelColumns});
  * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
@@ -92,8 +92,8 @@ final class WinogradConv {
     private static final String MODE = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
 
     /**
-     * System property: {@code 4x4} (the default) runs a prediction's 3x3 and 5x5 Winograd
-     * convolutions as F(4x4, 3x3) and F(4x4, 5x5), {@code 2x2} as training does (the same
+     * System property: {@code 4x4} (the default) runs a prediction's Winograd convolutions as
+     * F(4x4, r x r), {@code 2x2} as training does (the same
      * algorithm, so the same bits as a training step's forward pass without dropout).
      */
     static final String INFERENCE_PROPERTY = "kiln.conv.inferenceTiles";
@@ -200,17 +200,21 @@ final class WinogradConv {
     }
 
     /**
-     * Whether a prediction runs g's forward on 4x4 output tiles, F(4x4, 3x3) or F(4x4, 5x5)
-     * ({@link #inferenceTransforms}): where training runs it as F(2x2, 3x3) or F(2x2, 5x5), unless
+     * Whether a prediction runs g's forward on 4x4 output tiles, F(4x4, r x r)
+     * ({@link #inferenceTransforms}): wherever training runs it as F(2x2, r x r), unless
      * {@value #INFERENCE_PROPERTY} is {@code 2x2}.
      */
     static boolean inferenceApplies(ConvGeometry g) {
-        return LARGE_INFERENCE_TILES && (g.kh() == 3 || g.kh() == 5) && forwardApplies(g);
+        return LARGE_INFERENCE_TILES && forwardApplies(g);
     }
 
     /** The 4x4-tile algorithm for g's kernel (g's inference applies). */
     static WinogradTransforms inferenceTransforms(ConvGeometry g) {
-        return g.kh() == 3 ? WinogradTransforms.F4X4_3X3 : WinogradTransforms.F4X4_5X5;
+        return switch (g.kh()) {
+            case 5 -> WinogradTransforms.F4X4_5X5;
+            case 3 -> WinogradTransforms.F4X4_3X3;
+            default -> WinogradTransforms.F4X4_2X2;
+        };
     }
 
     /** Floats of the 4x4-tile kernel {@link #packInference} writes, 0 where it does not apply. */
@@ -443,6 +447,7 @@ final class WinogradConv {
         switch (alpha) {
             case 8 -> transformInput8(in, inOff, inStride, out, outOff, outStride);
             case 6 -> transformInput6(in, inOff, inStride, out, outOff, outStride);
+            case 5 -> transformInput5(in, inOff, inStride, out, outOff, outStride);
             case 4 -> transformInput4(in, inOff, inStride, out, outOff, outStride);
             default -> transformInput3(in, inOff, inStride, out, outOff, outStride);
         }
@@ -494,6 +499,24 @@ final class WinogradConv {
         even5.add(odd5).intoArray(out, outOff + 5 * outStride);
         even5.sub(odd5).intoArray(out, outOff + 6 * outStride);
         d3.sub(d5).fma(twentyOne, d7.sub(d1).mul(four)).intoArray(out, outOff + 7 * outStride);
+    }
+
+    /**
+     * As {@link #transformInput6}, k < 5, for F(4x4, 2x2): 4 d0 - 5 d2 + d4, then rows 1-2 (points
+     * +-1) and 3-4 (+-2) each as the sum and difference of their even and odd parts.
+     */
+    private static void transformInput5(float[] in, int inOff, int inStride, float[] out, int outOff, int outStride) {
+        FloatVector d0 = FloatVector.fromArray(S, in, inOff), d1 = FloatVector.fromArray(S, in, inOff + inStride),
+                d2 = FloatVector.fromArray(S, in, inOff + 2 * inStride), d3 = FloatVector.fromArray(S, in, inOff + 3 * inStride),
+                d4 = FloatVector.fromArray(S, in, inOff + 4 * inStride);
+        FloatVector four = FloatVector.broadcast(S, 4f), minusFour = FloatVector.broadcast(S, -4f);
+        d0.fma(four, d2.fma(FloatVector.broadcast(S, -5f), d4)).intoArray(out, outOff);
+        FloatVector even1 = d2.fma(minusFour, d4), odd1 = d1.fma(minusFour, d3);
+        even1.add(odd1).intoArray(out, outOff + outStride);
+        even1.sub(odd1).intoArray(out, outOff + 2 * outStride);
+        FloatVector even2 = d4.sub(d2), odd2 = d3.sub(d1).mul(2f);
+        even2.add(odd2).intoArray(out, outOff + 3 * outStride);
+        even2.sub(odd2).intoArray(out, outOff + 4 * outStride);
     }
 
     /** As {@link #transformInput6}, k < 4, for F(2x2, 3x3): d0 - d2, d1 + d2, d2 - d1, d1 - d3. */
@@ -583,10 +606,10 @@ final class WinogradConv {
     static void outputTile(WinogradTransforms t, float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff,
                            boolean relu, float[] dst, int at, int rowStride, int pixStride) {
         if (t.m == 4) {
-            if (t.alpha == 8) {
-                outputTile8x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
-            } else {
-                outputTile6x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            switch (t.alpha) {
+                case 8 -> outputTile8x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+                case 6 -> outputTile6x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+                default -> outputTile5x4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
             }
             return;
         }
@@ -698,6 +721,48 @@ final class WinogradConv {
             FloatVector y1 = diffHalf.mul(0.5f).add(diff).add(diffTwo.mul(2f)).add(bias);
             FloatVector y2 = sumHalf.mul(0.25f).add(sum).add(sumTwo.mul(4f)).add(bias);
             FloatVector y3 = diffHalf.mul(0.125f).add(diff).add(diffTwo.mul(8f)).add(s7).add(bias);
+            if (relu) {
+                y0 = y0.blend(0f, y0.compare(LE, 0f));
+                y1 = y1.blend(0f, y1.compare(LE, 0f));
+                y2 = y2.blend(0f, y2.compare(LE, 0f));
+                y3 = y3.blend(0f, y3.compare(LE, 0f));
+            }
+            int pixel = at + j * pixStride;
+            y0.intoArray(dst, pixel);
+            y1.intoArray(dst, pixel + rowStride);
+            y2.intoArray(dst, pixel + 2 * rowStride);
+            y3.intoArray(dst, pixel + 3 * rowStride);
+        }
+    }
+
+    /**
+     * {@link #outputTile} of F(4x4, 2x2), 4x4 outputs: with s, d = m1 +- m2 and s', d' = m3 +- m4,
+     * the rows of A^T are m0 + s + s', d + 2d', s + 4s' and d + 8d'. The ReLU and stores repeat
+     * {@link #outputTile8x4}'s, for the reason given there.
+     */
+    private static void outputTile5x4(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+                                      float[] dst, int at, int rowStride, int pixStride) {
+        for (int a = 0, row = mOff; a < 5; a++, row += 5 * posStride) {
+            FloatVector m0 = FloatVector.fromArray(S, m, row), m1 = FloatVector.fromArray(S, m, row + posStride),
+                    m2 = FloatVector.fromArray(S, m, row + 2 * posStride), m3 = FloatVector.fromArray(S, m, row + 3 * posStride),
+                    m4 = FloatVector.fromArray(S, m, row + 4 * posStride);
+            FloatVector sum = m1.add(m2), diff = m1.sub(m2), sumTwo = m3.add(m4), diffTwo = m3.sub(m4);
+            m0.add(sum).add(sumTwo).intoArray(tmp, 4 * a * L);
+            diffTwo.mul(2f).add(diff).intoArray(tmp, (4 * a + 1) * L);
+            sumTwo.mul(4f).add(sum).intoArray(tmp, (4 * a + 2) * L);
+            diffTwo.mul(8f).add(diff).intoArray(tmp, (4 * a + 3) * L);
+        }
+        FloatVector bias = FloatVector.fromArray(S, b, bOff);
+        for (int j = 0; j < 4; j++) {
+            // Column j of the rows above, down the five of them: tmp[(4a + j) L].
+            FloatVector s0 = FloatVector.fromArray(S, tmp, j * L), s1 = FloatVector.fromArray(S, tmp, (4 + j) * L),
+                    s2 = FloatVector.fromArray(S, tmp, (8 + j) * L), s3 = FloatVector.fromArray(S, tmp, (12 + j) * L),
+                    s4 = FloatVector.fromArray(S, tmp, (16 + j) * L);
+            FloatVector sum = s1.add(s2), diff = s1.sub(s2), sumTwo = s3.add(s4), diffTwo = s3.sub(s4);
+            FloatVector y0 = s0.add(sum).add(sumTwo).add(bias);
+            FloatVector y1 = diffTwo.mul(2f).add(diff).add(bias);
+            FloatVector y2 = sumTwo.mul(4f).add(sum).add(bias);
+            FloatVector y3 = diffTwo.mul(8f).add(diff).add(bias);
             if (relu) {
                 y0 = y0.blend(0f, y0.compare(LE, 0f));
                 y1 = y1.blend(0f, y1.compare(LE, 0f));

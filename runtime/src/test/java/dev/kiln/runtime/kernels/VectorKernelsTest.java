@@ -136,11 +136,12 @@ class VectorKernelsTest {
     /**
      * How many times the direct sums' tolerance a prediction's 4x4 tiles may differ by: F(4x4, 3x3)'s
      * transforms scale by up to 5 on the way in and sum six terms on the way out, F(4x4, 5x5)'s by up
-     * to 21 and eight. (On these shapes both stayed within the direct sums' own tolerance, at 512 bits.)
+     * to 21 and eight, F(4x4, 2x2)'s by up to 5 and 8 and five terms. (On these shapes all stayed within
+     * the direct sums' own tolerance, at 512 bits.)
      */
     private static final int LARGE_TILE_ERROR = 16;
 
-    /** 3x3 and 5x5 convolutions a prediction runs on 4x4 tiles: whole tiles, partial ones, one tile, padded channels. */
+    /** 5x5, 3x3 and 2x2 convolutions a prediction runs on 4x4 tiles: whole tiles, partial ones, one tile, padded channels. */
     static Stream<ConvGeometry> inferenceShapes() {
         return Stream.concat(convShapes(), Stream.of(
                 same(32, 14, 14, 64, 3, 3, 1),    // lenet-like conv2: 16 tiles of 4x4, blocks of 12 and 4
@@ -153,7 +154,12 @@ class VectorKernelsTest {
                 same(32, 14, 14, 64, 5, 5, 1),    // tf-mnist conv2
                 valid(16, 8, 8, 16, 5, 5, 1),     // exactly one tile
                 same(16, 3, 3, 16, 5, 5, 1),      // one partial tile, taps in the padding
-                same(17, 9, 6, 20, 5, 5, 1)));    // channels past whole vectors, 9x6 outputs
+                same(17, 9, 6, 20, 5, 5, 1),      // channels past whole vectors, 9x6 outputs
+                valid(32, 13, 13, 64, 2, 2, 1),   // pytorch-mnist conv2: 12x12, 3x3 whole tiles
+                valid(16, 5, 5, 16, 2, 2, 1),     // exactly one tile
+                valid(16, 4, 4, 16, 2, 2, 1),     // one partial tile
+                valid(17, 10, 7, 20, 2, 2, 1),    // channels past whole vectors, 9x6 outputs
+                same(17, 9, 6, 20, 2, 2, 1)));    // the same, padded below and right
     }
 
     @ParameterizedTest

@@ -55,7 +55,7 @@ class WinogradConvTest {
     @Test
     void transformsComputeTheCorrelationExactly() {
         for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3, WinogradTransforms.F2X2_2X2,
-                WinogradTransforms.F4X4_3X3, WinogradTransforms.F4X4_5X5)) {
+                WinogradTransforms.F4X4_3X3, WinogradTransforms.F4X4_5X5, WinogradTransforms.F4X4_2X2)) {
             Random rnd = new Random(1);
             int alpha = t.alpha, r = t.r;
             double[][] d = new double[alpha][alpha], g = new double[r][r];
