@@ -464,6 +464,12 @@ class VectorKernelsTest {
             }
             maxPoolOnBothPaths(g, x, rnd);
         }
+        // NaN, infinities and -0 against +0: which cell wins, to the bit.
+        float[] x = withSpecials(rnd, g.inSize());
+        for (int i = 0; i < x.length; i += 3) {
+            if (x[i] == 0f) x[i] = 0f;
+        }
+        maxPoolOnBothPaths(g, x, rnd);
     }
 
     /** The vector path's max-pool output and argmax (both guarded by PAD). */
