@@ -89,11 +89,18 @@ final class VectorPooling {
             int top = xOff + 2 * oh * rowFloats, out = yOff + oh * outW * c;
             for (int ow = 0; ow < outW; ow++, top += 2 * c, out += c) {
                 for (int ch = 0; ch < c; ch += L) {
+                    // winner() spelled out: vectors passed to a helper C2 does not inline are boxed
+                    // (131,712 bytes a tf-16-36 prediction in a benchmark JVM that had trained).
                     int cell = top + ch;
-                    FloatVector upper = winner(FloatVector.fromArray(S, x, cell), FloatVector.fromArray(S, x, cell + c));
-                    FloatVector lower = winner(FloatVector.fromArray(S, x, cell + rowFloats),
-                            FloatVector.fromArray(S, x, cell + rowFloats + c));
-                    winner(upper, lower).intoArray(y, out + ch);
+                    FloatVector first = FloatVector.fromArray(S, x, cell), second = FloatVector.fromArray(S, x, cell + c);
+                    FloatVector third = FloatVector.fromArray(S, x, cell + rowFloats);
+                    FloatVector fourth = FloatVector.fromArray(S, x, cell + rowFloats + c);
+                    FloatVector upper = first.blend(second,
+                            second.compare(VectorOperators.GT, first).or(second.compare(VectorOperators.NE, second)));
+                    FloatVector lower = third.blend(fourth,
+                            fourth.compare(VectorOperators.GT, third).or(fourth.compare(VectorOperators.NE, fourth)));
+                    upper.blend(lower, lower.compare(VectorOperators.GT, upper).or(lower.compare(VectorOperators.NE, lower)))
+                            .intoArray(y, out + ch);
                 }
             }
         }
