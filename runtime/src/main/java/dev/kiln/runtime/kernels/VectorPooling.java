@@ -32,10 +32,6 @@ final class VectorPooling {
      * ties, the last NaN wins; with argmax null, the values alone.
      */
     static void maxForward(PoolGeometry g, float[] x, int xOff, float[] y, int yOff, int[] argmax, int argOff) {
-        if (argmax == null && pairedWindows(g)) {
-            maxPairedWindows(g, x, xOff, y, yOff);
-            return;
-        }
         int c = g.channels();
         for (int oh = 0; oh < g.outH(); oh++) {
             int h0 = g.firstRow(oh), h1 = g.endRow(oh);
@@ -62,45 +58,6 @@ final class VectorPooling {
                 }
                 for (; ch < c; ch++) {       // fewer channels than a vector
                     channelMax(g, x, xOff, h0, h1, w0, w1, ch, y, yOff + out + ch, argmax, argOff + out + ch);
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether every window of g is 2x2 at stride 2 inside the input, over whole vectors of channels:
-     * the pools after most convolutions, which {@link #maxPairedWindows} runs without the general
-     * loop's bounds per window.
-     */
-    private static boolean pairedWindows(PoolGeometry g) {
-        return g.kh() == 2 && g.kw() == 2 && g.stride() == 2 && g.padTop() == 0 && g.padLeft() == 0
-                && 2 * g.outH() <= g.inH() && 2 * g.outW() <= g.inW() && g.channels() % L == 0;
-    }
-
-    /**
-     * A prediction's max pooling where {@link #pairedWindows}: the winner of each window's top pair
-     * and of its bottom pair, then of those two. The same bits as {@link #windowMaxValues}'s chain
-     * in row-major order: a tie goes to the earlier pair and within it to the earlier cell, so to
-     * the first cell; a NaN in the bottom pair wins (its last one), else one in the top pair.
-     */
-    private static void maxPairedWindows(PoolGeometry g, float[] x, int xOff, float[] y, int yOff) {
-        int c = g.channels(), rowFloats = g.inW() * c, outW = g.outW();
-        for (int oh = 0; oh < g.outH(); oh++) {
-            int top = xOff + 2 * oh * rowFloats, out = yOff + oh * outW * c;
-            for (int ow = 0; ow < outW; ow++, top += 2 * c, out += c) {
-                for (int ch = 0; ch < c; ch += L) {
-                    // winner() spelled out: vectors passed to a helper C2 does not inline are boxed
-                    // (131,712 bytes a tf-16-36 prediction in a benchmark JVM that had trained).
-                    int cell = top + ch;
-                    FloatVector first = FloatVector.fromArray(S, x, cell), second = FloatVector.fromArray(S, x, cell + c);
-                    FloatVector third = FloatVector.fromArray(S, x, cell + rowFloats);
-                    FloatVector fourth = FloatVector.fromArray(S, x, cell + rowFloats + c);
-                    FloatVector upper = first.blend(second,
-                            second.compare(VectorOperators.GT, first).or(second.compare(VectorOperators.NE, second)));
-                    FloatVector lower = third.blend(fourth,
-                            fourth.compare(VectorOperators.GT, third).or(fourth.compare(VectorOperators.NE, fourth)));
-                    upper.blend(lower, lower.compare(VectorOperators.GT, upper).or(lower.compare(VectorOperators.NE, lower)))
-                            .intoArray(y, out + ch);
                 }
             }
         }
