@@ -20,7 +20,7 @@ import jdk.incubator.vector.FloatVector;
  * (8x8, 6x6, 5x5, 4x4 or 3x3, channels as lanes) is transformed to V[pos][tile][inC]; the alpha^2 products over
  * channels are alpha^2 GEMMs M[pos] = V[pos] x U[pos], [tiles x inC] x [inC x outC], on tiles that read U in the packed
  * panels {@link WinogradTransforms#kernels} writes ({@link VectorTiles#panelColumns});
- * each M tile is transformed back to 2x2 outputs, with bias and ReLU. U, the transformed kernel,
+ * each M tile is transformed back to m x m outputs (2x2, or 4x4 for a prediction), with bias and ReLU. U, the transformed kernel,
  * is made once per weight update and kept in the packed weights ({@link #pack}), so a forward
  * pass reads it and never writes it: many threads may share it.
  *
@@ -93,8 +93,8 @@ final class WinogradConv {
 
     /**
      * System property: {@code 4x4} (the default) runs a prediction's Winograd convolutions as
-     * F(4x4, r x r), {@code 2x2} as training does (the same
-     * algorithm, so the same bits as a training step's forward pass without dropout).
+     * F(4x4, r x r), {@code 2x2} as training does (the same algorithm, so the same bits as a
+     * training step's forward pass without dropout).
      */
     static final String INFERENCE_PROPERTY = "kiln.conv.inferenceTiles";
     private static final boolean LARGE_INFERENCE_TILES = inferenceTiles(System.getProperty(INFERENCE_PROPERTY, "4x4"));
