@@ -770,16 +770,7 @@ final class VectorTiles {
                 panelRows4x4(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
             }
         } else if (width == 3 * L) {
-            // Up to four rows left after the 7-row tiles run two at a time: a 7-row tile would
-            // compute seven rows for them (tf-16-36's predictions: 16 tiles of conv2 in blocks of 14 and 2).
-            int rest = nRows % TRIPLE_ROWS, sevens = rest <= PAIRED_ROWS_MOST ? nRows - rest : nRows;
-            int r = 0;
-            for (; r < sevens; r += TRIPLE_ROWS) {
-                panelRows7x3(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
-            }
-            for (; r < nRows; r += 2) {
-                panelRows2x3(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
-            }
+            tripleColumns(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, nRows);
         } else if (width == 2 * L) {
             for (int r = 0; r < nRows; r += ROWS) {
                 panelRowsNx2(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
@@ -788,6 +779,25 @@ final class VectorTiles {
             for (int r = 0; r < nRows; r += TileLoops.TILE) {
                 panelRows7x1(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
             }
+        }
+    }
+
+    /**
+     * {@link #panelColumns} for a panel three vectors wide. Up to four rows left after the 7-row
+     * tiles run two at a time: a 7-row tile would compute seven rows for them (tf-16-36's
+     * predictions: 16 tiles of conv2 in blocks of 14 and 2). A method of its own, because
+     * panelColumns must stay small enough for C2 to inline it into its hot callers (325 bytes of
+     * bytecode): with these loops inside, it grew to 333.
+     */
+    private static void tripleColumns(float[] a, int aOff, int aStride, int depth, float[] b, int bOff,
+                                      float[] start, int startOff, boolean add, float[] c, int cOff, int cStride, int nRows) {
+        int rest = nRows % TRIPLE_ROWS, sevens = rest <= PAIRED_ROWS_MOST ? nRows - rest : nRows;
+        int r = 0;
+        for (; r < sevens; r += TRIPLE_ROWS) {
+            panelRows7x3(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
+        }
+        for (; r < nRows; r += 2) {
+            panelRows2x3(a, aOff, aStride, depth, b, bOff, start, startOff, add, c, cOff, cStride, r, nRows);
         }
     }
 
