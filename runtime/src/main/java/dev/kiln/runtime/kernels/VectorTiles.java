@@ -899,8 +899,9 @@ final class VectorTiles {
     }
 
     /**
-     * Most rows left over after the 6-row tiles that {@link #zeroStartProduct} runs two at a time
-     * ({@link #rows2x4Panels}); five rows are as cheap on the 6-row tile.
+     * Most rows left over after a block's full tiles that run two at a time: after the 6-row tiles
+     * of {@link #zeroStartProduct} ({@link #rows2x4Panels}; five rows are as cheap on the 6-row
+     * tile), and after the 7-row tiles of three-vector panels ({@link #panelRows2x3}).
      */
     private static final int PAIRED_ROWS_MOST = 4;
 

@@ -16,10 +16,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The kernels' dispatch methods stay small enough for C2 to inline them into their hot callers:
  * 325 bytes of bytecode (HotSpot's FreqInlineSize). Past it a dispatch becomes a call, and the
  * training pass compiles differently: with a paired-window path inside VectorPooling.maxForward
- * (session 51), `kiln train tf-mnist` trained an epoch in 24.1 s against 14.9 s; with the
- * three-vector tile loops inside VectorTiles.panelColumns (333 bytes, f7de335), in 16.2 and 18.5 s
- * against 15.6 and 16.6 in a slow spell. A growing dispatch must hand its new work to a method of
- * its own. Reads the compiled classes, so the limit holds on a machine of any vector width.
+ * (1794255, withdrawn by c18ac11), `kiln train tf-mnist` trained an epoch in 24.1 s against
+ * 14.9 s; with the three-vector tile loops inside VectorTiles.panelColumns (333 bytes, f7de335),
+ * in 16.2 and 18.5 s against 15.6 and 16.6 in a slow spell. A growing dispatch must hand its new
+ * work to a method of its own. Reads the compiled classes, so the limit holds on a machine of any
+ * vector width.
  */
 class InlinedDispatchTest {
     private static final int FREQ_INLINE_SIZE = 325;
