@@ -403,14 +403,15 @@ class VectorKernelsTest {
 
     /**
      * rows x in x out for the input gradient as training leaves it: row counts around the panels of
-     * 2L rows, inputs around the tiles' row count, depths past K_BLOCK, and tf-mnist's fc1.
+     * 2L rows, inputs around the tiles' row count, depths up to K_BLOCK (whose weight rows are copied
+     * a block at a time) and past it, and tf-mnist's fc1.
      */
     static Stream<int[]> inputGradientShapes() {
         int panel = 2 * VectorTiles.L, tile = VectorTiles.ROWS;
         List<int[]> shapes = new ArrayList<>();
         for (int rows : new int[] {1, 2, panel - 1, panel + 3, 2 * panel}) {
             for (int in : new int[] {1, tile - 1, 5 * tile + 2, 300}) {
-                for (int out : new int[] {10, 300, 1025}) {
+                for (int out : new int[] {10, 100, 256, 300, 1025}) {     // 100 and 256: weight rows copied per block
                     shapes.add(new int[] {rows, in, out});
                 }
             }
