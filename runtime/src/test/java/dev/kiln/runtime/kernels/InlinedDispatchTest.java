@@ -27,7 +27,7 @@ class InlinedDispatchTest {
 
     @ParameterizedTest
     @CsvSource({"VectorTiles, panelColumns", "VectorPooling, maxForward", "WinogradConv, outputTile",
-            "WinogradConv, inputTile"})
+            "WinogradConv, inputTile", "WinogradConv, gradientTile"})
     void dispatchFitsC2sInliningLimit(String className, String method) throws IOException {
         ClassModel model;
         try (InputStream in = InlinedDispatchTest.class.getResourceAsStream(className + ".class")) {
