@@ -588,7 +588,7 @@ final class WinogradConv {
      * (A g A^T)[pos], g the 2x2 gradients at src[at], src[at + pixStride], src[at + rowStride],
      * src[at + rowStride + pixStride], whole vectors (lanes past the layer's channels are computed
      * and land in the run's unread part). A (alpha x 2, the transpose of A^T) runs along both rows
-     * into tmp, then down the alpha columns; for a 4x4 tile in registers ({@link #gradientTile4}).
+     * into tmp, then down the alpha columns; a 4x4 tile stays in registers ({@link #gradientTile4}).
      */
     static void gradientTile(WinogradTransforms t, float[] src, int at, int rowStride, int pixStride, float[] tmp,
                              float[] d, int dOff, int posStride) {
@@ -689,7 +689,7 @@ final class WinogradConv {
         }
         switch (t.alpha) {
             case 6 -> outputTile6(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
-            case 4 -> outputTile4(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
+            case 4 -> outputTile4(m, mOff, posStride, b, bOff, relu, dst, at, rowStride, pixStride);
             default -> outputTile3(m, mOff, posStride, tmp, b, bOff, relu, dst, at, rowStride, pixStride);
         }
     }
@@ -854,12 +854,11 @@ final class WinogradConv {
     /**
      * {@link #outputTile} of F(2x2, 3x3): row 0 of A^T is m0 + m1 + m2, row 1 is m1 - m2 - m3. The
      * 16 values and the rows' sums stay in registers: 17 loads and 4 stores a tile, where the pass
-     * through tmp made 25 and 12. tmp is not used.
+     * through a scratch tile made 25 and 12.
      */
-    private static void outputTile4(float[] m, int mOff, int posStride, float[] tmp, float[] b, int bOff, boolean relu,
+    private static void outputTile4(float[] m, int mOff, int posStride, float[] b, int bOff, boolean relu,
                                     float[] dst, int at, int rowStride, int pixStride) {
-        // Held in registers, not passed through tmp (as inputTile4): rows a-d of m, then the
-        // columns of their sums, m0 + m1 + m2 and m1 - m2 - m3 along each row.
+        // Rows a-d of m, each summed along as m0 + m1 + m2 and m1 - m2 - m3; then down the columns.
         int down = 4 * posStride, rowB = mOff + down, rowC = mOff + 2 * down, rowD = mOff + 3 * down;
         FloatVector a0 = FloatVector.fromArray(S, m, mOff), a1 = FloatVector.fromArray(S, m, mOff + posStride),
                 a2 = FloatVector.fromArray(S, m, mOff + 2 * posStride), a3 = FloatVector.fromArray(S, m, mOff + 3 * posStride);
