@@ -146,13 +146,16 @@ public final class KernelBenchmark {
             for (int e = 0; e < BATCH; e++) k.convForwardPacked(g, Activation.RELU, x, e * g.inSize(), w, packed, b, y, e * g.outSize());
         }));
         if (k.packedConvInferenceSize(g) > 0) {
-            // A prediction's form: Winograd on 4x4 output tiles, from a second transformed kernel.
+            // A prediction's form: Winograd on 4x4 output tiles, from a second transformed kernel, as
+            // many examples a call as a model's prediction hands it.
             float[] inference = new float[k.packedConvInferenceSize(g)];
             k.packConvInferenceWeights(g, w, inference);
+            int group = k.convInferenceExamples(g);
             cases.add(new Case(name + " fwd inference (Winograd F(4x4," + g.kh() + "x" + g.kw() + "), direct-equivalent FLOPs)",
                     flops, () -> {
-                        for (int e = 0; e < BATCH; e++) {
-                            k.convInferencePacked(g, Activation.RELU, x, e * g.inSize(), w, packed, inference, b, y, e * g.outSize());
+                        for (int e = 0; e < BATCH; e += group) {
+                            k.convInferencePacked(g, Activation.RELU, Math.min(group, BATCH - e), x, e * g.inSize(), w, packed,
+                                    inference, b, y, e * g.outSize());
                         }
                     }));
         }

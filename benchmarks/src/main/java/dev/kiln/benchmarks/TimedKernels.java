@@ -248,11 +248,16 @@ final class TimedKernels implements Kernels {
     }
 
     @Override
-    public void convInferencePacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
-                                    float[] inference, float[] b, float[] y, int yOff) {
+    public void convInferencePacked(ConvGeometry g, Activation act, int examples, float[] x, int xOff, float[] w,
+                                    float[] packed, float[] inference, float[] b, float[] y, int yOff) {
         long start = System.nanoTime();
-        kernels.convInferencePacked(g, act, x, xOff, w, packed, inference, b, y, yOff);
-        record(Phase.CONV_INFERENCE, g, 0, 0, start, g.flops());
+        kernels.convInferencePacked(g, act, examples, x, xOff, w, packed, inference, b, y, yOff);
+        record(Phase.CONV_INFERENCE, g, 0, 0, start, examples * g.flops());
+    }
+
+    @Override
+    public int convInferenceExamples(ConvGeometry g) {
+        return kernels.convInferenceExamples(g);
     }
 
     @Override

@@ -68,23 +68,45 @@ final class ConvEmitter extends WeightedEmitter {
 
     /**
      * Training runs the forward the backward pass differentiates; a prediction may run another
-     * algorithm on a packed form of its own (larger Winograd tiles: fewer multiplications).
+     * algorithm on a packed form of its own (larger Winograd tiles: fewer multiplications). Where
+     * the input is whole before the loop over examples starts (the layer comes first in it), a
+     * prediction hands the kernels as many examples at once as they ask for: a Winograd
+     * convolution with few tiles an example then shares its blocks of tiles across examples.
      */
     @Override
     Step forward() {
-        return Step.eachExample(CodeBlock.builder()
+        CodeBlock training = forwardCall("convForwardPacked", CodeBlock.of(""), CodeBlock.of("$N.values()", packed));
+        CodeBlock inference = CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed);
+        if (!in.forwardRow().equals("r")) {
+            return Step.eachExample(CodeBlock.builder()
+                    .beginControlFlow("if (training)")
+                    .addStatement(training)
+                    .nextControlFlow("else")
+                    .addStatement(forwardCall("convInferencePacked", CodeBlock.of(" 1,"), inference))
+                    .endControlFlow()
+                    .build());
+        }
+        String examples = out + "Examples";
+        CodeBlock setup = CodeBlock.builder()
+                .addStatement("int $L = training ? 1 : kernels.convInferenceExamples($N)", examples, geometry)
+                .build();
+        return Step.eachGroup(setup, CodeBlock.builder()
                 .beginControlFlow("if (training)")
-                .addStatement(forwardCall("convForwardPacked", CodeBlock.of("$N.values()", packed)))
-                .nextControlFlow("else")
-                .addStatement(forwardCall("convInferencePacked", CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed)))
+                .addStatement(training)
+                .nextControlFlow("else if (r % $L == 0)", examples)
+                .add("// examples r to r + $L - 1 (fewer at the chunk's end)\n", examples)
+                .addStatement(forwardCall("convInferencePacked", CodeBlock.of(" Math.min($L, rows - r),", examples), inference))
                 .endControlFlow()
-                .build());
+                .build(), examples);
     }
 
-    /** One example's forward call on the kernels: {@code method}, the packed weights it reads as {@code packedArgs}. */
-    private CodeBlock forwardCall(String method, CodeBlock packedArgs) {
-        return CodeBlock.of("kernels.$L($N, $T.$L,\n$L, $L,\n$N.value(), $L, $N.value(),\nws.$N, $L * $N.outSize())",
-                method, geometry, RuntimeTypes.ACTIVATION, spec.activation().name(),
+    /**
+     * One forward call on the kernels: {@code method}, {@code count} (the examples argument, or
+     * nothing) before the input, the packed weights it reads as {@code packedArgs}.
+     */
+    private CodeBlock forwardCall(String method, CodeBlock count, CodeBlock packedArgs) {
+        return CodeBlock.of("kernels.$L($N, $T.$L,$L\n$L, $L,\n$N.value(), $L, $N.value(),\nws.$N, $L * $N.outSize())",
+                method, geometry, RuntimeTypes.ACTIVATION, spec.activation().name(), count,
                 in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), weight, packedArgs, bias, out, forwardRow, geometry);
     }
 

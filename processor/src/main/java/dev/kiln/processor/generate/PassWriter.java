@@ -58,10 +58,18 @@ final class PassWriter {
         List<Labelled> bodies = group.stream().filter(labelled -> !labelled.step().code().isEmpty()).toList();
         if (!bodies.isEmpty()) {
             code.beginControlFlow("for (int r = 0; r < rows; r++)");
-            if (group.stream().anyMatch(Labelled::writesSlot)) {
+            String examples = bodies.get(0).step().group();
+            if (group.stream().anyMatch(Labelled::writesSlot) && examples == null) {
                 code.add("// A prediction keeps only this loop's last output per example: the layers before it\n")
                         .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
                         .addStatement("int $L = training ? r : 0", LayerEmitter.SLOT)
+                        .add("\n");
+            } else if (group.stream().anyMatch(Labelled::writesSlot)) {
+                // The first layer computes a group of examples at once (see Step.group).
+                code.add("// A prediction keeps only the outputs of the $L examples $L computes at once: the\n",
+                                examples, bodies.get(0).layer())
+                        .add("// layers after it reuse their places, which stay in cache. Training keeps them all.\n")
+                        .addStatement("int $L = training ? r : r % $L", LayerEmitter.SLOT, examples)
                         .add("\n");
             }
             for (int i = 0; i < bodies.size(); i++) {

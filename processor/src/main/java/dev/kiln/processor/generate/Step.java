@@ -8,12 +8,15 @@ import com.palantir.javapoet.CodeBlock;
  *
  * @param setup statements a per-example body needs once, before the loop (locals it reads)
  * @param after statements over the whole chunk once the loop has run (a sum over its examples)
+ * @param group null, or the local (declared in setup) holding how many examples a prediction's
+ *              body handles at once, from example {@code r} on when {@code r} is a multiple of it;
+ *              the loop's later layers then keep that many examples' outputs in their places
  */
-record Step(CodeBlock setup, CodeBlock code, CodeBlock after, boolean perExample) {
+record Step(CodeBlock setup, CodeBlock code, CodeBlock after, boolean perExample, String group) {
 
     /** Statements that see the whole chunk ({@code rows} examples), e.g. a dense layer's GEMM. */
     static Step wholeChunk(CodeBlock code) {
-        return new Step(CodeBlock.of(""), code, CodeBlock.of(""), false);
+        return new Step(CodeBlock.of(""), code, CodeBlock.of(""), false, null);
     }
 
     /** Statements for example {@code r} only, e.g. a convolution of one image. */
@@ -23,7 +26,12 @@ record Step(CodeBlock setup, CodeBlock code, CodeBlock after, boolean perExample
 
     /** As above, with statements to run once before the loop and once after it. */
     static Step eachExample(CodeBlock setup, CodeBlock body, CodeBlock after) {
-        return new Step(setup, body, after, true);
+        return new Step(setup, body, after, true, null);
+    }
+
+    /** A body for examples {@code r} to {@code r + group - 1} when r is a multiple of group, declared by setup. */
+    static Step eachGroup(CodeBlock setup, CodeBlock body, String group) {
+        return new Step(setup, body, CodeBlock.of(""), true, group);
     }
 
     static Step none() {

@@ -49,8 +49,17 @@ class GeneratedModelTest {
     }
 
     static Stream<Arguments> cases() {
+        return casesOf(TestNetworks.ALL);
+    }
+
+    /** {@link #cases}, and the network whose convolutions a prediction hands several examples at once. */
+    static Stream<Arguments> forwardCases() {
+        return Stream.concat(cases(), casesOf(List.of(TestNetworks.WINOGRAD_GROUPS)));
+    }
+
+    private static Stream<Arguments> casesOf(List<NetworkModel> nets) {
         List<Kernels> kernels = kernels();
-        return TestNetworks.ALL.stream().flatMap(net -> kernels.stream()
+        return nets.stream().flatMap(net -> kernels.stream()
                 .flatMap(k -> Stream.of(1, 2).map(threads -> Arguments.of(net.className(), net, k, threads))));
     }
 
@@ -77,7 +86,7 @@ class GeneratedModelTest {
     }
 
     @ParameterizedTest(name = "{0} on {2}, {3} threads")
-    @MethodSource("cases")
+    @MethodSource("forwardCases")
     void forwardMatchesReference(String name, NetworkModel net, Kernels kernels, int threads) {
         try (AbstractModel<?> model = CompiledModels.create(compiled(net), 11, threads, kernels)) {
             float[] images = images(net, BATCH, 1);

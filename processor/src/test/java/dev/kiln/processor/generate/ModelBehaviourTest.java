@@ -294,7 +294,8 @@ class ModelBehaviourTest {
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> predictionNetworks() {
         return java.util.stream.Stream.of(
                 org.junit.jupiter.params.provider.Arguments.of("ConvDense", TestNetworks.CONV_DENSE),
-                org.junit.jupiter.params.provider.Arguments.of("DeepDense", DEEP_DENSE));
+                org.junit.jupiter.params.provider.Arguments.of("DeepDense", DEEP_DENSE),
+                org.junit.jupiter.params.provider.Arguments.of("WinogradGroups", TestNetworks.WINOGRAD_GROUPS));
     }
 
     /**

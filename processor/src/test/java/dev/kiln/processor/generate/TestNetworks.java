@@ -84,6 +84,22 @@ final class TestNetworks {
             .dense("logits", 3, NONE)
             .build();
 
+    /**
+     * Convolutions wide enough for Winograd (16 channels or more), each first in its loop over
+     * examples, so that a prediction hands the vector kernels several examples at once: 4 tiles
+     * of 4x4 an example, then 1, with the chunk's last group short (5 examples); the first one's
+     * output read in the loop (its places), the second's by the dense layer (each example's own).
+     * Its predictions are checked against the reference; training takes the other networks' path.
+     */
+    static final NetworkModel WINOGRAD_GROUPS = new NetBuilder("WinogradGroups", 16, 6, 6)
+            .conv("wide", 64, 3, 3, 1, SAME, 0, RELU)
+            .pool("pool", MAX, 2, 0, EXPLICIT, 0)
+            .dropout("drop", 0.2)
+            .conv("narrow", 16, 3, 3, 1, SAME, 0, TANH)
+            .dense("logits", 3, NONE)
+            .build();
+
+    /** Every network above but {@link #WINOGRAD_GROUPS}, whose 5,000 weights the finite differences would take minutes over. */
     static final List<NetworkModel> ALL = List.of(CONV_DENSE, STRIDES, STRIDE3_DROPOUT, FROZEN_MIDDLE, FROZEN_FIRST,
             RELU_OVERLAP_POOL, UNREAD_EDGES);
 }

@@ -108,14 +108,27 @@ public interface Kernels {
     }
 
     /**
-     * {@link #convForwardPacked} for a prediction, which may read its own packed form instead
-     * (a Winograd convolution with larger tiles: fewer multiplications, float32 results a little
-     * further from exact, see the implementation). Training never calls it, so a training step's
-     * forward and backward passes see the same algorithm.
+     * {@link #convForwardPacked} for a prediction of {@code examples} consecutive examples (x and y
+     * each example's size apart), which may read its own packed form instead (a Winograd
+     * convolution with larger tiles: fewer multiplications, float32 results a little further from
+     * exact, see the implementation). Training never calls it, so a training step's forward and
+     * backward passes see the same algorithm. Each example gets the bits it would get alone.
      */
-    default void convInferencePacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
-                                     float[] inference, float[] b, float[] y, int yOff) {
-        convForwardPacked(g, act, x, xOff, w, packed, b, y, yOff);
+    default void convInferencePacked(ConvGeometry g, Activation act, int examples, float[] x, int xOff, float[] w,
+                                     float[] packed, float[] inference, float[] b, float[] y, int yOff) {
+        for (int e = 0; e < examples; e++) {
+            convForwardPacked(g, act, x, xOff + e * g.inSize(), w, packed, b, y, yOff + e * g.outSize());
+        }
+    }
+
+    /**
+     * How many examples a prediction best hands {@link #convInferencePacked} at once: more than one
+     * where the kernel shares work across examples (a Winograd convolution with few tiles an
+     * example fills its blocks of tiles from several). A model's prediction hands that many at once
+     * to a convolution that comes first in its loop over examples, whose input is then whole.
+     */
+    default int convInferenceExamples(ConvGeometry g) {
+        return 1;
     }
 
     /** {@link #convBackwardInput} on weights packed by {@link #packConvWeights}. */

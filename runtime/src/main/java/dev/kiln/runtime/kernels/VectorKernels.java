@@ -103,13 +103,18 @@ public final class VectorKernels implements Kernels {
 
     /** F(4x4, r x r) where {@link WinogradConv#inferenceApplies}, else as in training. */
     @Override
-    public void convInferencePacked(ConvGeometry g, Activation act, float[] x, int xOff, float[] w, float[] packed,
-                                    float[] inference, float[] b, float[] y, int yOff) {
+    public void convInferencePacked(ConvGeometry g, Activation act, int examples, float[] x, int xOff, float[] w,
+                                    float[] packed, float[] inference, float[] b, float[] y, int yOff) {
         if (WinogradConv.inferenceApplies(g)) {
-            WinogradConv.inference(g, act, x, xOff, inference, b, y, yOff);
+            WinogradConv.inference(g, act, examples, x, xOff, inference, b, y, yOff);
         } else {
-            convForwardPacked(g, act, x, xOff, w, packed, b, y, yOff);
+            Kernels.super.convInferencePacked(g, act, examples, x, xOff, w, packed, inference, b, y, yOff);
         }
+    }
+
+    @Override
+    public int convInferenceExamples(ConvGeometry g) {
+        return WinogradConv.inferenceApplies(g) ? WinogradConv.inferenceExamples(g) : 1;
     }
 
     /** Where a one-channel forward's weight panels start in the packed weights (see {@link #packedConvSize}). */

@@ -229,9 +229,36 @@ final class WinogradConv {
         }
     }
 
-    /** y = act(conv(x) + b) for one example on 4x4 output tiles, from the kernel {@link #packInference} wrote. */
-    static void inference(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, float[] b, float[] y, int yOff) {
-        forward(inferenceTransforms(g), g, act, x, xOff, packed, 0, b, y, yOff);
+    /**
+     * y = act(conv(x) + b) for {@code examples} consecutive examples on 4x4 output tiles, from the
+     * kernel {@link #packInference} wrote.
+     */
+    static void inference(ConvGeometry g, Activation act, int examples, float[] x, int xOff, float[] packed, float[] b,
+                          float[] y, int yOff) {
+        forward(inferenceTransforms(g), g, act, examples, x, xOff, packed, 0, b, y, yOff);
+    }
+
+    /** The most examples {@link #inferenceExamples} groups: each one's padded input and output are scratch. */
+    static final int MOST_INFERENCE_EXAMPLES = 8;
+
+    /**
+     * Examples a prediction of g best runs in one {@link #inference} call: the fewest whose 4x4
+     * tiles fill whole blocks ({@link #blockTiles}), at most {@link #MOST_INFERENCE_EXAMPLES}.
+     * lenet-like's conv3 (7x7 outputs) has 4 tiles an example: one at a time, each block of 4
+     * tiles read all of its 1.2 MB U, more than the core's 1 MB L2 cache, for 4 rows of products
+     * on the 4-row tile; 3 at a time fill a block of 12. A probe over 240 examples (one JVM, Zen 5)
+     * ran it at 17.5-17.9 us an example against 21.6-22.1 one at a time, and lenet-like's conv2
+     * (16 tiles, 3 examples) at 21.6-23.3 against 22.5-23.8: the same bits.
+     */
+    static int inferenceExamples(ConvGeometry g) {
+        int side = inferenceTransforms(g).m;
+        int tiles = ((g.outH() + side - 1) / side) * ((g.outW() + side - 1) / side);
+        int block = blockTiles(padded(g.outC()));
+        int examples = 1;
+        while (examples * tiles % block != 0 && examples < MOST_INFERENCE_EXAMPLES) {
+            examples++;
+        }
+        return examples;
     }
 
     /** The input gradient of g (overwrites dx), from the kernels {@link #pack} wrote from off. */
@@ -239,20 +266,20 @@ final class WinogradConv {
                               float[] dx, int dxOff) {
         int kernel = forwardApplies(g) ? off + kernelSize(g) : off;
         // The fields of dual(g), passed one by one: a record made per call would be garbage per example.
-        run(transforms(g), g.outC(), g.outH(), g.outW(), g.inC(), g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft(), g.inH(), g.inW(),
+        run(transforms(g), 1, g.outC(), g.outH(), g.outW(), g.inC(), g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft(), g.inH(), g.inW(),
                 Activation.NONE, dz, dzOff, packed, kernel, Scratch.zeros(padded(g.inC())), dx, dxOff);
     }
 
     /** y = act(conv(x) + b) for one example, from the transformed kernel at packed[uOff..]. */
     static void forward(ConvGeometry g, Activation act, float[] x, int xOff, float[] packed, int uOff,
                         float[] b, float[] y, int yOff) {
-        forward(transforms(g), g, act, x, xOff, packed, uOff, b, y, yOff);
+        forward(transforms(g), g, act, 1, x, xOff, packed, uOff, b, y, yOff);
     }
 
-    /** y = act(conv(x) + b) for one example by t, from the kernel t transformed at packed[uOff..]. */
-    private static void forward(WinogradTransforms t, ConvGeometry g, Activation act, float[] x, int xOff, float[] packed,
-                                int uOff, float[] b, float[] y, int yOff) {
-        run(t, g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
+    /** y = act(conv(x) + b) for consecutive examples by t, from the kernel t transformed at packed[uOff..]. */
+    private static void forward(WinogradTransforms t, ConvGeometry g, Activation act, int examples, float[] x, int xOff,
+                                float[] packed, int uOff, float[] b, float[] y, int yOff) {
+        run(t, examples, g.inC(), g.inH(), g.inW(), g.outC(), g.padTop(), g.padLeft(), g.outH(), g.outW(),
                 act, x, xOff, packed, uOff, b, y, yOff);
     }
 
@@ -315,10 +342,10 @@ final class WinogradConv {
                 if (e != example) {
                     example = e;
                     padInput(x, xOff + e * g.inSize(), g.inH(), g.inW(), realInC, g.padTop(), g.padLeft(),
-                            srcRows, srcCols, inC, src);
+                            srcRows, srcCols, inC, src, 0);
                     gradOff = dzOff + e * g.outSize();
                     if (!gradInPlace) {
-                        padInput(dz, gradOff, outH, outW, realOutC, 0, 0, gradRows, gradCols, outC, grad);
+                        padInput(dz, gradOff, outH, outW, realOutC, 0, 0, gradRows, gradCols, outC, grad, 0);
                         gradOff = 0;
                     }
                 }
@@ -346,25 +373,36 @@ final class WinogradConv {
         t.kernelGradients(products, outC, inC, realInC, realOutC, dw);
     }
 
-    /** {@link #forward} of the stride-1 convolution with these fields of its ConvGeometry, by t. */
-    private static void run(WinogradTransforms t, int realInC, int inH, int inW, int realOutC, int padTop, int padLeft, int outH, int outW,
+    /**
+     * {@link #forward} of the stride-1 convolution with these fields of its ConvGeometry, by t, for
+     * {@code examples} consecutive examples (x and y each example's size apart). Blocks of tiles
+     * run on across examples, as in {@link #backwardWeights}: each block's GEMMs read all of U,
+     * so a layer with few tiles an example reads it once per block rather than once per example,
+     * and the row tiles get whole blocks where one example would leave a short one. A tile's sums
+     * do not depend on its block: the same bits as one example at a time.
+     */
+    private static void run(WinogradTransforms t, int examples, int realInC, int inH, int inW, int realOutC,
+                            int padTop, int padLeft, int outH, int outW,
                             Activation act, float[] x, int xOff, float[] packed, int uOff,
                             float[] b, float[] y, int yOff) {
         int inC = padded(realInC), outC = padded(realOutC), side = t.m;
         int tilesH = (outH + side - 1) / side, tilesW = (outW + side - 1) / side, tiles = tilesH * tilesW;
         int rows = side * tilesH + t.r - 1, cols = side * tilesW + t.r - 1;
+        int inSize = inH * inW * realInC, outSize = outH * outW * realOutC;
         // The tiles read x in place when they cover it exactly, unpadded, in whole vectors of
         // channels (pytorch-mnist's conv2, 13x13 for 2x2 or 4x4 tiles of 2x2 kernels), else a
-        // padded copy: the copy was 4% of pytorch-mnist's prediction time.
+        // padded copy of each example: the copy was 4% of pytorch-mnist's prediction time.
         boolean readInPlace = padTop == 0 && padLeft == 0 && rows == inH && cols == inW && inC == realInC;
-        float[] src = readInPlace ? x : Scratch.floats(Scratch.INPUT, rows * cols * inC);
+        int srcSize = readInPlace ? inSize : rows * cols * inC;
+        float[] src = readInPlace ? x : Scratch.floats(Scratch.INPUT, examples * srcSize);
         int srcOff = readInPlace ? xOff : 0;
-        if (!readInPlace) {
-            padInput(x, xOff, inH, inW, realInC, padTop, padLeft, rows, cols, inC, src);
+        for (int e = 0; !readInPlace && e < examples; e++) {
+            padInput(x, xOff + e * inSize, inH, inW, realInC, padTop, padLeft, rows, cols, inC, src, e * srcSize);
         }
         // Outputs go to y in place when every tile is whole and the channels fill whole vectors.
         boolean inPlace = outC == realOutC && tilesH * side == outH && tilesW * side == outW;
-        float[] dst = inPlace ? y : Scratch.floats(Scratch.WINOGRAD_OUT, tilesH * side * tilesW * side * outC);
+        int dstSize = inPlace ? outSize : tilesH * side * tilesW * side * outC;
+        float[] dst = inPlace ? y : Scratch.floats(Scratch.WINOGRAD_OUT, examples * dstSize);
         int dstOff = inPlace ? yOff : 0;
         float[] bias = b;
         if (outC != realOutC) {
@@ -372,17 +410,18 @@ final class WinogradConv {
             System.arraycopy(b, 0, bias, 0, realOutC);
         }
         boolean relu = act == Activation.RELU;
-        int block = blockTiles(outC);
+        int block = blockTiles(outC), total = examples * tiles;
         int vStride = block * inC + SKEW, mStride = block * outC + SKEW;
         int positions = t.positions;
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * vStride);
         float[] m = Scratch.floats(Scratch.WINOGRAD_M, positions * mStride);
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, MAX_POSITIONS * L);
-        for (int t0 = 0; t0 < tiles; t0 += block) {
-            int count = Math.min(block, tiles - t0);
+        for (int t0 = 0; t0 < total; t0 += block) {
+            int count = Math.min(block, total - t0);
             for (int tt = 0; tt < count; tt++) {
-                int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;
-                int at = srcOff + (th * side * cols + tw * side) * inC;
+                int e = (t0 + tt) / tiles, tile = (t0 + tt) - e * tiles;
+                int th = tile / tilesW, tw = tile - th * tilesW;
+                int at = srcOff + e * srcSize + (th * side * cols + tw * side) * inC;
                 for (int c = 0; c < inC; c += L) {
                     inputTile(t, src, at + c, cols * inC, inC, rowsOfTile, v, tt * inC + c, vStride);
                 }
@@ -396,22 +435,24 @@ final class WinogradConv {
                         m, pos * mStride, outC, count);
             }
             for (int tt = 0; tt < count; tt++) {
-                int th = (t0 + tt) / tilesW, tw = (t0 + tt) - th * tilesW;
-                int at = dstOff + (th * side * tilesW * side + tw * side) * outC;
+                int e = (t0 + tt) / tiles, tile = (t0 + tt) - e * tiles;
+                int th = tile / tilesW, tw = tile - th * tilesW;
+                int at = dstOff + e * dstSize + (th * side * tilesW * side + tw * side) * outC;
                 for (int c = 0; c < outC; c += L) {
                     outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, dst, at + c, tilesW * side * outC, outC);
                 }
             }
         }
-        if (!inPlace) {
+        for (int e = 0; !inPlace && e < examples; e++) {
             for (int oh = 0; oh < outH; oh++) {
                 for (int ow = 0; ow < outW; ow++) {
-                    System.arraycopy(dst, (oh * tilesW * side + ow) * outC, y, yOff + (oh * outW + ow) * realOutC, realOutC);
+                    System.arraycopy(dst, e * dstSize + (oh * tilesW * side + ow) * outC,
+                            y, yOff + e * outSize + (oh * outW + ow) * realOutC, realOutC);
                 }
             }
         }
         if (act != Activation.RELU) {
-            VectorActivations.apply(act, y, yOff, outH * outW * realOutC);   // ReLU is done as the tiles store
+            VectorActivations.apply(act, y, yOff, examples * outSize);   // ReLU is done as the tiles store
         }
     }
 
@@ -420,15 +461,15 @@ final class WinogradConv {
      * the input with the padding the tiles read, as many rows and columns as whole tiles need.
      */
     private static void padInput(float[] x, int xOff, int inH, int inW, int inC, int padTop, int padLeft,
-                                 int rows, int cols, int inCPad, float[] dst) {
+                                 int rows, int cols, int inCPad, float[] dst, int dstOff) {
         if (inC == inCPad) {
-            Padding.copyPadded(x, xOff, inH, inW, inC, padTop, padLeft, rows, cols, dst);
+            Padding.copyPadded(x, xOff, inH, inW, inC, padTop, padLeft, rows, cols, dst, dstOff);
             return;
         }
-        Arrays.fill(dst, 0, rows * cols * inCPad, 0f);
+        Arrays.fill(dst, dstOff, dstOff + rows * cols * inCPad, 0f);
         for (int ih = 0; ih < inH && ih + padTop < rows; ih++) {
             for (int iw = 0; iw < inW && iw + padLeft < cols; iw++) {
-                System.arraycopy(x, xOff + (ih * inW + iw) * inC, dst, ((ih + padTop) * cols + iw + padLeft) * inCPad, inC);
+                System.arraycopy(x, xOff + (ih * inW + iw) * inC, dst, dstOff + ((ih + padTop) * cols + iw + padLeft) * inCPad, inC);
             }
         }
     }

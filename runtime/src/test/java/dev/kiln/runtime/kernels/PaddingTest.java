@@ -46,7 +46,7 @@ class PaddingTest {
         for (int e = 0; e < examples; e++) {
             float[] dst = new float[padded + 40];
             Arrays.fill(dst, Float.NaN);
-            Padding.copyPadded(x, e * image, inH, inW, c, top, left, h, w, dst);
+            Padding.copyPadded(x, e * image, inH, inW, c, top, left, h, w, dst, 0);
             float[] expected = new float[padded + 40];
             Arrays.fill(expected, padded, expected.length, Float.NaN);
             for (int r = 0; r < h; r++) {

@@ -177,7 +177,7 @@ class VectorKernelsTest {
         for (Activation act : Activation.values()) {
             float[] expected = guarded(g.outSize()), training = guarded(g.outSize()), actual = guarded(g.outSize());
             SCALAR.convForward(g, act, x, PAD, w, b, expected, PAD);
-            VECTOR.convInferencePacked(g, act, x, PAD, w, packed, inference, b, actual, PAD);
+            VECTOR.convInferencePacked(g, act, 1, x, PAD, w, packed, inference, b, actual, PAD);
             if (WinogradConv.inferenceApplies(g)) {
                 assertClose(expected, actual, LARGE_TILE_ERROR * (g.kh() * g.kw() * g.inC() + 1),
                         "convInferencePacked (" + WinogradConv.inferenceTransforms(g) + ") " + act + " " + g);
@@ -185,6 +185,32 @@ class VectorKernelsTest {
                 VECTOR.convForwardPacked(g, act, x, PAD, w, packed, b, training, PAD);
                 assertArrayEquals(training, actual, "convInferencePacked equals convForwardPacked " + act + " " + g);
             }
+        }
+    }
+
+    /**
+     * A prediction's call over several examples (a Winograd one's blocks of tiles then run on
+     * across them) gives each example the bits of a call for it alone, and writes nothing past
+     * them: a group as large as the kernels ask for and one more (a block ending mid-example).
+     */
+    @ParameterizedTest
+    @MethodSource("inferenceShapes")
+    void convInferencePackedOverExamples(ConvGeometry g) {
+        Random rnd = new Random(g.hashCode() + 11);
+        int examples = VECTOR.convInferenceExamples(g) + 1;
+        assertTrue(examples >= 2 && examples <= WinogradConv.MOST_INFERENCE_EXAMPLES + 1, "examples " + examples + " " + g);
+        float[] x = data(rnd, examples * g.inSize()), w = plain(rnd, g.weightSize()), b = plain(rnd, g.outC());
+        float[] packed = new float[VECTOR.packedConvSize(g)];
+        VECTOR.packConvWeights(g, w, packed);
+        float[] inference = new float[VECTOR.packedConvInferenceSize(g)];
+        VECTOR.packConvInferenceWeights(g, w, inference);
+        for (Activation act : Activation.values()) {
+            float[] alone = guarded(examples * g.outSize()), together = guarded(examples * g.outSize());
+            for (int e = 0; e < examples; e++) {
+                VECTOR.convInferencePacked(g, act, 1, x, PAD + e * g.inSize(), w, packed, inference, b, alone, PAD + e * g.outSize());
+            }
+            VECTOR.convInferencePacked(g, act, examples, x, PAD, w, packed, inference, b, together, PAD);
+            assertArrayEquals(alone, together, "convInferencePacked over " + examples + " examples " + act + " " + g);
         }
     }
 
