@@ -68,34 +68,25 @@ final class ConvEmitter extends WeightedEmitter {
 
     /**
      * Training runs the forward the backward pass differentiates; a prediction may run another
-     * algorithm on a packed form of its own (larger Winograd tiles: fewer multiplications). Where
-     * the input is whole before the loop over examples starts (the layer comes first in it), a
-     * prediction hands the kernels as many examples at once as they ask for: a Winograd
-     * convolution with few tiles an example then shares its blocks of tiles across examples.
+     * algorithm on a packed form of its own (larger Winograd tiles: fewer multiplications), and
+     * hands the kernels as many examples at once as they ask for: a Winograd convolution with few
+     * tiles an example then shares its blocks of tiles across examples. The loop runs a group of
+     * examples through each layer in turn (see {@link PassWriter}), r0 to end - 1; the group's
+     * first example reads and writes its place first.
      */
     @Override
     Step forward() {
-        CodeBlock training = forwardCall("convForwardPacked", CodeBlock.of(""), CodeBlock.of("$N.values()", packed));
-        CodeBlock inference = CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed);
-        if (!in.forwardRow().equals("r")) {
-            return Step.eachExample(CodeBlock.builder()
-                    .beginControlFlow("if (training)")
-                    .addStatement(training)
-                    .nextControlFlow("else")
-                    .addStatement(forwardCall("convInferencePacked", CodeBlock.of(" 1,"), inference))
-                    .endControlFlow()
-                    .build());
-        }
         String examples = out + "Examples";
         CodeBlock setup = CodeBlock.builder()
                 .addStatement("int $L = training ? 1 : kernels.convInferenceExamples($N)", examples, geometry)
                 .build();
         return Step.eachGroup(setup, CodeBlock.builder()
                 .beginControlFlow("if (training)")
-                .addStatement(training)
-                .nextControlFlow("else if (r % $L == 0)", examples)
-                .add("// examples r to r + $L - 1 (fewer at the chunk's end)\n", examples)
-                .addStatement(forwardCall("convInferencePacked", CodeBlock.of(" Math.min($L, rows - r),", examples), inference))
+                .addStatement(forwardCall("convForwardPacked", CodeBlock.of(""), CodeBlock.of("$N.values()", packed)))
+                .nextControlFlow("else if ((r - r0) % $L == 0)", examples)
+                .add("// examples r to r + $L - 1 (fewer at the group's end)\n", examples)
+                .addStatement(forwardCall("convInferencePacked", CodeBlock.of(" Math.min($L, end - r),", examples),
+                        CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed)))
                 .endControlFlow()
                 .build(), examples);
     }

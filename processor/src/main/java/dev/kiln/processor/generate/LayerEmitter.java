@@ -22,8 +22,9 @@ abstract class LayerEmitter {
     /**
      * The forward pass's example variable for a layer's output that only the next layer, in the
      * same loop over examples, reads: {@code r} in training, whose backward pass reads every
-     * example's, and 0 in a prediction, where each example's output is read before the next is
-     * written and so stays in cache (a chunk of 128 pytorch-mnist conv1 outputs is 11 MB).
+     * example's, and in a prediction 0, or r - r0 where the loop runs groups of examples through
+     * a layer at a time ({@link PassWriter}): each group's outputs are read before the next
+     * group's are written and so stay in cache (a chunk of 128 pytorch-mnist conv1 outputs is 11 MB).
      */
     static final String SLOT = "slot";
 

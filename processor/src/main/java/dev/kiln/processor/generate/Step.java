@@ -9,8 +9,8 @@ import com.palantir.javapoet.CodeBlock;
  * @param setup statements a per-example body needs once, before the loop (locals it reads)
  * @param after statements over the whole chunk once the loop has run (a sum over its examples)
  * @param group null, or the local (declared in setup) holding how many examples a prediction's
- *              body handles at once, from example {@code r} on when {@code r} is a multiple of it;
- *              the loop's later layers then keep that many examples' outputs in their places
+ *              body handles at once: the loop then runs groups of examples, {@code r0} to
+ *              {@code end - 1}, through each such layer and the ones after it in turn
  */
 record Step(CodeBlock setup, CodeBlock code, CodeBlock after, boolean perExample, String group) {
 
@@ -29,7 +29,7 @@ record Step(CodeBlock setup, CodeBlock code, CodeBlock after, boolean perExample
         return new Step(setup, body, after, true, null);
     }
 
-    /** A body for examples {@code r} to {@code r + group - 1} when r is a multiple of group, declared by setup. */
+    /** A body for examples {@code r} to {@code r + group - 1} when r - r0 is a multiple of group, declared by setup. */
     static Step eachGroup(CodeBlock setup, CodeBlock body, String group) {
         return new Step(setup, body, CodeBlock.of(""), true, group);
     }

@@ -85,17 +85,20 @@ final class TestNetworks {
             .build();
 
     /**
-     * Convolutions wide enough for Winograd (16 channels or more), each first in its loop over
-     * examples, so that a prediction hands the vector kernels several examples at once: 4 tiles
-     * of 4x4 an example, then 1, with the chunk's last group short (5 examples); the first one's
-     * output read in the loop (its places), the second's by the dense layer (each example's own).
-     * Its predictions are checked against the reference; training takes the other networks' path.
+     * Convolutions wide enough for Winograd (16 channels or more), so that a prediction hands the
+     * vector kernels several examples at once: "wide" first in its loop (4 tiles of 4x4 an
+     * example, 3 at a time with 512-bit vectors), "narrow" after a pool in the same loop (1 tile,
+     * 4 at a time: the group is 4, which "wide" takes as 3 and 1), "last" first in a loop after
+     * dropout, its output read by the dense layer (each example's own place); 5 examples end in
+     * a short group. Its predictions are checked against the reference; training takes the other
+     * networks' path.
      */
     static final NetworkModel WINOGRAD_GROUPS = new NetBuilder("WinogradGroups", 16, 6, 6)
             .conv("wide", 64, 3, 3, 1, SAME, 0, RELU)
             .pool("pool", MAX, 2, 0, EXPLICIT, 0)
-            .dropout("drop", 0.2)
             .conv("narrow", 16, 3, 3, 1, SAME, 0, TANH)
+            .dropout("drop", 0.2)
+            .conv("last", 16, 3, 3, 1, SAME, 0, RELU)
             .dense("logits", 3, NONE)
             .build();
 
