@@ -71,8 +71,9 @@ final class ConvEmitter extends WeightedEmitter {
      * algorithm on a packed form of its own (larger Winograd tiles: fewer multiplications), and
      * hands the kernels as many examples at once as they ask for: a Winograd convolution with few
      * tiles an example then shares its blocks of tiles across examples. The loop runs a group of
-     * examples through each layer in turn (see {@link PassWriter}), r0 to end - 1; the group's
-     * first example reads and writes its place first.
+     * examples, r0 to end - 1, through each layer in turn (see {@link PassWriter}), so at
+     * (r - r0) % count == 0 the layers before this one have made the inputs of examples r onwards,
+     * and the call reads and writes their places from r's on.
      */
     @Override
     Step forward() {
