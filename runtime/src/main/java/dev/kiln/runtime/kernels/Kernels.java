@@ -124,8 +124,8 @@ public interface Kernels {
     /**
      * How many examples a prediction best hands {@link #convInferencePacked} at once: more than one
      * where the kernel shares work across examples (a Winograd convolution with few tiles an
-     * example fills its blocks of tiles from several). A model's prediction hands that many at once
-     * to a convolution that comes first in its loop over examples, whose input is then whole.
+     * example fills its blocks of tiles from several). A model's prediction runs groups of
+     * examples through its layers one layer at a time, and hands each convolution that many at once.
      */
     default int convInferenceExamples(ConvGeometry g) {
         return 1;
