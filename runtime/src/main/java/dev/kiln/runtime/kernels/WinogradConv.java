@@ -354,13 +354,12 @@ final class WinogradConv {
                         gradOff = 0;
                     }
                 }
-                int th = tile / tilesW, tw = tile - th * tilesW;
                 // V[pos][inC / L][t][L] and D[pos][runC / D_RUN][t][D_RUN]: each GEMM operand a run per tile.
-                int at = (th * side * srcCols + tw * side) * inC;
+                int at = tileCorner(tile, tilesW, side, srcCols, inC);
                 for (int c = 0; c < inC; c += L) {
                     inputTile(t, src, at + c, srcCols * inC, inC, rowsOfTile, v, c * count + tt * L, vStride);
                 }
-                at = gradOff + (th * side * gradCols + tw * side) * outC;
+                at = gradOff + tileCorner(tile, tilesW, side, gradCols, outC);
                 for (int c = 0; c < outC; c += L) {
                     int run = c / D_RUN * D_RUN;
                     gradientTile(t, grad, at + c, gradCols * outC, outC, rowsOfTile, d,
@@ -424,9 +423,8 @@ final class WinogradConv {
         for (int t0 = 0; t0 < total; t0 += block) {
             int count = Math.min(block, total - t0);
             for (int tt = 0; tt < count; tt++) {
-                int e = (t0 + tt) / tiles, tile = (t0 + tt) - e * tiles;
-                int th = tile / tilesW, tw = tile - th * tilesW;
-                int at = srcOff + e * srcSize + (th * side * cols + tw * side) * inC;
+                int e = (t0 + tt) / tiles;
+                int at = srcOff + e * srcSize + tileCorner(t0 + tt - e * tiles, tilesW, side, cols, inC);
                 for (int c = 0; c < inC; c += L) {
                     inputTile(t, src, at + c, cols * inC, inC, rowsOfTile, v, tt * inC + c, vStride);
                 }
@@ -440,9 +438,8 @@ final class WinogradConv {
                         m, pos * mStride, outC, count);
             }
             for (int tt = 0; tt < count; tt++) {
-                int e = (t0 + tt) / tiles, tile = (t0 + tt) - e * tiles;
-                int th = tile / tilesW, tw = tile - th * tilesW;
-                int at = dstOff + e * dstSize + (th * side * tilesW * side + tw * side) * outC;
+                int e = (t0 + tt) / tiles;
+                int at = dstOff + e * dstSize + tileCorner(t0 + tt - e * tiles, tilesW, side, tilesW * side, outC);
                 for (int c = 0; c < outC; c += L) {
                     outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, dst, at + c, tilesW * side * outC, outC);
                 }
@@ -459,6 +456,16 @@ final class WinogradConv {
         if (act != Activation.RELU) {
             VectorActivations.apply(act, y, yOff, examples * outSize);   // ReLU is done as the tiles store
         }
+    }
+
+    /**
+     * Where a tile's first output pixel, or the first pixel of the input it reads, is in an image
+     * of width pixels of channels floats each (NHWC): tile counted in rows of tilesW tiles, each
+     * side pixels wide and high.
+     */
+    private static int tileCorner(int tile, int tilesW, int side, int width, int channels) {
+        int th = tile / tilesW, tw = tile - th * tilesW;
+        return (th * width + tw) * side * channels;
     }
 
     /**
