@@ -79,7 +79,7 @@ final class ConvEmitter extends WeightedEmitter {
     Step forward() {
         String examples = out + "Examples";
         CodeBlock setup = CodeBlock.builder()
-                .addStatement("int $L = training ? 1 : kernels.convInferenceExamples($N)", examples, geometry)
+                .addStatement("int $L = training ? 1 : $N.inferenceExamples()", examples, packed)
                 .build();
         return Step.eachGroup(setup, CodeBlock.builder()
                 .beginControlFlow("if (training)")

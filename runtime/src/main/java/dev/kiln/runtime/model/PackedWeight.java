@@ -114,6 +114,7 @@ public abstract sealed class PackedWeight {
     public static final class Conv extends PackedWeight {
         private final ConvGeometry geometry;
         private final float[] inference;
+        private final int inferenceExamples;
         /** The weight's version {@link #inference} was packed from; written only under the model's exclusive hold. */
         private long inferenceVersion = NEVER;
 
@@ -121,11 +122,21 @@ public abstract sealed class PackedWeight {
             super(kernels, weight, kernels.packedConvSize(geometry));
             this.geometry = geometry;
             this.inference = new float[kernels.packedConvInferenceSize(geometry)];
+            this.inferenceExamples = kernels.convInferenceExamples(geometry);
         }
 
         /** The prediction's packed form (empty where the kernels have none); read-only. */
         public float[] inferenceValues() {
             return inference;
+        }
+
+        /**
+         * How many examples a prediction hands {@link Kernels#convInferencePacked} at once ({@link
+         * Kernels#convInferenceExamples}): fixed by the kernels and the geometry, so asked once
+         * here rather than on every prediction.
+         */
+        public int inferenceExamples() {
+            return inferenceExamples;
         }
 
         @Override
