@@ -10,18 +10,30 @@ import org.junit.jupiter.api.Test;
 class KernelWarmUpTest {
 
     @Test
-    void trainingTrainsTheThrowawayModelForOneStepOfTheGivenBatchOfPixelLikeValues() {
+    void trainingTrainsTheThrowawayModelOnAFewExamplesThenOnTheGivenBatchOfPixelLikeValues() {
         ScriptedModel throwaway = new ScriptedModel(step -> 1.0).withInput(1, 4, 4).recordingBatches();
 
-        KernelWarmUp.training(throwaway, Adam.withLearningRate(1e-3f), 5);
+        KernelWarmUp.training(throwaway, Adam.withLearningRate(1e-3f), 9);
 
-        assertEquals(1, throwaway.step());
-        assertEquals(1, throwaway.batches.size());
-        float[] images = throwaway.batches.get(0);
-        assertEquals(5 * 16, images.length);
+        assertEquals(2, throwaway.step());
+        assertEquals(2, throwaway.batches.size());
+        assertEquals(KernelWarmUp.FIRST_EXAMPLES * 16, throwaway.batches.get(0).length);
+        float[] images = throwaway.batches.get(1);
+        assertEquals(9 * 16, images.length);
         for (float value : images) {
             assertTrue(value >= 0 && value < 1, "a synthetic pixel outside [0, 1): " + value);
         }
+    }
+
+    @Test
+    void aBatchSmallerThanTheFirstStepIsTrainedWholeBothTimes() {
+        ScriptedModel throwaway = new ScriptedModel(step -> 1.0).withInput(1, 4, 4).recordingBatches();
+
+        KernelWarmUp.training(throwaway, Adam.withLearningRate(1e-3f), 1);
+
+        assertEquals(2, throwaway.step());
+        assertEquals(16, throwaway.batches.get(0).length);
+        assertEquals(16, throwaway.batches.get(1).length);
     }
 
     @Test
