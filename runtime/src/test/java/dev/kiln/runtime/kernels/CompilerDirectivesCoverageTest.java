@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,27 @@ class CompilerDirectivesCoverageTest {
                 .filter(c -> !directives.contains("\"" + c + ".*\""))
                 .toList();
         assertEquals(List.of(), missing, "classes using jdk.incubator.vector missing from " + CompilerDirectives.RESOURCE);
+    }
+
+    /**
+     * The directives file's format has no way to share settings between directives, so the kernels'
+     * inline rules are written once per directive that matches kernel classes (the one compiled in
+     * the background and the one compiled synchronously): a rule changed in one only would hold for
+     * half of the kernels.
+     */
+    @Test
+    void everyKernelDirectiveHasTheSameInlineRules() throws IOException {
+        String directives;
+        try (InputStream in = CompilerDirectives.class.getResourceAsStream(CompilerDirectives.RESOURCE)) {
+            directives = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> rules = new ArrayList<>();
+        Matcher inline = Pattern.compile("\"inline\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(directives);
+        while (inline.find()) {
+            rules.add(inline.group(1).replaceAll("\\s+", ""));
+        }
+        assertTrue(rules.size() >= 2, "inline rules in " + rules.size() + " directives");
+        assertEquals(1, rules.stream().distinct().count(), "the directives' inline rules differ: " + rules);
     }
 
     private static boolean usesVectorApi(Path classFile) {
