@@ -474,10 +474,46 @@ class VectorKernelsTest {
                 new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14),
                 new PoolGeometry(64, 11, 11, 2, 2, 2, 0, 0, 5, 5),      // last row and column dropped
                 new PoolGeometry(36, 7, 7, 2, 2, 2, 0, 0, 4, 4),        // SAME: the window past the edge
+                new PoolGeometry(36, 8, 7, 2, 2, 2, 0, 0, 4, 3),        // 2x2 windows, channels past whole vectors, last column dropped
                 new PoolGeometry(13, 13, 13, 3, 3, 2, 1, 1, 7, 7),      // overlapping, padded on both sides
                 new PoolGeometry(17, 5, 5, 5, 5, 1, 0, 0, 1, 1),        // global
                 new PoolGeometry(1, 7, 7, 3, 3, 1, 1, 1, 7, 7),
                 new PoolGeometry(3, 5, 7, 3, 2, 3, 0, 0, 1, 2));
+    }
+
+    /**
+     * A prediction's convolution and 2x2 max pool in one call (one-channel convolutions pool a band
+     * of rows at a time) give the bits of the two calls, for one example and for two, and write
+     * nothing past the pooled outputs.
+     */
+    @ParameterizedTest
+    @MethodSource("convShapes")
+    void convMaxPoolInference(ConvGeometry g) {
+        if (g.outH() < 2 || g.outW() < 2) {
+            return;
+        }
+        PoolGeometry p = new PoolGeometry(g.outC(), g.outH(), g.outW(), 2, 2, 2, 0, 0, g.outH() / 2, g.outW() / 2);
+        Random rnd = new Random(g.hashCode() + 13);
+        float[] w = plain(rnd, g.weightSize()), b = plain(rnd, g.outC());
+        float[] packed = new float[VECTOR.packedConvSize(g)];
+        VECTOR.packConvWeights(g, w, packed);
+        float[] inference = new float[VECTOR.packedConvInferenceSize(g)];
+        VECTOR.packConvInferenceWeights(g, w, inference);
+        for (int examples = 1; examples <= 2; examples++) {
+            float[] x = data(rnd, examples * g.inSize());
+            for (Activation act : Activation.values()) {
+                float[] conv = guarded(examples * g.outSize()), expected = guarded(examples * p.outSize());
+                VECTOR.convInferencePacked(g, act, examples, x, PAD, w, packed, inference, b, conv, PAD);
+                for (int e = 0; e < examples; e++) {
+                    VECTOR.maxPoolForward(p, conv, PAD + e * g.outSize(), expected, PAD + e * p.outSize(), null, 0);
+                }
+                float[] actual = guarded(examples * p.outSize());
+                VECTOR.convMaxPoolInference(g, act, p, examples, x, PAD, w, packed, inference, b,
+                        new float[examples * g.outSize()], 0, actual, PAD);
+                assertArrayEquals(expected, actual, "convMaxPoolInference, " + examples + " example(s) " + act + " " + g
+                        + (SingleChannelConv.appliesPooled(g, p) ? " (bands of rows)" : ""));
+            }
+        }
     }
 
     @ParameterizedTest
