@@ -106,7 +106,7 @@ final class SingleChannelConv {
         static Bands of(ConvGeometry g) {
             // Rows in pairs, as the pool reads them: 8 rows of 26-28 pixels of 32 channels, 4 of 48.
             int rows = Math.max(2, BAND_FLOATS / (g.outW() * g.outC()) / 2 * 2);
-            int pooledRows = g.outH() / 2 * 2, last = pooledRows - (pooledRows - 1) / rows * rows;
+            int rowsPooled = g.outH() / 2 * 2, last = rowsPooled - (rowsPooled - 1) / rows * rows;
             return new Bands(rows, band(g, rows), bandPool(g, rows), band(g, last), bandPool(g, last));
         }
 
@@ -135,8 +135,8 @@ final class SingleChannelConv {
      * y = maxPool(p, act(conv(x) + b)) for one example, a band of output rows at a time (see
      * {@link #BAND_FLOATS}): each band's output is pooled while it is in L1, where the whole
      * output (86-100 KB for the seed networks' first layers on 28x28 images) went out to L2 and
-     * back. The same products per
-     * pixel as {@link #forward} (each pixel's taps in the same order), so the same bits.
+     * back. The same products per pixel as {@link #forward} (each pixel's taps in the same
+     * order), so the same bits.
      */
     static void forwardPooled(ConvGeometry g, Activation act, PoolGeometry p, float[] x, int xOff, float[] panels,
                               int panelsOff, float[] b, float[] y, int yOff) {
