@@ -255,17 +255,6 @@ final class TimedKernels implements Kernels {
         record(Phase.CONV_INFERENCE, g, 0, 0, start, examples * g.flops());
     }
 
-    /** Timed as a prediction's convolution: the pool's work is the smaller part and not separable when fused. */
-    @Override
-    public void convMaxPoolInference(ConvGeometry g, Activation act, PoolGeometry p, int examples, float[] x, int xOff,
-                                     float[] w, float[] packed, float[] inference, float[] b, float[] convOut,
-                                     int convOff, float[] pooled, int pooledOff) {
-        long start = System.nanoTime();
-        kernels.convMaxPoolInference(g, act, p, examples, x, xOff, w, packed, inference, b, convOut, convOff, pooled,
-                pooledOff);
-        record(Phase.CONV_INFERENCE, g, 0, 0, start, examples * g.flops());
-    }
-
     @Override
     public int convInferenceExamples(ConvGeometry g) {
         return kernels.convInferenceExamples(g);

@@ -18,8 +18,6 @@ final class ConvEmitter extends WeightedEmitter {
     private final ConvSpec spec;
     /** The ConvGeometry constant. */
     private final String geometry;
-    /** The max pool that reads this output, when a prediction runs both in one call (see {@link PoolEmitter#fusePrediction}). */
-    PoolEmitter poolInPrediction;
 
     ConvEmitter(ResolvedLayer layer, int index, Names names) {
         this(layer, index, names, (ConvSpec) layer.spec());
@@ -87,32 +85,11 @@ final class ConvEmitter extends WeightedEmitter {
                 .beginControlFlow("if (training)")
                 .addStatement(forwardCall("convForwardPacked", CodeBlock.of(""), CodeBlock.of("$N.values()", packed)))
                 .nextControlFlow("else if ((r - r0) % $L == 0)", examples)
-                .add(predictionCall(examples))
+                .add("// examples r to r + $L - 1 (fewer at the group's end)\n", examples)
+                .addStatement(forwardCall("convInferencePacked", CodeBlock.of(" Math.min($L, end - r),", examples),
+                        CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed)))
                 .endControlFlow()
                 .build(), examples);
-    }
-
-    /** A prediction's call for examples r onwards, which also pools them when a max pool reads this output. */
-    private CodeBlock predictionCall(String examples) {
-        CodeBlock count = CodeBlock.of(" Math.min($L, end - r),", examples);
-        CodeBlock packedArgs = CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed);
-        if (poolInPrediction == null) {
-            return CodeBlock.builder()
-                    .add("// examples r to r + $L - 1 (fewer at the group's end)\n", examples)
-                    .addStatement(forwardCall("convInferencePacked", count, packedArgs))
-                    .build();
-        }
-        PoolEmitter pool = poolInPrediction;
-        return CodeBlock.builder()
-                .add("// examples r to r + $L - 1 (fewer at the group's end), pooled by $L too: the kernels\n",
-                        examples, pool.layer.name())
-                .add("// may pool each band of rows while it is in cache (ws.$N is then scratch)\n", out)
-                .addStatement("kernels.convMaxPoolInference($N, $T.$L, $N,$L\n$L, $L,\n$N.value(), $L, $N.value(),\n"
-                                + "ws.$N, $L * $N.outSize(),\nws.$N, $L * $N.outSize())",
-                        geometry, RuntimeTypes.ACTIVATION, spec.activation().name(), pool.geometry(), count,
-                        in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), weight, packedArgs, bias,
-                        out, forwardRow, geometry, pool.out, pool.forwardRow, pool.geometry())
-                .build();
     }
 
     /**

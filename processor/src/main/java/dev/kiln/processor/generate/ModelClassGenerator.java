@@ -84,7 +84,6 @@ final class ModelClassGenerator {
         for (int i = 1; i < layers.size(); i++) {
             if (layers.get(i) instanceof PoolEmitter pool) {
                 pool.fuseActivationBackward(layers.get(i - 1));
-                pool.fusePrediction(layers.get(i - 1));
             }
         }
     }

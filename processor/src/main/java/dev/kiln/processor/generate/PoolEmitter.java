@@ -29,19 +29,12 @@ final class PoolEmitter extends LayerEmitter {
      * and it reads a quarter of the values (for 2x2) instead of the whole layer output.
      */
     private WeightedEmitter fusedRelu;
-    /** The convolution before this max pool, when a prediction runs both in its call (null if not). */
-    private ConvEmitter pooledBy;
 
     PoolEmitter(ResolvedLayer layer, int index, Names names) {
         super(layer, index, names);
         this.max = layer.spec() instanceof PoolSpec p && p.pool() == PoolKind.MAX;
         this.geometry = names.constant(layer.name(), "");
         this.argmax = max ? names.member(layer.name() + "Argmax") : null;
-    }
-
-    /** The PoolGeometry constant. */
-    String geometry() {
-        return geometry;
     }
 
     private int kh() {
@@ -110,33 +103,11 @@ final class PoolEmitter extends LayerEmitter {
     Step forward() {
         CodeBlock call = max
                 // The winners' indices only where a backward pass will read them: a prediction pools values alone.
-                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, $L * $N.outSize(),\n$L, r * $N.outSize()$<$<);\n",
-                        geometry, in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), out, forwardRow, geometry,
-                        pooledBy == null ? "training ? ws." + argmax + " : null" : "ws." + argmax, geometry)
+                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, $L * $N.outSize(),\ntraining ? ws.$N : null, r * $N.outSize()$<$<);\n",
+                        geometry, in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), out, forwardRow, geometry, argmax, geometry)
                 : CodeBlock.of("kernels.avgPoolForward($N,\n$>$>$L, $L,\nws.$N, $L * $N.outSize()$<$<);\n",
                         geometry, in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), out, forwardRow, geometry);
-        if (pooledBy == null) {
-            return Step.eachExample(call);
-        }
-        return Step.eachExample(CodeBlock.builder()
-                .add("// a prediction's pooling ran in $L's call\n", pooledBy.layer.name())
-                .beginControlFlow("if (training)")
-                .add(call)
-                .endControlFlow()
-                .build());
-    }
-
-    /**
-     * Hands a prediction's pooling to the convolution this max pool reads, so the kernels may pool
-     * each band of its output rows while they are in cache ({@code Kernels.convMaxPoolInference}):
-     * a first layer's output on 28x28 images is 86-100 KB, more than L1 holds, written and read
-     * back whole otherwise. Training keeps the separate call, which records the winners for backward.
-     */
-    void fusePrediction(LayerEmitter previous) {
-        if (max && previous instanceof ConvEmitter conv && previous.forwardRow.equals(SLOT)) {
-            conv.poolInPrediction = this;
-            pooledBy = conv;
-        }
+        return Step.eachExample(call);
     }
 
     @Override

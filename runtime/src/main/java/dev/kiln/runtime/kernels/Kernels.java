@@ -122,22 +122,6 @@ public interface Kernels {
     }
 
     /**
-     * A prediction's convolution and the max pool p that reads its output (p's input is g's
-     * output): for each example, pooled = maxPool(p, act(conv(x))) with no winners' indices, as
-     * {@link #convInferencePacked} into convOut and then {@link #maxPoolForward}, which is what
-     * this default does. An implementation may leave convOut undefined and pool each band of rows
-     * as the convolution makes it, while they are still in cache: the same bits either way.
-     */
-    default void convMaxPoolInference(ConvGeometry g, Activation act, PoolGeometry p, int examples,
-                                      float[] x, int xOff, float[] w, float[] packed, float[] inference, float[] b,
-                                      float[] convOut, int convOff, float[] pooled, int pooledOff) {
-        convInferencePacked(g, act, examples, x, xOff, w, packed, inference, b, convOut, convOff);
-        for (int e = 0; e < examples; e++) {
-            maxPoolForward(p, convOut, convOff + e * g.outSize(), pooled, pooledOff + e * p.outSize(), null, 0);
-        }
-    }
-
-    /**
      * How many examples a prediction best hands {@link #convInferencePacked} at once: more than one
      * where the kernel shares work across examples (a Winograd convolution with few tiles an
      * example fills its blocks of tiles from several). A model's prediction runs groups of

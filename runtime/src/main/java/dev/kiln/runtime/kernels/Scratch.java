@@ -17,14 +17,12 @@ final class Scratch {
      * and a block of a convolution's input gradient before it is scattered ({@link ConvInputGradient});
      * a Winograd convolution's transformed inputs, products, output and one tile, and its weight
      * gradient in the transformed space ({@link WinogradConv});
-     * the windows of a convolution with short kernel rows laid out as rows ({@link VectorConv#forward});
-     * a band of a one-channel convolution's padded input and of its output before they are pooled
-     * ({@link SingleChannelConv#forwardPooled}).
+     * the windows of a convolution with short kernel rows laid out as rows ({@link VectorConv#forward}).
      */
     static final int INPUT = 0, WEIGHTS = 1, ZEROS = 2, PANEL = 3, OUT = 4, BIAS = 5, SUMS = 6, COLS = 7,
             WINOGRAD_V = 8, WINOGRAD_M = 9, WINOGRAD_OUT = 10, WINOGRAD_TILE = 11, WINDOWS = 12,
-            WINOGRAD_DW = 13, BAND_INPUT = 14, BAND_OUT = 15;
-    private static final int SLOTS = 16;
+            WINOGRAD_DW = 13;
+    private static final int SLOTS = 14;
 
     private static final ThreadLocal<float[][]> BUFFERS = ThreadLocal.withInitial(() -> new float[SLOTS][0]);
 

@@ -4,8 +4,6 @@ import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
 
 import dev.kiln.dsl.Activation;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
@@ -77,15 +75,6 @@ final class SingleChannelConv {
         int cols = g.outW() + g.kw() - 1, rows = g.outH() + g.kh() - 1;
         // A vector of windows that ends at the image's last pixel reads up to L - 1 floats past the padded input.
         float[] src = Padding.zeroPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, L);
-        products(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
-        if (act != Activation.RELU) {
-            VectorActivations.apply(act, y, yOff, g.outSize());    // ReLU is done as the tiles store
-        }
-    }
-
-    /** y = the convolution of the padded input src (cols wide, g.outH() + kh - 1 rows and L floats more) with the panels, plus b. */
-    private static void products(ConvGeometry g, float[] src, int cols, float[] panels, int panelsOff, float[] b,
-                                 float reluFloor, float[] y, int yOff) {
         if (FiveWideConvRows.applies(g)) {
             FiveWideConvRows.forward(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
         } else if (ThreeWideConvRows.applies(g)) {
@@ -93,70 +82,8 @@ final class SingleChannelConv {
         } else {
             forwardOnPackedWindows(g, src, cols, panels, panelsOff, b, reluFloor, y, yOff);
         }
-    }
-
-    /**
-     * Floats of output a band of {@link #forwardPooled} computes before pooling them: 32 KB, which
-     * an L1 of 48 KB holds beside the band's input rows and the weights.
-     */
-    static final int BAND_FLOATS = 8192;
-
-    /** Each {@link #forwardPooled} band's shapes, made once per convolution (a prediction allocates nothing). */
-    private record Bands(int rows, ConvGeometry conv, PoolGeometry pool, ConvGeometry lastConv, PoolGeometry lastPool) {
-        static Bands of(ConvGeometry g) {
-            // Rows in pairs, as the pool reads them: 8 rows of 26-28 pixels of 32 channels, 4 of 48.
-            int rows = Math.max(2, BAND_FLOATS / (g.outW() * g.outC()) / 2 * 2);
-            int rowsPooled = g.outH() / 2 * 2, last = rowsPooled - (rowsPooled - 1) / rows * rows;
-            return new Bands(rows, band(g, rows), bandPool(g, rows), band(g, last), bandPool(g, last));
-        }
-
-        /** n output rows of g as a VALID convolution of n + kh - 1 rows of g's padded input. */
-        private static ConvGeometry band(ConvGeometry g, int n) {
-            return new ConvGeometry(1, n + g.kh() - 1, g.outW() + g.kw() - 1, g.outC(), g.kh(), g.kw(), 1, 0, 0, n, g.outW());
-        }
-
-        private static PoolGeometry bandPool(ConvGeometry g, int n) {
-            return new PoolGeometry(g.outC(), n, g.outW(), 2, 2, 2, 0, 0, n / 2, g.outW() / 2);
-        }
-    }
-
-    private static final Map<ConvGeometry, Bands> BANDS = new ConcurrentHashMap<>();
-
-    /**
-     * Whether {@link #forwardPooled} runs g and then p: g runs here and p is a 2x2 pool of stride 2
-     * over g's whole output (a last odd row or column left out).
-     */
-    static boolean appliesPooled(ConvGeometry g, PoolGeometry p) {
-        return applies(g) && VectorPooling.tilesWithPairs(p) && p.channels() == g.outC()
-                && p.inH() == g.outH() && p.inW() == g.outW() && p.outH() == g.outH() / 2 && p.outW() == g.outW() / 2;
-    }
-
-    /**
-     * y = maxPool(p, act(conv(x) + b)) for one example, a band of output rows at a time (see
-     * {@link #BAND_FLOATS}): each band's output is pooled while it is in L1, where the whole
-     * output (86-100 KB for the seed networks' first layers on 28x28 images) went out to L2 and
-     * back. The same products per pixel as {@link #forward} (each pixel's taps in the same
-     * order), so the same bits.
-     */
-    static void forwardPooled(ConvGeometry g, Activation act, PoolGeometry p, float[] x, int xOff, float[] panels,
-                              int panelsOff, float[] b, float[] y, int yOff) {
-        float reluFloor = VectorActivations.reluFloor(act);
-        int cols = g.outW() + g.kw() - 1, rows = g.outH() + g.kh() - 1;
-        float[] src = Padding.zeroPadded(x, xOff, g.inH(), g.inW(), 1, g.padTop(), g.padLeft(), rows, cols, L);
-        Bands bands = BANDS.computeIfAbsent(g, Bands::of);
-        float[] bandSrc = Scratch.floats(Scratch.BAND_INPUT, (bands.rows() + g.kh() - 1) * cols + L);
-        float[] band = Scratch.floats(Scratch.BAND_OUT, bands.conv().outSize());
-        int pooledRowFloats = p.outW() * p.channels();
-        for (int r0 = 0; r0 < 2 * p.outH(); r0 += bands.rows()) {
-            boolean last = r0 + bands.rows() >= 2 * p.outH();
-            ConvGeometry conv = last ? bands.lastConv() : bands.conv();
-            // The band's input rows and the L floats after them, which its last vector of windows may read (lanes not stored).
-            System.arraycopy(src, r0 * cols, bandSrc, 0, conv.inH() * cols + L);
-            products(conv, bandSrc, cols, panels, panelsOff, b, reluFloor, band, 0);
-            if (act != Activation.RELU) {
-                VectorActivations.apply(act, band, 0, conv.outSize());
-            }
-            VectorPooling.maxForward(last ? bands.lastPool() : bands.pool(), band, 0, y, yOff + r0 / 2 * pooledRowFloats, null, 0);
+        if (act != Activation.RELU) {
+            VectorActivations.apply(act, y, yOff, g.outSize());    // ReLU is done as the tiles store
         }
     }
 

@@ -112,22 +112,6 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** One-channel convolutions pool in bands of rows (see {@link SingleChannelConv#forwardPooled}); others as the default. */
-    @Override
-    public void convMaxPoolInference(ConvGeometry g, Activation act, PoolGeometry p, int examples,
-                                     float[] x, int xOff, float[] w, float[] packed, float[] inference, float[] b,
-                                     float[] convOut, int convOff, float[] pooled, int pooledOff) {
-        if (WinogradConv.forwardApplies(g) || !SingleChannelConv.appliesPooled(g, p)) {
-            Kernels.super.convMaxPoolInference(g, act, p, examples, x, xOff, w, packed, inference, b, convOut, convOff,
-                    pooled, pooledOff);
-            return;
-        }
-        for (int e = 0; e < examples; e++) {
-            SingleChannelConv.forwardPooled(g, act, p, x, xOff + e * g.inSize(), packed, singleChannelPanels(g), b,
-                    pooled, pooledOff + e * p.outSize());
-        }
-    }
-
     @Override
     public int convInferenceExamples(ConvGeometry g) {
         return WinogradConv.inferenceApplies(g) ? WinogradConv.inferenceExamples(g) : 1;

@@ -75,10 +75,9 @@ final class VectorPooling {
 
     /**
      * Whether g is the usual 2x2 pool of stride 2 over whole windows (no padding) of at least a
-     * vector of channels: {@link #maxForwardPairs} runs it without the general loop's window
-     * bounds, calls and branches per window, which took most of its time.
+     * vector of channels, which {@link #maxForwardPairs} runs.
      */
-    static boolean tilesWithPairs(PoolGeometry g) {
+    private static boolean tilesWithPairs(PoolGeometry g) {
         return g.kh() == 2 && g.kw() == 2 && g.stride() == 2 && g.padTop() == 0 && g.padLeft() == 0
                 && 2 * g.outH() <= g.inH() && 2 * g.outW() <= g.inW() && g.channels() >= L;
     }

@@ -481,41 +481,6 @@ class VectorKernelsTest {
                 new PoolGeometry(3, 5, 7, 3, 2, 3, 0, 0, 1, 2));
     }
 
-    /**
-     * A prediction's convolution and 2x2 max pool in one call (one-channel convolutions pool a band
-     * of rows at a time) give the bits of the two calls, for one example and for two, and write
-     * nothing past the pooled outputs.
-     */
-    @ParameterizedTest
-    @MethodSource("convShapes")
-    void convMaxPoolInference(ConvGeometry g) {
-        if (g.outH() < 2 || g.outW() < 2) {
-            return;
-        }
-        PoolGeometry p = new PoolGeometry(g.outC(), g.outH(), g.outW(), 2, 2, 2, 0, 0, g.outH() / 2, g.outW() / 2);
-        Random rnd = new Random(g.hashCode() + 13);
-        float[] w = plain(rnd, g.weightSize()), b = plain(rnd, g.outC());
-        float[] packed = new float[VECTOR.packedConvSize(g)];
-        VECTOR.packConvWeights(g, w, packed);
-        float[] inference = new float[VECTOR.packedConvInferenceSize(g)];
-        VECTOR.packConvInferenceWeights(g, w, inference);
-        for (int examples = 1; examples <= 2; examples++) {
-            float[] x = data(rnd, examples * g.inSize());
-            for (Activation act : Activation.values()) {
-                float[] conv = guarded(examples * g.outSize()), expected = guarded(examples * p.outSize());
-                VECTOR.convInferencePacked(g, act, examples, x, PAD, w, packed, inference, b, conv, PAD);
-                for (int e = 0; e < examples; e++) {
-                    VECTOR.maxPoolForward(p, conv, PAD + e * g.outSize(), expected, PAD + e * p.outSize(), null, 0);
-                }
-                float[] actual = guarded(examples * p.outSize());
-                VECTOR.convMaxPoolInference(g, act, p, examples, x, PAD, w, packed, inference, b,
-                        new float[examples * g.outSize()], 0, actual, PAD);
-                assertArrayEquals(expected, actual, "convMaxPoolInference, " + examples + " example(s) " + act + " " + g
-                        + (SingleChannelConv.appliesPooled(g, p) ? " (bands of rows)" : ""));
-            }
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("poolShapes")
     void maxPool(PoolGeometry g) {
