@@ -38,7 +38,8 @@ class PooledActivationsTest {
                 }
                 float[] pooled = maxPool2x2(model.activations(image, conv.name()), conv);
                 assertArrayEquals(model.activations(image, pool.name()), pooled,
-                        network.cliName() + ": " + conv.name() + "'s activations, pooled, against " + pool.name() + "'s");
+                        network.cliName() + ": " + conv.name() + "'s activations, pooled, against "
+                                + pool.name() + "'s");
                 checked++;
             }
             assertTrue(checked > 0, network.cliName() + " has no convolution with a 2x2 max pool after it");

@@ -95,7 +95,8 @@ final class VectorPooling {
         int c = g.channels(), rowFloats = g.inW() * c, outW = g.outW();
         int lastBlock = c - L;
         for (int oh = 0; oh < g.outH(); oh++) {
-            for (int ow = 0, first = 2 * oh * rowFloats, out = oh * outW * c; ow < outW; ow++, first += 2 * c, out += c) {
+            for (int ow = 0, first = 2 * oh * rowFloats, out = oh * outW * c; ow < outW;
+                 ow++, first += 2 * c, out += c) {
                 for (int ch = 0; ch < c; ch += L) {
                     int block = Math.min(ch, lastBlock);
                     int top = first + block, bottom = top + rowFloats;
@@ -104,11 +105,13 @@ final class VectorPooling {
                     FloatVector bottomLeft = FloatVector.fromArray(S, x, xOff + bottom);
                     FloatVector bottomRight = FloatVector.fromArray(S, x, xOff + bottom + c);
                     if (argmax == null) {
-                        winner(winner(topLeft, topRight), winner(bottomLeft, bottomRight)).intoArray(y, yOff + out + block);
+                        winner(winner(topLeft, topRight), winner(bottomLeft, bottomRight))
+                                .intoArray(y, yOff + out + block);
                         continue;
                     }
                     VectorMask<Float> topWins = wins(topLeft, topRight), bottomWins = wins(bottomLeft, bottomRight);
-                    FloatVector topWinner = topLeft.blend(topRight, topWins), bottomWinner = bottomLeft.blend(bottomRight, bottomWins);
+                    FloatVector topWinner = topLeft.blend(topRight, topWins);
+                    FloatVector bottomWinner = bottomLeft.blend(bottomRight, bottomWins);
                     IntVector topArg = LANE_INDEX.add(top).blend(LANE_INDEX.add(top + c), topWins.cast(I));
                     IntVector bottomArg = LANE_INDEX.add(bottom).blend(LANE_INDEX.add(bottom + c), bottomWins.cast(I));
                     VectorMask<Float> bottomTakesOver = wins(topWinner, bottomWinner);
