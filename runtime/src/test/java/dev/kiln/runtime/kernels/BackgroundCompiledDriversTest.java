@@ -11,7 +11,6 @@ import java.lang.classfile.ClassModel;
 import java.lang.classfile.CodeModel;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.instruction.InvokeInstruction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -71,10 +70,7 @@ class BackgroundCompiledDriversTest {
 
     /** The method patterns of the directive blocks that compile in the background, e.g. dev/kiln/runtime/kernels/VectorKernels.*. */
     private static List<String> backgroundPatterns() throws IOException {
-        String directives;
-        try (InputStream in = CompilerDirectives.class.getResourceAsStream(CompilerDirectives.RESOURCE)) {
-            directives = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String directives = ShippedDirectives.text();
         List<String> patterns = new ArrayList<>();
         Matcher block = BACKGROUND_BLOCK.matcher(directives);
         while (block.find()) {

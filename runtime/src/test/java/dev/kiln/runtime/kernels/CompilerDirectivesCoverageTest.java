@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.kiln.runtime.model.DropoutMask;
 import dev.kiln.runtime.optim.Adam;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,10 +26,7 @@ class CompilerDirectivesCoverageTest {
 
     @Test
     void everyVectorApiClassIsExcludedFromC1() throws IOException, URISyntaxException {
-        String directives;
-        try (InputStream in = CompilerDirectives.class.getResourceAsStream(CompilerDirectives.RESOURCE)) {
-            directives = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String directives = ShippedDirectives.text();
         // The kernels' package, and the packages of the model and the optimizers, which hold Vector API code too.
         List<String> vectorClasses = new ArrayList<>();
         for (Class<?> member : List.of(VectorKernels.class, DropoutMask.class, Adam.class)) {
@@ -58,10 +54,7 @@ class CompilerDirectivesCoverageTest {
      */
     @Test
     void everyKernelDirectiveHasTheSameInlineRules() throws IOException {
-        String directives;
-        try (InputStream in = CompilerDirectives.class.getResourceAsStream(CompilerDirectives.RESOURCE)) {
-            directives = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        String directives = ShippedDirectives.text();
         List<String> rules = new ArrayList<>();
         Matcher inline = Pattern.compile("\"inline\"\\s*:\\s*\\[([^\\]]*)\\]").matcher(directives);
         while (inline.find()) {
