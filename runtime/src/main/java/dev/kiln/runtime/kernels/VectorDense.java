@@ -81,7 +81,7 @@ final class VectorDense {
             TileLoops.packColumns(w, k * out, out, depth, oc, 2 * L, 2 * L, panel);
             float[] start = k == 0 ? b : Scratch.zeros(2 * L);
             for (int p = 0; p < rows; p += TileLoops.WIDE_TILE) {
-                VectorTiles.panelRowsNx2(x, xOff + k, in, depth, panel, 0, start, k == 0 ? oc : 0, k > 0,
+                VectorTiles.panelRowsNx2(1, 0, 0, 0, x, xOff + k, in, depth, panel, 0, start, k == 0 ? oc : 0, k > 0,
                         y, yOff + oc, out, p, rows);
             }
         }
@@ -98,7 +98,7 @@ final class VectorDense {
             TileLoops.packColumns(w, k * out, out, depth, oc, lanes, L, panel);
             float[] start = k == 0 ? bias : Scratch.zeros(L);
             for (int p = 0; p < rows; p += TileLoops.TILE) {
-                VectorTiles.panelRows7x1(x, xOff + k, in, depth, panel, 0, start, 0, k > 0, result, 0, L, p, rows);
+                VectorTiles.panelRows7x1(1, 0, 0, 0, x, xOff + k, in, depth, panel, 0, start, 0, k > 0, result, 0, L, p, rows);
             }
         }
         TileLoops.unpackColumns(result, L, rows, lanes, y, yOff + oc, out);

@@ -429,14 +429,11 @@ final class WinogradConv {
                     inputTile(t, src, at + c, cols * inC, inC, rowsOfTile, v, tt * inC + c, vStride);
                 }
             }
-            for (int pos = 0; pos < positions; pos++) {
-                int u = uOff + pos * inC * outC;
-                // M[pos] = V[pos] x U[pos], U in the panels of VectorTiles.panelWidth. The sums run
-                // over the real channels only: the padded ones are zero in V (a quarter of the depth
-                // for tf-16-36's input gradient, 36 channels in vectors of 16).
-                VectorTiles.zeroStartProduct(outC, v, pos * vStride, inC, realInC, packed, u, inC,
-                        m, pos * mStride, outC, count);
-            }
+            // M[pos] = V[pos] x U[pos] for every position, U in the panels of VectorTiles.panelWidth.
+            // The sums run over the real channels only: the padded ones are zero in V (a quarter of
+            // the depth for tf-16-36's input gradient, 36 channels in vectors of 16).
+            VectorTiles.zeroStartProducts(positions, outC, v, 0, vStride, inC, realInC, packed, uOff, inC * outC, inC,
+                    m, 0, mStride, outC, count);
             for (int tt = 0; tt < count; tt++) {
                 int e = (t0 + tt) / tiles;
                 int at = dstOff + e * dstSize + tileCorner(t0 + tt - e * tiles, tilesW, side, tilesW * side, outC);

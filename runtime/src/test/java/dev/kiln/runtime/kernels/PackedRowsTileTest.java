@@ -107,10 +107,10 @@ class PackedRowsTileTest {
                         float[] c = random(rnd, cOff + nRows * cStride + 4), before = c.clone();
                         for (int r0 = 0; r0 < nRows; r0 += rowsPerCall) {
                             if (width == 2 * l) {
-                                VectorTiles.panelRowsNx2(a, aOff, aStride, depth, b, bOff, start, startOff, add,
+                                VectorTiles.panelRowsNx2(1, 0, 0, 0, a, aOff, aStride, depth, b, bOff, start, startOff, add,
                                         c, cOff, cStride, r0, nRows);
                             } else {
-                                VectorTiles.panelRows7x1(a, aOff, aStride, depth, b, bOff, start, startOff, add,
+                                VectorTiles.panelRows7x1(1, 0, 0, 0, a, aOff, aStride, depth, b, bOff, start, startOff, add,
                                         c, cOff, cStride, r0, nRows);
                             }
                         }
@@ -191,6 +191,36 @@ class PackedRowsTileTest {
                                 false, tiles, cOff + j0, cStride, nRows);
                     }
                     assertArrayEquals(tiles, c, what + ": not the bits of panelColumns");
+                }
+            }
+        }
+    }
+
+    @Test
+    void zeroStartProductsGiveEveryProductTheBitsOfZeroStartProduct() {
+        // A Winograd convolution's products, one per transformed position, each a and b and c a
+        // stride on from the last with gaps between: the tiles that loop over the products inside
+        // (whole row groups of one-, two-, three- and four-vector panels) and the rows left over
+        // must write each product's block with zeroStartProduct's bits, and nothing else.
+        int l = VectorTiles.L;
+        Random rnd = new Random(9);
+        for (int width : new int[] {l, 2 * l, 3 * l, 4 * l, 5 * l}) {
+            for (int depth : new int[] {1, 7, 16, 32}) {
+                for (int nRows : new int[] {1, 2, 5, 6, 7, 8, 12, 13, 14, 15, 16, 49}) {
+                    for (int products : new int[] {1, 3}) {
+                        int aOff = 4, aStride = depth + 3, bOff = 6, bDepth = depth + 2, cOff = 3, cStride = width + 5;
+                        int aNext = nRows * aStride + 5, bNext = bDepth * width + 7, cNext = nRows * cStride + 9;
+                        float[] a = random(rnd, aOff + products * aNext), b = random(rnd, bOff + products * bNext + 2);
+                        float[] c = random(rnd, cOff + products * cNext + 4), each = c.clone();
+                        VectorTiles.zeroStartProducts(products, width, a, aOff, aNext, aStride, depth, b, bOff, bNext, bDepth,
+                                c, cOff, cNext, cStride, nRows);
+                        for (int p = 0; p < products; p++) {
+                            VectorTiles.zeroStartProduct(width, a, aOff + p * aNext, aStride, depth, b, bOff + p * bNext, bDepth,
+                                    each, cOff + p * cNext, cStride, nRows);
+                        }
+                        assertArrayEquals(each, c, "width " + width + ", depth " + depth + ", rows " + nRows + ", products "
+                                + products + " (" + VectorTiles.productLoopRows(width, nRows) + " rows in the products loop)");
+                    }
                 }
             }
         }
