@@ -637,6 +637,12 @@ final class VectorTiles {
      * runs) its Winograd forward and input gradient ran at 94 and 95 GFLOP/s direct-equivalent on
      * this tile, 57 and 61 on forwardNx2 reading the same panels (whose stride is a parameter), and
      * 53 and 52 on forwardNx2 reading U in place.
+     *
+     * <p>The block is computed for {@code products} products, the p-th with a, b and c moved on by
+     * p*aNext, p*bNext and p*cNext from aFirst, bFirst and cFirst (a Winograd convolution's
+     * positions, {@link #zeroStartProducts}); one product with the strides unused elsewhere. The
+     * other panel tiles ({@link #panelRows7x1}, {@link #panelRows7x3}, {@link #panelRows6x4}) take
+     * the products the same way.
      */
     static void panelRowsNx2(int products, int aNext, int bNext, int cNext,
                              float[] a, int aFirst, int aStride, int depth, float[] b, int bFirst,
@@ -903,9 +909,11 @@ final class VectorTiles {
     }
 
     /**
-     * The rows of nRows that {@link #zeroStartProducts} gives its loop over the products: whole
-     * 7-row tiles of a 3-vector panel, whole 6-row tiles of a 4-vector one as {@link #sixRowTiles}
-     * counts them (fewer where it leaves a tail of 4-row tiles), none for other widths.
+     * The rows of nRows that {@link #zeroStartProducts} gives its loop over the products, where
+     * panels may be four vectors wide and the width is one panel: the whole tiles of
+     * {@link #panelColumns}' tile for the width (7 rows for one and three vectors, {@link #ROWS}
+     * for two, 6 for four as {@link #sixRowTiles} counts them, fewer where it leaves a tail of
+     * 4-row tiles); none otherwise.
      */
     static int productLoopRows(int width, int nRows) {
         if (!QUAD_PANELS) {
