@@ -885,8 +885,7 @@ final class VectorTiles {
     static void zeroStartProducts(int products, int width, float[] a, int aOff, int aNext, int aStride, int depth,
                                   float[] b, int bOff, int bNext, int bDepth,
                                   float[] c, int cOff, int cNext, int cStride, int nRows) {
-        int rows = productLoopRows(width, nRows);
-        int tileRows = width == 3 * L ? TRIPLE_ROWS : width == L ? TileLoops.TILE : width == 2 * L ? ROWS : QUAD_ROWS;
+        int rows = productLoopRows(width, nRows), tileRows = productTileRows(width);
         for (int r = 0; r < rows; r += tileRows) {
             if (width == 2 * L) {
                 panelRowsNx2(products, aNext, bNext, cNext, a, aOff, aStride, depth, b, bOff, ZERO_START, 0, false,
@@ -909,29 +908,29 @@ final class VectorTiles {
     }
 
     /**
-     * The rows of nRows that {@link #zeroStartProducts} gives its loop over the products, where
-     * panels may be four vectors wide and the width is one panel: the whole tiles of
-     * {@link #panelColumns}' tile for the width (7 rows for one and three vectors, {@link #ROWS}
-     * for two, 6 for four as {@link #sixRowTiles} counts them, fewer where it leaves a tail of
-     * 4-row tiles); none otherwise.
+     * The rows of nRows that {@link #zeroStartProducts} gives its loop over the products: the whole
+     * tiles of {@link #productTileRows} (6-row tiles of four vectors as {@link #sixRowTiles} counts
+     * them, fewer where it leaves a tail of 4-row tiles); none where that is 0.
      */
     static int productLoopRows(int width, int nRows) {
+        int tileRows = productTileRows(width);
+        if (tileRows == 0) {
+            return 0;
+        }
+        int whole = nRows / tileRows;
+        return (width == 4 * L ? Math.min(sixRowTiles(nRows), whole) : whole) * tileRows;
+    }
+
+    /**
+     * The rows of {@link #panelColumns}' tile for a width of one panel, where panels may be four
+     * vectors wide (7 for one and three vectors, {@link #ROWS} for two, 6 for four): the tiles that
+     * take a loop over products. 0 for other widths, and with 16 registers.
+     */
+    private static int productTileRows(int width) {
         if (!QUAD_PANELS) {
             return 0;
         }
-        if (width == 3 * L) {
-            return nRows / TRIPLE_ROWS * TRIPLE_ROWS;
-        }
-        if (width == L) {
-            return nRows / TileLoops.TILE * TileLoops.TILE;
-        }
-        if (width == 2 * L) {
-            return nRows / ROWS * ROWS;
-        }
-        if (width == 4 * L) {
-            return Math.min(sixRowTiles(nRows), nRows / QUAD_ROWS) * QUAD_ROWS;
-        }
-        return 0;
+        return width == L ? TileLoops.TILE : width == 2 * L ? ROWS : width == 3 * L ? TRIPLE_ROWS : width == 4 * L ? QUAD_ROWS : 0;
     }
 
     /**
