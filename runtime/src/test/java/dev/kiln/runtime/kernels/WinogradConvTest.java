@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.dsl.Activation;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,59 @@ class WinogradConvTest {
                     for (int kh = 0; kh < r; kh++) for (int kw = 0; kw < r; kw++) expected += g[kh][kw] * d[i + kh][j + kw];
                     assertEquals(expected, y[i][j], 1e-12, t + " output " + i + "," + j);
                 }
+            }
+        }
+    }
+
+    /**
+     * A row of overlapping input tiles, transformed together, gives each tile B^T d B as float64
+     * computes it, for every algorithm and every run length up to a whole row (1 is the per-tile
+     * path), at offsets and strides as a block writes them, and writes no other cell.
+     */
+    @Test
+    void inputTileRowTransformsEveryTileOfTheRun() {
+        int lanes = VectorTiles.L, channels = 2 * lanes, tilesW = 7;
+        for (WinogradTransforms t : List.of(WinogradTransforms.F2X2_5X5, WinogradTransforms.F2X2_3X3, WinogradTransforms.F2X2_2X2,
+                WinogradTransforms.F4X4_3X3, WinogradTransforms.F4X4_5X5, WinogradTransforms.F4X4_2X2)) {
+            int alpha = t.alpha, cols = t.m * tilesW + t.r - 1;
+            Random rnd = new Random(alpha * 31 + t.r);
+            float[] src = new float[alpha * cols * channels];
+            for (int i = 0; i < src.length; i++) src[i] = rnd.nextFloat() * 2 - 1;
+            for (int tiles = 1; tiles <= tilesW; tiles++) {
+                int vOff = 5, tileStep = channels + 3, posStride = tiles * tileStep + 7;
+                float[] v = new float[vOff + t.positions * posStride + lanes];
+                Arrays.fill(v, Float.NaN);
+                float[] columns = new float[Math.max(WinogradTransforms.MAX_POSITIONS, cols * alpha) * lanes];
+                int first = tilesW - tiles;      // the run ends at the row's last tile
+                WinogradConv.inputTileRow(t, tiles, src, first * t.m * channels + lanes, cols * channels, channels,
+                        columns, v, vOff, tileStep, posStride);
+                int written = 0;
+                for (int i = 0; i < tiles; i++) {
+                    for (int lane = 0; lane < lanes; lane++) {
+                        double[][] d = new double[alpha][alpha];
+                        for (int y = 0; y < alpha; y++) {
+                            for (int x = 0; x < alpha; x++) {
+                                d[y][x] = src[(y * cols + (first + i) * t.m + x) * channels + lanes + lane];
+                            }
+                        }
+                        double[][] expected = mul(mul(t.bt, d), transpose(t.bt));
+                        double[][] magnitude = mul(mul(abs(t.bt), abs(d)), transpose(abs(t.bt)));
+                        for (int k = 0; k < alpha; k++) {
+                            for (int j = 0; j < alpha; j++) {
+                                // float32's rounding of sums of up to 64 terms, relative to their magnitudes
+                                float got = v[vOff + i * tileStep + (k * alpha + j) * posStride + lane];
+                                assertEquals(expected[k][j], got, 1e-6 * magnitude[k][j],
+                                        t + ", " + tiles + " tiles, tile " + i + " position " + k + "," + j + " lane " + lane);
+                                written++;
+                            }
+                        }
+                    }
+                }
+                int cells = 0;
+                for (float value : v) {
+                    cells += Float.isNaN(value) ? 0 : 1;
+                }
+                assertEquals(written, cells, t + ", " + tiles + " tiles: cells written outside the tiles' positions");
             }
         }
     }
@@ -351,6 +405,14 @@ class WinogradConvTest {
             for (int j = 0; j < b[0].length; j++)
                 for (int k = 0; k < b.length; k++) c[i][j] += a[i][k] * b[k][j];
         return c;
+    }
+
+    private static double[][] abs(double[][] a) {
+        double[][] r = new double[a.length][];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = Arrays.stream(a[i]).map(Math::abs).toArray();
+        }
+        return r;
     }
 
     private static double[][] transpose(double[][] a) {
