@@ -458,20 +458,26 @@ final class VectorTiles {
      * 32 vector registers (AVX-512, AArch64); with 16 (AVX2) C2 would spill accumulators, and the
      * one-vector tile runs instead.
      */
-    private static final boolean PACKED_PAIRS = REGISTERS >= 32;
+    static final boolean PACKED_PAIRS = REGISTERS >= 32;
 
     /**
      * c[rows j][vectors v] = act(base[rows j][vectors v] + the sums of packedRows8 against panel v),
      * for 8 rows j and {@code vectors} panels of one vector of columns, panel v at b[bOff +
      * v*panelStride] and its columns at v*L in base and c: two panels at a time on
-     * {@link #packedRows8x2} where the registers allow ({@link #PACKED_PAIRS}), the rest one at a
-     * time. The base and reluFloor are as in the second {@link #packedRows8}.
+     * {@link #packedRows8x2} where the registers allow ({@link #PACKED_PAIRS}), the last three of an
+     * odd count at once on {@link #packedRows8x3}, else the rest one at a time. The base and reluFloor are as in the second {@link #packedRows8}.
      */
     static void packedRows8Panels(float[] a, int aOff, int aStep, float[] b, int bOff, int panelStride, int count,
                                   int vectors, float[] base, int baseOff, int baseStride, float reluFloor,
                                   float[] c, int cOff, int cStride) {
         int v = 0;
         for (; PACKED_PAIRS && v + 2 <= vectors; v += 2) {
+            if (vectors - v == 3) {
+                packedRows8x3(a, aOff, aStep, b, bOff + v * panelStride, bOff + (v + 1) * panelStride,
+                        bOff + (v + 2) * panelStride, count, base, baseOff + v * L, baseStride, reluFloor, c, cOff + v * L, cStride);
+                v += 3;
+                break;
+            }
             packedRows8x2(a, aOff, aStep, b, bOff + v * panelStride, bOff + (v + 1) * panelStride, count,
                     base, baseOff + v * L, baseStride, reluFloor, c, cOff + v * L, cStride);
         }
@@ -561,6 +567,84 @@ final class VectorTiles {
         c3.intoArray(c, y3); d3.intoArray(c, y3 + L);
         c4.intoArray(c, y4); d4.intoArray(c, y4 + L);
         c5.intoArray(c, y5); d5.intoArray(c, y5 + L);
+    }
+
+    /**
+     * {@link #packedRows8x2} for three vectors of columns, b[bOff + k*L], b[bOff1 + k*L] and
+     * b[bOff2 + k*L], to c[cOff + j*cStride + i*L, + L) for i = 0, 1, 2: 24 multiply-adds per 3 loads
+     * and 8 broadcasts, where a pair and a single made 24 per 3 loads and 16 broadcasts, and on Zen 5
+     * a broadcast feeding one multiply-add held the one-vector tile to about two thirds of the
+     * peak. Three panels of a 48-channel Winograd weight gradient (tf-16-36's conv2): see
+     * {@link #packedRows8Panels}. The same operations in the same order as packedRows8: the same bits.
+     */
+    static void packedRows8x3(float[] a, int aOff, int aStep, float[] b, int bOff, int bOff1, int bOff2, int count,
+                              float[] base, int baseOff, int baseStride, float reluFloor, float[] c, int cOff, int cStride) {
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        FloatVector d0 = c0, d1 = c0, d2 = c0, d3 = c0, d4 = c0, d5 = c0, d6 = c0, d7 = c0;
+        FloatVector e0 = c0, e1 = c0, e2 = c0, e3 = c0, e4 = c0, e5 = c0, e6 = c0, e7 = c0;
+        for (int k = 0; k < count; k++) {
+            FloatVector u = FloatVector.fromArray(S, b, bOff + k * L);
+            FloatVector v = FloatVector.fromArray(S, b, bOff1 + k * L);
+            FloatVector w = FloatVector.fromArray(S, b, bOff2 + k * L);
+            int i = aOff + k * aStep;
+            FloatVector x = FloatVector.broadcast(S, a[i]);
+            c0 = x.fma(u, c0); d0 = x.fma(v, d0); e0 = x.fma(w, e0);
+            x = FloatVector.broadcast(S, a[i + 1]);
+            c1 = x.fma(u, c1); d1 = x.fma(v, d1); e1 = x.fma(w, e1);
+            x = FloatVector.broadcast(S, a[i + 2]);
+            c2 = x.fma(u, c2); d2 = x.fma(v, d2); e2 = x.fma(w, e2);
+            x = FloatVector.broadcast(S, a[i + 3]);
+            c3 = x.fma(u, c3); d3 = x.fma(v, d3); e3 = x.fma(w, e3);
+            x = FloatVector.broadcast(S, a[i + 4]);
+            c4 = x.fma(u, c4); d4 = x.fma(v, d4); e4 = x.fma(w, e4);
+            x = FloatVector.broadcast(S, a[i + 5]);
+            c5 = x.fma(u, c5); d5 = x.fma(v, d5); e5 = x.fma(w, e5);
+            x = FloatVector.broadcast(S, a[i + 6]);
+            c6 = x.fma(u, c6); d6 = x.fma(v, d6); e6 = x.fma(w, e6);
+            x = FloatVector.broadcast(S, a[i + 7]);
+            c7 = x.fma(u, c7); d7 = x.fma(v, d7); e7 = x.fma(w, e7);
+        }
+        int b1 = baseOff + L, b2 = baseOff + 2 * L, c1At = cOff + L, c2At = cOff + 2 * L;
+        c0 = c0.add(FloatVector.fromArray(S, base, baseOff)); d0 = d0.add(FloatVector.fromArray(S, base, b1));
+        e0 = e0.add(FloatVector.fromArray(S, base, b2));
+        c1 = c1.add(FloatVector.fromArray(S, base, baseOff + baseStride)); d1 = d1.add(FloatVector.fromArray(S, base, b1 + baseStride));
+        e1 = e1.add(FloatVector.fromArray(S, base, b2 + baseStride));
+        c2 = c2.add(FloatVector.fromArray(S, base, baseOff + 2 * baseStride)); d2 = d2.add(FloatVector.fromArray(S, base, b1 + 2 * baseStride));
+        e2 = e2.add(FloatVector.fromArray(S, base, b2 + 2 * baseStride));
+        c3 = c3.add(FloatVector.fromArray(S, base, baseOff + 3 * baseStride)); d3 = d3.add(FloatVector.fromArray(S, base, b1 + 3 * baseStride));
+        e3 = e3.add(FloatVector.fromArray(S, base, b2 + 3 * baseStride));
+        c4 = c4.add(FloatVector.fromArray(S, base, baseOff + 4 * baseStride)); d4 = d4.add(FloatVector.fromArray(S, base, b1 + 4 * baseStride));
+        e4 = e4.add(FloatVector.fromArray(S, base, b2 + 4 * baseStride));
+        c5 = c5.add(FloatVector.fromArray(S, base, baseOff + 5 * baseStride)); d5 = d5.add(FloatVector.fromArray(S, base, b1 + 5 * baseStride));
+        e5 = e5.add(FloatVector.fromArray(S, base, b2 + 5 * baseStride));
+        c6 = c6.add(FloatVector.fromArray(S, base, baseOff + 6 * baseStride)); d6 = d6.add(FloatVector.fromArray(S, base, b1 + 6 * baseStride));
+        e6 = e6.add(FloatVector.fromArray(S, base, b2 + 6 * baseStride));
+        c7 = c7.add(FloatVector.fromArray(S, base, baseOff + 7 * baseStride)); d7 = d7.add(FloatVector.fromArray(S, base, b1 + 7 * baseStride));
+        e7 = e7.add(FloatVector.fromArray(S, base, b2 + 7 * baseStride));
+        c0 = c0.blend(0f, c0.compare(LE, reluFloor)); d0 = d0.blend(0f, d0.compare(LE, reluFloor));
+        e0 = e0.blend(0f, e0.compare(LE, reluFloor));
+        c1 = c1.blend(0f, c1.compare(LE, reluFloor)); d1 = d1.blend(0f, d1.compare(LE, reluFloor));
+        e1 = e1.blend(0f, e1.compare(LE, reluFloor));
+        c2 = c2.blend(0f, c2.compare(LE, reluFloor)); d2 = d2.blend(0f, d2.compare(LE, reluFloor));
+        e2 = e2.blend(0f, e2.compare(LE, reluFloor));
+        c3 = c3.blend(0f, c3.compare(LE, reluFloor)); d3 = d3.blend(0f, d3.compare(LE, reluFloor));
+        e3 = e3.blend(0f, e3.compare(LE, reluFloor));
+        c4 = c4.blend(0f, c4.compare(LE, reluFloor)); d4 = d4.blend(0f, d4.compare(LE, reluFloor));
+        e4 = e4.blend(0f, e4.compare(LE, reluFloor));
+        c5 = c5.blend(0f, c5.compare(LE, reluFloor)); d5 = d5.blend(0f, d5.compare(LE, reluFloor));
+        e5 = e5.blend(0f, e5.compare(LE, reluFloor));
+        c6 = c6.blend(0f, c6.compare(LE, reluFloor)); d6 = d6.blend(0f, d6.compare(LE, reluFloor));
+        e6 = e6.blend(0f, e6.compare(LE, reluFloor));
+        c7 = c7.blend(0f, c7.compare(LE, reluFloor)); d7 = d7.blend(0f, d7.compare(LE, reluFloor));
+        e7 = e7.blend(0f, e7.compare(LE, reluFloor));
+        c0.intoArray(c, cOff); d0.intoArray(c, c1At); e0.intoArray(c, c2At);
+        c1.intoArray(c, cOff + cStride); d1.intoArray(c, c1At + cStride); e1.intoArray(c, c2At + cStride);
+        c2.intoArray(c, cOff + 2 * cStride); d2.intoArray(c, c1At + 2 * cStride); e2.intoArray(c, c2At + 2 * cStride);
+        c3.intoArray(c, cOff + 3 * cStride); d3.intoArray(c, c1At + 3 * cStride); e3.intoArray(c, c2At + 3 * cStride);
+        c4.intoArray(c, cOff + 4 * cStride); d4.intoArray(c, c1At + 4 * cStride); e4.intoArray(c, c2At + 4 * cStride);
+        c5.intoArray(c, cOff + 5 * cStride); d5.intoArray(c, c1At + 5 * cStride); e5.intoArray(c, c2At + 5 * cStride);
+        c6.intoArray(c, cOff + 6 * cStride); d6.intoArray(c, c1At + 6 * cStride); e6.intoArray(c, c2At + 6 * cStride);
+        c7.intoArray(c, cOff + 7 * cStride); d7.intoArray(c, c1At + 7 * cStride); e7.intoArray(c, c2At + 7 * cStride);
     }
 
     /**

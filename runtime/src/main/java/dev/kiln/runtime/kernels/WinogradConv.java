@@ -331,7 +331,12 @@ final class WinogradConv {
         // from a copy with room for the last pixel's whole vector (its lanes past outC are dropped).
         boolean gradInPlace = outC == realOutC && outC % L == 0 && gradRows == outH && gradCols == outW;
         int total = rows * tiles, block = Math.min(total, maxBlock);
-        float[] products = Scratch.zeroed(Scratch.WINOGRAD_DW, positions * outC * inC);
+        // One vector of input channels against several of output channels (tf-16-36's conv2, 16 against 36):
+        // the GEMMs run transposed into P^T[pos][ic][runC] after P, so that a broadcast feeds three vectors
+        // of output channels instead of one of input channels; the same sums, then copied into P's order.
+        boolean transposed = VectorTiles.PACKED_PAIRS && inC == L && D_RUN == L && runC >= 2 * L;
+        int transposedAt = positions * outC * inC;
+        float[] products = Scratch.zeroed(Scratch.WINOGRAD_DW, transposedAt + (transposed ? positions * inC * runC : 0));
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * (block * inC + SKEW));
         float[] d = Scratch.floats(Scratch.WINOGRAD_M, positions * (block * runC + SKEW));
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, Math.max(MAX_POSITIONS, srcCols * t.alpha) * L);
@@ -370,12 +375,26 @@ final class WinogradConv {
                 }
             }
             for (int pos = 0; pos < positions; pos++) {
-                VectorTiles.runRowsProduct(d, pos * dStride, D_RUN, count, realOutC, v, pos * vStride, L * count, inC / L,
-                        products, pos * outC * inC, inC);
+                if (transposed) {
+                    VectorTiles.runRowsProduct(v, pos * vStride, L, count, inC, d, pos * dStride, L * count, runC / L,
+                            products, transposedAt + pos * inC * runC, runC);
+                } else {
+                    VectorTiles.runRowsProduct(d, pos * dStride, D_RUN, count, realOutC, v, pos * vStride, L * count, inC / L,
+                            products, pos * outC * inC, inC);
+                }
             }
         }
         for (int e = 0; e < rows; e++) {
             TileLoops.sumPixels(dz, dzOff + e * g.outSize(), outH * outW, realOutC, db);
+        }
+        if (transposed) {
+            for (int pos = 0; pos < positions; pos++) {
+                for (int ic = 0; ic < inC; ic++) {
+                    for (int oc = 0; oc < realOutC; oc++) {
+                        products[(pos * outC + oc) * inC + ic] = products[transposedAt + (pos * inC + ic) * runC + oc];
+                    }
+                }
+            }
         }
         t.kernelGradients(products, outC, inC, realInC, realOutC, dw);
     }

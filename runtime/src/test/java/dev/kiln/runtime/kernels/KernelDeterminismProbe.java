@@ -53,8 +53,11 @@ public final class KernelDeterminismProbe {
                 new ConvGeometry(1, 9, 9, 20, 5, 5, 1, 2, 2, 9, 9),       // SAME, few input channels: product and scatter
                 new ConvGeometry(9, 7, 7, 36, 3, 3, 1, 1, 1, 7, 7),       // SAME: the flipped-kernel input gradient
                 new ConvGeometry(3, 8, 8, 17, 2, 2, 2, 0, 0, 4, 4),       // VALID, stride 2: product and scatter
-                new ConvGeometry(16, 7, 7, 20, 5, 5, 1, 2, 2, 7, 7),      // 5x5 stride 1: Winograd F(2x2, 5x5) forward and input gradient
+                // 5x5 stride 1: Winograd F(2x2, 5x5) forward and input gradient; the weight gradient's
+                // three-vector tile (transposed products, 36 output channels in 3 vectors at 512 bits)
+                new ConvGeometry(16, 7, 7, 36, 5, 5, 1, 2, 2, 7, 7),
                 new ConvGeometry(16, 7, 7, 20, 3, 3, 1, 1, 1, 7, 7),      // 3x3 stride 1: Winograd F(2x2, 3x3)
+                new ConvGeometry(16, 7, 7, 16, 3, 3, 1, 1, 1, 7, 7),      // one vector of each: the weight gradient's one-vector tile
                 new ConvGeometry(16, 7, 7, 20, 2, 2, 1, 0, 0, 6, 6));     // 2x2 stride 1: Winograd F(2x2, 2x2)
         for (ConvGeometry g : convs) {
             Random rnd = new Random(g.hashCode());

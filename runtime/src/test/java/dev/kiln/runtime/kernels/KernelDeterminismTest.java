@@ -35,7 +35,7 @@ class KernelDeterminismTest {
             "PackedDense::streamBlock2", "PackedDense::streamBlock1", "PackedDense::streamBlock8", "ConvInputGradient::scatter",
             "WinogradConv::transformInput", "WinogradConv::spreadGradient",
             "WinogradConv::outputTile",
-            "VectorTiles::packedRows8", "VectorTiles::panelRowsNx2");
+            "VectorTiles::packedRows8", "VectorTiles::packedRows8x3", "VectorTiles::panelRowsNx2");
     /** A PrintCompilation line of a tier-4 (C2) compile of a kernel method. */
     private static final Pattern C2_LINE =
             Pattern.compile("^\\s*\\d+\\s+\\d+\\s+[%sbn! ]*\\s4\\s+dev\\.kiln\\.runtime\\.kernels\\.(\\w+::\\w+)");

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The tiles that read packed panels ({@link VectorTiles#packedRows8}, in runs of 8 and of 16, and
- * {@link VectorTiles#packedRows8x2}, {@link VectorTiles#panelRowsNx2},
+ * {@link VectorTiles#packedRows8x2}, {@link VectorTiles#packedRows8x3}, {@link VectorTiles#panelRowsNx2},
  * {@link VectorTiles#panelRows7x1}) against float64 sums: depths from 0 to past an unrolled loop,
  * offsets inside larger arrays, row strides wider than a vector, blocks past the last row, and the
  * cells around each block left as they were, and for the panel tiles a start vector and adding to
@@ -50,6 +50,50 @@ class PackedRowsTileTest {
                 VectorTiles.packedRows8(a, aOff, aStep, b, bOff, count, single, cOff, cStride);
                 VectorTiles.packedRows8(a, aOff, aStep, b, bOff1, count, single, cOff + l, cStride);
                 assertArrayEquals(single, c, "step " + step + ", count " + count + ": not the one-vector tile's bits");
+            }
+        }
+    }
+
+    @Test
+    void tripleTileAddsThreeVectorsOfColumnsWithTheBitsOfThreeOneVectorCalls() {
+        int l = VectorTiles.L, rows = VectorTiles.PACKED_ROWS;
+        Random rnd = new Random(9);
+        for (int step : new int[] {rows, 16}) {
+            for (int count : new int[] {0, 1, 2, 7, 8, 9, 49, 64, 131}) {
+                int aOff = 3, bOff = 5, bOff1 = bOff + count * l + 7, bOff2 = bOff1 + count * l + 2, cOff = 2, cStride = 4 * l + 1;
+                float[] a = random(rnd, aOff + count * step + 4), b = random(rnd, bOff2 + count * l + 4);
+                float[] c = random(rnd, cOff + rows * cStride + 3 * l), before = c.clone(), single = c.clone();
+                VectorTiles.packedRows8x3(a, aOff, step, b, bOff, bOff1, bOff2, count, c, cOff, cStride, Float.NaN, c, cOff, cStride);
+                int[] panel = {bOff, bOff1, bOff2};
+                assertBlock("step " + step + ", count " + count, c, before, true, cOff, cStride, rows, 3 * l, count,
+                        (row, col, k) -> (double) a[aOff + k * step + row] * b[panel[col / l] + k * l + col % l]);
+                for (int v = 0; v < 3; v++) {
+                    VectorTiles.packedRows8(a, aOff, step, b, panel[v], count, single, cOff + v * l, cStride);
+                }
+                assertArrayEquals(single, c, "step " + step + ", count " + count + ": not the one-vector tile's bits");
+            }
+        }
+    }
+
+    /** Three, four and five panels: pairs, with a tile of three for an odd count, each panel's columns as one panel alone gives. */
+    @Test
+    void panelsGoInPairsAndThreesWithTheBitsOfOnePanelAtATime() {
+        int l = VectorTiles.L, rows = VectorTiles.PACKED_ROWS;
+        Random rnd = new Random(10);
+        for (int vectors = 1; vectors <= 5; vectors++) {
+            for (boolean relu : new boolean[] {false, true}) {
+                int count = 37, aOff = 1, bOff = 4, panelStride = count * l + 3, cOff = 2, cStride = vectors * l + 5, baseOff = 3;
+                float[] a = random(rnd, aOff + count * 16 + 8), b = random(rnd, bOff + vectors * panelStride + 4);
+                float[] base = random(rnd, baseOff + rows * cStride + vectors * l);
+                float[] c = random(rnd, cOff + rows * cStride + vectors * l), single = c.clone();
+                float reluFloor = VectorActivations.reluFloor(relu ? Activation.RELU : Activation.NONE);
+                VectorTiles.packedRows8Panels(a, aOff, 16, b, bOff, panelStride, count, vectors, base, baseOff, cStride, reluFloor,
+                        c, cOff, cStride);
+                for (int v = 0; v < vectors; v++) {
+                    VectorTiles.packedRows8(a, aOff, 16, b, bOff + v * panelStride, count, base, baseOff + v * l, cStride, reluFloor,
+                            single, cOff + v * l, cStride);
+                }
+                assertArrayEquals(single, c, vectors + " panels, relu " + relu);
             }
         }
     }
