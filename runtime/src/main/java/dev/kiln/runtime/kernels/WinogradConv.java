@@ -299,8 +299,10 @@ final class WinogradConv {
      * long enough to keep the accumulators in registers (the forward's GEMMs are only inC deep).
      * The transforms write D and V as the packed panels {@link VectorTiles#runRowsProduct} reads
      * (eight output channels against one or two vectors of input channels on 32 registers, six
-     * against two on 16), runs of {@link #D_RUN} output channels and of one vector of input channels
-     * per tile, so its loops have no bounds checks. P is turned back into dw once per call, in double
+     * against two on 16; with one vector of input channels against two or more of output channels,
+     * eight input channels against the output channels' vectors, transposed), runs of {@link #D_RUN}
+     * output channels and of one vector of input channels per tile, so its loops have no bounds
+     * checks. P is turned back into dw once per call, in double
      * ({@link WinogradTransforms#kernelGradients}): 36 products over 25 taps, 2.8 times fewer
      * multiplications than the direct sum (16 over 9 for 3x3, 2.25 times; 9 over 4 for 2x2, 1.8 times). Blocks of tiles run on across examples.
      *
@@ -339,6 +341,7 @@ final class WinogradConv {
         float[] products = Scratch.zeroed(Scratch.WINOGRAD_DW, transposedAt + (transposed ? positions * inC * runC : 0));
         float[] v = Scratch.floats(Scratch.WINOGRAD_V, positions * (block * inC + SKEW));
         float[] d = Scratch.floats(Scratch.WINOGRAD_M, positions * (block * runC + SKEW));
+        // The input tiles' column sums of a tile row, then a gradient tile's rows: never both at once.
         float[] rowsOfTile = Scratch.floats(Scratch.WINOGRAD_TILE, Math.max(MAX_POSITIONS, srcCols * t.alpha) * L);
         float[] src = Scratch.floats(Scratch.INPUT, srcRows * srcCols * inC);
         float[] grad = gradInPlace ? dz : Scratch.floats(Scratch.WINOGRAD_OUT, gradRows * gradCols * outC + L);
@@ -539,7 +542,7 @@ final class WinogradConv {
      * registers, one at a time ({@link #inputTile4}).
      */
     static void inputTileRow(WinogradTransforms t, int tiles, float[] src, int at, int rowStride, int pixStride,
-                                     float[] columns, float[] v, int vOff, int tileStep, int posStride) {
+                             float[] columns, float[] v, int vOff, int tileStep, int posStride) {
         int alpha = t.alpha, side = t.m;
         if (alpha == 4 || tiles == 1) {
             for (int i = 0; i < tiles; i++) {
