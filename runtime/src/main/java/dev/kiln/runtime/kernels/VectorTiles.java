@@ -465,21 +465,21 @@ final class VectorTiles {
      * for 8 rows j and {@code vectors} panels of one vector of columns, panel v at b[bOff +
      * v*panelStride] and its columns at v*L in base and c: two panels at a time on
      * {@link #packedRows8x2} where the registers allow ({@link #PACKED_PAIRS}), the last three of an
-     * odd count at once on {@link #packedRows8x3}, else the rest one at a time. The base and reluFloor are as in the second {@link #packedRows8}.
+     * odd count at once on {@link #packedRows8x3}, else the rest one at a time. The base and
+     * reluFloor are as in the second {@link #packedRows8}.
      */
     static void packedRows8Panels(float[] a, int aOff, int aStep, float[] b, int bOff, int panelStride, int count,
                                   int vectors, float[] base, int baseOff, int baseStride, float reluFloor,
                                   float[] c, int cOff, int cStride) {
         int v = 0;
-        for (; PACKED_PAIRS && v + 2 <= vectors; v += 2) {
-            if (vectors - v == 3) {
-                packedRows8x3(a, aOff, aStep, b, bOff + v * panelStride, bOff + (v + 1) * panelStride,
-                        bOff + (v + 2) * panelStride, count, base, baseOff + v * L, baseStride, reluFloor, c, cOff + v * L, cStride);
-                v += 3;
-                break;
-            }
+        for (; PACKED_PAIRS && vectors - v >= 2 && vectors - v != 3; v += 2) {
             packedRows8x2(a, aOff, aStep, b, bOff + v * panelStride, bOff + (v + 1) * panelStride, count,
                     base, baseOff + v * L, baseStride, reluFloor, c, cOff + v * L, cStride);
+        }
+        if (PACKED_PAIRS && vectors - v == 3) {
+            packedRows8x3(a, aOff, aStep, b, bOff + v * panelStride, bOff + (v + 1) * panelStride,
+                    bOff + (v + 2) * panelStride, count, base, baseOff + v * L, baseStride, reluFloor, c, cOff + v * L, cStride);
+            v += 3;
         }
         for (; v < vectors; v++) {
             packedRows8(a, aOff, aStep, b, bOff + v * panelStride, count, base, baseOff + v * L, baseStride, reluFloor,

@@ -352,7 +352,7 @@ final class WinogradConv {
             int vStride = count * inC + SKEW, dStride = count * runC + SKEW;
             for (int tt = 0, rowTiles; tt < count; tt += rowTiles) {
                 int e = (t0 + tt) / tiles, tile = (t0 + tt) - e * tiles;
-                rowTiles = Math.min(count - tt, tilesW - tile % tilesW);    // the block's tiles left in this tile row
+                rowTiles = tilesLeftInRow(tile, tilesW, count - tt);
                 if (e != example) {
                     example = e;
                     padInput(x, xOff + e * g.inSize(), g.inH(), g.inW(), realInC, g.padTop(), g.padLeft(),
@@ -450,7 +450,7 @@ final class WinogradConv {
             int count = Math.min(block, total - t0);
             for (int tt = 0, rowTiles; tt < count; tt += rowTiles) {
                 int e = (t0 + tt) / tiles, tile = t0 + tt - e * tiles;
-                rowTiles = Math.min(count - tt, tilesW - tile % tilesW);    // the block's tiles left in this tile row
+                rowTiles = tilesLeftInRow(tile, tilesW, count - tt);
                 int at = srcOff + e * srcSize + tileCorner(tile, tilesW, side, cols, inC);
                 for (int c = 0; c < inC; c += L) {
                     inputTileRow(t, rowTiles, src, at + c, cols * inC, inC, rowsOfTile, v, tt * inC + c, inC, vStride);
@@ -480,6 +480,11 @@ final class WinogradConv {
         if (act != Activation.RELU) {
             VectorActivations.apply(act, y, yOff, examples * outSize);   // ReLU is done as the tiles store
         }
+    }
+
+    /** Of a block's next {@code blockLeft} tiles from {@code tile}, those in tile's row of tilesW tiles. */
+    private static int tilesLeftInRow(int tile, int tilesW, int blockLeft) {
+        return Math.min(blockLeft, tilesW - tile % tilesW);
     }
 
     /**
