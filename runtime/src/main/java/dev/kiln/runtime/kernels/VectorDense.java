@@ -236,8 +236,8 @@ final class VectorDense {
      * <p>Whole pairs of vectors of outputs run on the forward's tiles ({@link
      * VectorTiles#panelColumns}): x^T (weight rows by batch rows) as their rows, dz packed in the
      * panels of {@link VectorTiles#panelWidth} as their panels, both read at constant strides. A
-     * block of {@link VectorTiles#ROW_BLOCK} weight rows of x^T stays in L1 while the tiles go
-     * through every panel. The two-vector tile (AVX2's 6 rows) does 12 multiply-adds per 2 loads
+     * block of {@link VectorTiles#ROW_BLOCK} weight rows of x^T (of {@link #writtenRowBlock} when
+     * the tiles write dw) stays in L1 while the tiles go through every panel. The two-vector tile (AVX2's 6 rows) does 12 multiply-adds per 2 loads
      * and 6 broadcasts, where the one-vector {@link VectorTiles#packedRows8} below does 8 per 9 loads: on tf-mnist's fc1 (64 x 3136 x 1024,
      * AVX2 Zen 3, a probe of the two in turns, same bits) the whole gradient took 9.3-12.4 ms
      * against 12.1-16.0, and half its rows, a worker's share on 2 threads, 5.6-6.5 ms against
@@ -290,8 +290,9 @@ final class VectorDense {
         // Written, the chains go straight to dw. Added, they go to a block of ROW_BLOCK rows, added
         // to dw once: dw is read once, and gets dw + (the chains' sum) as from the kernel below.
         float[] block = accumulate ? Scratch.floats(Scratch.OUT, ROW_BLOCK * paired) : dw;
-        for (int i0 = from; i0 < to; i0 += ROW_BLOCK) {
-            int n = Math.min(ROW_BLOCK, to - i0);
+        int rowBlock = accumulate ? ROW_BLOCK : writtenRowBlock(paired);
+        for (int i0 = from; i0 < to; i0 += rowBlock) {
+            int n = Math.min(rowBlock, to - i0);
             int cOff = accumulate ? 0 : i0 * out, cStride = accumulate ? paired : out;
             for (int oc = 0, pw; oc < paired; oc += pw) {
                 pw = VectorTiles.panelWidth(oc, paired);
@@ -304,6 +305,21 @@ final class VectorDense {
                 addBlock(block, n, paired, dw, i0 * out, out);
             }
         }
+    }
+
+    /**
+     * Weight rows of a block of the written weight gradient, whose tiles store straight into dw:
+     * two tiles' rows where every panel is the widest (four vectors, 6-row tiles), else the panel
+     * tiles' common {@link #ROW_BLOCK}. The panels run left to right within a block, so each of its
+     * rows of dw is written end to end, the block's rows side by side, a stream of stores each:
+     * on tf-mnist's fc1 (3136 x 1024, AVX-512 Zen 4, `kiln kernels` in turns) blocks of 42 rows,
+     * as many streams as the stores of 42 rows of cold lines, ran at 62% of the peak, of 24 at 63%,
+     * of 12 at 74% and of 6 at 73-75%. The price: each block reads dz's panels again (from L2 for
+     * its first tile), every 12 rows instead of every 42. With 16 registers the common block is
+     * already two 6-row tiles. A row's sums do not depend on its block: the same bits.
+     */
+    private static int writtenRowBlock(int paired) {
+        return VectorTiles.QUAD_PANELS && paired % VectorTiles.WIDEST_PANEL == 0 ? 2 * VectorTiles.QUAD_ROWS : ROW_BLOCK;
     }
 
     /** dw[at + j*stride + c] += block[j*width + c] for the rows j < n and columns c < width, a multiple of L. */
