@@ -312,11 +312,11 @@ final class VectorDense {
      * two tiles' rows where every panel is the widest (four vectors, 6-row tiles), else the panel
      * tiles' common {@link #ROW_BLOCK}. The panels run left to right within a block, so each of its
      * rows of dw is written end to end, the block's rows side by side, a stream of stores each:
-     * on tf-mnist's fc1 (3136 x 1024, AVX-512 Zen 4, `kiln kernels` in turns) blocks of 42 rows,
-     * as many streams as the stores of 42 rows of cold lines, ran at 62% of the peak, of 24 at 63%,
-     * of 12 at 74% and of 6 at 73-75%. The price: each block reads dz's panels again (from L2 for
-     * its first tile), every 12 rows instead of every 42. With 16 registers the common block is
-     * already two 6-row tiles. A row's sums do not depend on its block: the same bits.
+     * on tf-mnist's fc1 (3136 x 1024, AVX-512 Zen 4, `kiln kernels` in turns) blocks of 42 rows
+     * (42 streams to cold lines at once) ran at 62% of the peak, of 24 at 63%, of 12 at 74% and of
+     * 6 at 73-75%. The price: each block reads dz's panels again (from L2 for its first tile),
+     * every 12 rows instead of every 42. With 16 registers the common block is already two 6-row
+     * tiles. A row's sums do not depend on its block: the same bits.
      */
     private static int writtenRowBlock(int paired) {
         return VectorTiles.QUAD_PANELS && paired % VectorTiles.WIDEST_PANEL == 0 ? 2 * VectorTiles.QUAD_ROWS : ROW_BLOCK;
