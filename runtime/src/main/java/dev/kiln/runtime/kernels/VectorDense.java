@@ -237,8 +237,9 @@ final class VectorDense {
      * VectorTiles#panelColumns}): x^T (weight rows by batch rows) as their rows, dz packed in the
      * panels of {@link VectorTiles#panelWidth} as their panels, both read at constant strides. A
      * block of {@link VectorTiles#ROW_BLOCK} weight rows of x^T (of {@link #writtenRowBlock} when
-     * the tiles write dw) stays in L1 while the tiles go through every panel. The two-vector tile (AVX2's 6 rows) does 12 multiply-adds per 2 loads
-     * and 6 broadcasts, where the one-vector {@link VectorTiles#packedRows8} below does 8 per 9 loads: on tf-mnist's fc1 (64 x 3136 x 1024,
+     * the tiles write dw) stays in L1 while the tiles go through every panel. The two-vector tile
+     * (AVX2's 6 rows) does 12 multiply-adds per 2 loads and 6 broadcasts, where the one-vector
+     * {@link VectorTiles#packedRows8} below does 8 per 9 loads: on tf-mnist's fc1 (64 x 3136 x 1024,
      * AVX2 Zen 3, a probe of the two in turns, same bits) the whole gradient took 9.3-12.4 ms
      * against 12.1-16.0, and half its rows, a worker's share on 2 threads, 5.6-6.5 ms against
      * 5.9-8.0. A last single vector of outputs runs on packedRows8 (x^T in runs of 8 weight rows,
