@@ -33,6 +33,7 @@ public final class GradientDump {
         RandomBatch examples = RandomBatch.of(model, batch, seed);
         float[] images = examples.images();
         int[] labels = examples.labels();
+        model.setGradientsKept(true);
         float loss = model.trainStep(images, labels, batch, KEEP_WEIGHTS);
         float[] probabilities = new float[batch * model.classes()];
         model.predictBatch(images, batch, probabilities);      // a prediction's algorithms, at the same weights

@@ -179,6 +179,18 @@ public final class KernelBenchmark {
             k.denseBackwardWeightRows(rows, in, out, x, 0, dz, 0, dw, 0, in, false);
             k.denseBackwardBias(rows, out, dz, 0, db);
         }));
+        // A block of rows at a time into one small buffer, which the optimizer applies at once: how
+        // training computes a large layer's by default, in its update, never storing it whole.
+        float[] prepared = new float[k.denseWeightBlockInputSize(rows, out)];
+        int blockRows = k.denseWeightBlockRows(out);
+        float[] block = new float[blockRows * out];
+        cases.add(new Case(name + " dw in blocks", flops, () -> {
+            k.prepareDenseWeightBlocks(rows, out, dz, 0, prepared);
+            for (int from = 0; from < in; from += blockRows) {
+                int to = Math.min(in, from + blockRows);
+                k.denseBackwardWeightBlock(rows, in, out, x, 0, prepared, block, 0, from, to);
+            }
+        }));
         float[] packed = new float[k.packedDenseSize(in, out)];
         k.packDenseWeights(in, out, w, packed);
         cases.add(new Case(name + " fwd packed", flops,

@@ -316,6 +316,29 @@ final class TimedKernels implements Kernels {
     }
 
     @Override
+    public int denseWeightBlockInputSize(int rows, int out) {
+        return kernels.denseWeightBlockInputSize(rows, out);
+    }
+
+    @Override
+    public void prepareDenseWeightBlocks(int rows, int out, float[] dz, int dzOff, float[] prepared) {
+        kernels.prepareDenseWeightBlocks(rows, out, dz, dzOff, prepared);    // a copy of dz, not timed: no layer's in to file it under
+    }
+
+    @Override
+    public void denseBackwardWeightBlock(int rows, int in, int out, float[] x, int xOff, float[] prepared, float[] dst,
+                                         int dstOff, int from, int to) {
+        long start = System.nanoTime();
+        kernels.denseBackwardWeightBlock(rows, in, out, x, xOff, prepared, dst, dstOff, from, to);
+        record(Phase.DENSE_WEIGHT_GRADIENT, null, in, out, start, denseFlops(rows, to - from, out));
+    }
+
+    @Override
+    public int denseWeightBlockRows(int out) {
+        return kernels.denseWeightBlockRows(out);
+    }
+
+    @Override
     public void denseBackwardBias(int rows, int out, float[] dz, int dzOff, float[] db) {
         long start = System.nanoTime();
         kernels.denseBackwardBias(rows, out, dz, dzOff, db);

@@ -98,6 +98,7 @@ class PyTorchParityTest {
         Report report = new Report(network + " " + kernelKind);
 
         try (Model model = factory.create(fixture.longMeta("dropout_seed"), THREADS, kernels)) {
+            model.setGradientsKept(true);      // every gradient is compared with PyTorch's
             List<float[]> initial = initialWeights(model, fixture);
             reset(model, initial);
 

@@ -187,6 +187,34 @@ public interface Kernels {
     /** db[o] += sum over r of dz[r][o]. */
     void denseBackwardBias(int rows, int out, float[] dz, int dzOff, float[] db);
 
+    // ---- a dense weight gradient a block of weight rows at a time ----
+    //
+    // For a caller that consumes the weight gradient block by block while each block is in cache
+    // (a model's optimizer update) and never stores the whole of it:
+    //
+    //   float[] prepared = new float[k.denseWeightBlockInputSize(rows, out)];
+    //   k.prepareDenseWeightBlocks(rows, out, dz, dzOff, prepared);          // once per batch
+    //   k.denseBackwardWeightBlock(rows, in, out, x, xOff, prepared, block, 0, from, to);   // each block
+    //
+    // Each block's rows have the bits the written denseBackwardWeightRows gives them.
+
+    /** Floats of the buffer {@link #prepareDenseWeightBlocks} fills for a batch of rows x out output gradients. */
+    int denseWeightBlockInputSize(int rows, int out);
+
+    /** Lays out dz (rows x out) in prepared for the {@link #denseBackwardWeightBlock} calls of its batch; prepared is read-only to them. */
+    void prepareDenseWeightBlocks(int rows, int out, float[] dz, int dzOff, float[] prepared);
+
+    /**
+     * dst[dstOff + (i - from) * out + o] = sum over r of x[r][i] * dz[r][o] for the weight rows
+     * [from, to), dz as {@link #prepareDenseWeightBlocks} laid it out: each row with the bits of
+     * {@code denseBackwardWeightRows(rows, in, out, x, xOff, dz, dzOff, dw, from, to, false)}.
+     */
+    void denseBackwardWeightBlock(int rows, int in, int out, float[] x, int xOff, float[] prepared, float[] dst, int dstOff,
+                                  int from, int to);
+
+    /** Weight rows per block at which {@link #denseBackwardWeightBlock} runs best (blocks of any size give the same bits). */
+    int denseWeightBlockRows(int out);
+
     // ---- dense on weights packed once per update ----
     //
     // The plain dense methods rearrange w into cache-friendly panels on every call (12.8 MB for a

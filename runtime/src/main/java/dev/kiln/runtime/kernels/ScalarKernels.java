@@ -1,6 +1,7 @@
 package dev.kiln.runtime.kernels;
 
 import dev.kiln.dsl.Activation;
+import java.util.Arrays;
 
 /**
  * The reference implementation of {@link Kernels}: plain loops written to be obviously right,
@@ -189,23 +190,51 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void denseBackwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                         float[] dw, int from, int to, boolean accumulate) {
+        if (!accumulate) {
+            weightRowsInto(rows, in, out, x, xOff, dz, dzOff, dw, from * out, from, to);
+            return;
+        }
         int n = (to - from) * out;
-        float[] callDw = Scratch.zeros(n);
+        float[] callDw = Scratch.floats(Scratch.OUT, n);
+        weightRowsInto(rows, in, out, x, xOff, dz, dzOff, callDw, 0, from, to);
+        addInto(callDw, n, dw, from * out);
+    }
+
+    /** dst[dstOff + (i - from) * out + o] = the sum over r, in order, of x[r][i] * dz[r][o], for the weight rows [from, to). */
+    private static void weightRowsInto(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
+                                       float[] dst, int dstOff, int from, int to) {
+        Arrays.fill(dst, dstOff, dstOff + (to - from) * out, 0f);
         for (int r = 0; r < rows; r++) {
             int dzRow = dzOff + r * out;
             for (int i = from; i < to; i++) {
                 float xv = x[xOff + r * in + i];
-                int wRow = (i - from) * out;
+                int wRow = dstOff + (i - from) * out;
                 for (int o = 0; o < out; o++) {
-                    callDw[wRow + o] += xv * dz[dzRow + o];
+                    dst[wRow + o] += xv * dz[dzRow + o];
                 }
             }
         }
-        if (accumulate) {
-            addInto(callDw, n, dw, from * out);
-        } else {
-            System.arraycopy(callDw, 0, dw, from * out, n);
-        }
+    }
+
+    @Override
+    public int denseWeightBlockInputSize(int rows, int out) {
+        return rows * out;
+    }
+
+    @Override
+    public void prepareDenseWeightBlocks(int rows, int out, float[] dz, int dzOff, float[] prepared) {
+        System.arraycopy(dz, dzOff, prepared, 0, rows * out);
+    }
+
+    @Override
+    public void denseBackwardWeightBlock(int rows, int in, int out, float[] x, int xOff, float[] prepared, float[] dst,
+                                         int dstOff, int from, int to) {
+        weightRowsInto(rows, in, out, x, xOff, prepared, 0, dst, dstOff, from, to);
+    }
+
+    @Override
+    public int denseWeightBlockRows(int out) {
+        return 16;
     }
 
     @Override

@@ -247,34 +247,89 @@ final class VectorDense {
      */
     static void backwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                    float[] dw, int from, int to, boolean accumulate) {
-        int paired = out / (2 * L) * (2 * L);     // outputs in whole panels of two vectors
-        int whole = out / L * L;                  // outputs in whole vectors
-        if (paired > 0) {
-            weightRowsInPanels(rows, in, out, paired, x, xOff, dz, dzOff, dw, from, to, accumulate);
-        }
-        if (whole > paired) {
-            weightRowsInRuns(rows, in, out, paired, whole, x, xOff, dz, dzOff, dw, from, to, accumulate);
-        }
-        for (int oc = whole; oc < out; oc += L) {
-            if (!accumulate) {
-                for (int i = from; i < to; i++) {       // the partial tile adds: from zero, it writes
-                    Arrays.fill(dw, i * out + oc, i * out + out, 0f);
-                }
-            }
-            TileLoops.weightsPartial(x, xOff + from, 1, rows, 0, in, in, 0, to - from, dz, dzOff, out, oc, out - oc,
-                    dw, from * out);
-        }
+        float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * wholeVectors(out));
+        packOutputGradient(rows, out, dz, dzOff, panels);
+        weightRows(rows, in, out, x, xOff, panels, dz, dzOff, dw, from * out, from, to, accumulate);
     }
 
-    /** The outputs [0, paired), whole pairs of vectors, of {@link #backwardWeightRows}, on the forward's tiles. */
-    private static void weightRowsInPanels(int rows, int in, int out, int paired, float[] x, int xOff, float[] dz,
-                                           int dzOff, float[] dw, int from, int to, boolean accumulate) {
-        // dz in panels of outputs cut by VectorTiles.panelWidth: the panel of outputs [oc, oc + pw) at oc*rows.
-        float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * paired);
+    /** Floats of the buffer {@link #prepareWeightBlocks} fills: dz's panels, then dz itself. */
+    static int weightBlockInputSize(int rows, int out) {
+        return rows * wholeVectors(out) + rows * out;
+    }
+
+    /** dz laid out once for every {@link #backwardWeightBlock} of the batch: its panels, then a copy of it (for a partial last vector). */
+    static void prepareWeightBlocks(int rows, int out, float[] dz, int dzOff, float[] prepared) {
+        packOutputGradient(rows, out, dz, dzOff, prepared);
+        System.arraycopy(dz, dzOff, prepared, rows * wholeVectors(out), rows * out);
+    }
+
+    /**
+     * The weight rows [from, to) of the written {@link #backwardWeightRows} into dst, row i at
+     * dstOff + (i - from) * out, from dz as {@link #prepareWeightBlocks} laid it out: the same tiles
+     * on the same panels, so the same bits.
+     */
+    static void backwardWeightBlock(int rows, int in, int out, float[] x, int xOff, float[] prepared, float[] dst,
+                                    int dstOff, int from, int to) {
+        weightRows(rows, in, out, x, xOff, prepared, prepared, rows * wholeVectors(out), dst, dstOff, from, to, false);
+    }
+
+    /**
+     * Rows of the weight block {@link #backwardWeightBlock} computes best at: a multiple of the
+     * written gradient's row block, so that no block ends in a short tile.
+     */
+    static int weightBlockRows(int out) {
+        return writtenRowBlock(out / (2 * L) * (2 * L));
+    }
+
+    /** Outputs in whole vectors. */
+    private static int wholeVectors(int out) {
+        return out / L * L;
+    }
+
+    /**
+     * dz's whole vectors of outputs in the panels the weight gradient's tiles read: the pairs of
+     * vectors [0, paired) cut by {@link VectorTiles#panelWidth}, the panel of outputs [oc, oc + pw)
+     * at oc*rows, then a last single vector [paired, whole) the same way, one vector wide.
+     */
+    private static void packOutputGradient(int rows, int out, float[] dz, int dzOff, float[] panels) {
+        int paired = out / (2 * L) * (2 * L), whole = wholeVectors(out);
         for (int oc = 0, pw; oc < paired; oc += pw) {
             pw = VectorTiles.panelWidth(oc, paired);
             TileLoops.packColumns(dz, dzOff, out, rows, oc, pw, pw, panels, oc * rows);
         }
+        for (int oc = paired; oc < whole; oc += L) {
+            TileLoops.packColumns(dz, dzOff, out, rows, oc, L, L, panels, oc * rows);
+        }
+    }
+
+    /**
+     * {@link #backwardWeightRows} from dz's panels (and dz itself for a partial last vector), weight
+     * row i at dst[dstBase + (i - from) * out].
+     */
+    private static void weightRows(int rows, int in, int out, float[] x, int xOff, float[] panels, float[] dz,
+                                   int dzOff, float[] dst, int dstBase, int from, int to, boolean accumulate) {
+        int paired = out / (2 * L) * (2 * L);     // outputs in whole panels of two vectors
+        int whole = wholeVectors(out);
+        if (paired > 0) {
+            weightRowsInPanels(rows, in, out, paired, x, xOff, panels, dst, dstBase, from, to, accumulate);
+        }
+        if (whole > paired) {
+            weightRowsInRuns(rows, in, out, paired, whole, x, xOff, panels, dst, dstBase, from, to, accumulate);
+        }
+        for (int oc = whole; oc < out; oc += L) {
+            if (!accumulate) {
+                for (int i = 0; i < to - from; i++) {       // the partial tile adds: from zero, it writes
+                    Arrays.fill(dst, dstBase + i * out + oc, dstBase + i * out + out, 0f);
+                }
+            }
+            TileLoops.weightsPartial(x, xOff + from, 1, rows, 0, in, in, 0, to - from, dz, dzOff, out, oc, out - oc,
+                    dst, dstBase);
+        }
+    }
+
+    /** The outputs [0, paired), whole pairs of vectors, of {@link #weightRows}, on the forward's tiles. */
+    private static void weightRowsInPanels(int rows, int in, int out, int paired, float[] x, int xOff, float[] panels,
+                                           float[] dw, int dstBase, int from, int to, boolean accumulate) {
         // x^T for the weight rows [from, to): weight row i's batch of inputs at (i - from) * rows.
         // In blocks of 16 weight rows, so that each block's lines of x^T fill while they stay in L1:
         // row by row of x, every store went to a line of its own (3% of fc1's weight gradient).
@@ -294,7 +349,7 @@ final class VectorDense {
         int rowBlock = accumulate ? ROW_BLOCK : writtenRowBlock(paired);
         for (int i0 = from; i0 < to; i0 += rowBlock) {
             int n = Math.min(rowBlock, to - i0);
-            int cOff = accumulate ? 0 : i0 * out, cStride = accumulate ? paired : out;
+            int cOff = accumulate ? 0 : dstBase + (i0 - from) * out, cStride = accumulate ? paired : out;
             for (int oc = 0, pw; oc < paired; oc += pw) {
                 pw = VectorTiles.panelWidth(oc, paired);
                 for (int r0 = 0; r0 < rows; r0 += SUM_ROWS) {
@@ -303,7 +358,7 @@ final class VectorDense {
                 }
             }
             if (accumulate) {
-                addBlock(block, n, paired, dw, i0 * out, out);
+                addBlock(block, n, paired, dw, dstBase + (i0 - from) * out, out);
             }
         }
     }
@@ -332,15 +387,10 @@ final class VectorDense {
         }
     }
 
-    /** The outputs [fromColumn, toColumn), whole vectors, of {@link #backwardWeightRows}, on {@link VectorTiles#packedRows8}. */
+    /** The outputs [fromColumn, toColumn), whole vectors, of {@link #weightRows}, on {@link VectorTiles#packedRows8}. */
     private static void weightRowsInRuns(int rows, int in, int out, int fromColumn, int toColumn, float[] x, int xOff,
-                                         float[] dz, int dzOff, float[] dw, int from, int to, boolean accumulate) {
+                                         float[] panels, float[] dw, int dstBase, int from, int to, boolean accumulate) {
         int width = toColumn - fromColumn;
-        // Vector column v of dz (outputs fromColumn + [v*L, (v+1)*L) of each row) at v*rows*L.
-        float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * width);
-        for (int oc = 0; oc < width; oc += L) {
-            TileLoops.packColumns(dz, dzOff, out, rows, fromColumn + oc, L, L, panels, oc * rows);
-        }
         int runRows = VectorTiles.PACKED_ROWS;
         float[] runs = Scratch.floats(Scratch.PANEL, rows * runRows);
         for (int i0 = from; i0 < to; i0 += runRows) {
@@ -352,11 +402,11 @@ final class VectorDense {
             float[] sums = Scratch.zeroed(Scratch.OUT, runRows * width);
             for (int oc = 0; oc < width; oc += L) {
                 for (int r0 = 0; r0 < rows; r0 += SUM_ROWS) {     // each chain's sum added to the last ones'
-                    VectorTiles.packedRows8(runs, r0 * runRows, runRows, panels, oc * rows + r0 * L, Math.min(SUM_ROWS, rows - r0),
+                    VectorTiles.packedRows8(runs, r0 * runRows, runRows, panels, (fromColumn + oc) * rows + r0 * L, Math.min(SUM_ROWS, rows - r0),
                             sums, oc * runRows, L);
                 }
             }
-            addRuns(sums, n, width, dw, i0 * out + fromColumn, out, accumulate);
+            addRuns(sums, n, width, dw, dstBase + (i0 - from) * out + fromColumn, out, accumulate);
         }
     }
 

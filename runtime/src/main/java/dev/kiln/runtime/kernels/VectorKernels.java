@@ -170,6 +170,27 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public int denseWeightBlockInputSize(int rows, int out) {
+        return VectorDense.weightBlockInputSize(rows, out);
+    }
+
+    @Override
+    public void prepareDenseWeightBlocks(int rows, int out, float[] dz, int dzOff, float[] prepared) {
+        VectorDense.prepareWeightBlocks(rows, out, dz, dzOff, prepared);
+    }
+
+    @Override
+    public void denseBackwardWeightBlock(int rows, int in, int out, float[] x, int xOff, float[] prepared, float[] dst,
+                                         int dstOff, int from, int to) {
+        VectorDense.backwardWeightBlock(rows, in, out, x, xOff, prepared, dst, dstOff, from, to);
+    }
+
+    @Override
+    public int denseWeightBlockRows(int out) {
+        return VectorDense.weightBlockRows(out);
+    }
+
+    @Override
     public int packedDenseSize(int in, int out) {
         return PackedDense.copySize(in, out);
     }

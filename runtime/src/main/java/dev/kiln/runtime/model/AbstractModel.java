@@ -113,12 +113,16 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private int batchCount;
     private float[] batchOut;
     private Optimizer batchOptimizer;
+    /** Whether this step's update stores the shared dense weights' gradients in their parameters. */
+    private boolean batchStoresShared;
+    /** {@link #setGradientsKept}; read by the next step's update. */
+    private volatile boolean gradientsKept;
     private final WorkerPool.Task trainTask = this::trainChunk;
     private final WorkerPool.Task lossTask = this::lossChunk;
     private final WorkerPool.Task predictTask = this::predictChunk;
     private final WorkerPool.Task reduceTask = worker -> gradients.reduceSlice(worker);
     private final WorkerPool.Task reduceAndUpdateTask =
-            worker -> gradients.reduceAndUpdateSlice(worker, batchOptimizer, weights.packed());
+            worker -> gradients.reduceAndUpdateSlice(worker, batchOptimizer, weights.packed(), batchStoresShared);
     private final WorkerPool.Task packTask = worker -> weights.packed().packStale(worker, pool.size());
 
     protected AbstractModel(ModelInfo info, long seed, int threads, Kernels kernels) {
@@ -255,6 +259,17 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     @Override
     public int threads() {
         return pool.size();
+    }
+
+    /** Takes effect from the next training step; a step in progress finishes as it began. */
+    @Override
+    public void setGradientsKept(boolean kept) {
+        gradientsKept = kept;
+    }
+
+    @Override
+    public boolean gradientsKept() {
+        return gradientsKept;
     }
 
     /** Waits for a training call or batch running on the pool to finish, then replaces the pool. */
@@ -407,7 +422,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         poolLock.lock();
         try {
             if (gradients == null) {
-                gradients = new ThreadGradients(parameters, pool.size(), weights.packed().denseCopies());
+                gradients = new ThreadGradients(parameters, pool.size(), weights.packed().denseCopies(), kernels);
             }
             begin(images, labels, count);
             double loss;
@@ -550,7 +565,6 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
                 ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
         gradients.awaitCleared();
         backward(ws, x, xOff, rows, from, gradients.of(worker));
-        gradients.addSharedGradients(kernels, from);
     }
 
     /**
@@ -620,8 +634,11 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         // A pool of one runs its task on this thread, so one thread takes the same path as several.
         if (optimizer.beginStep(parameters)) {
             batchOptimizer = optimizer;
+            batchStoresShared = gradientsKept;
+            gradients.storeSharedGradients(gradientsKept);
             pool.run(reduceAndUpdateTask);       // packs too: dense weights as they are updated, the rest after
         } else {
+            gradients.storeSharedGradients(true);
             pool.run(reduceTask);
             optimizer.step(parameters);
             pool.run(packTask);

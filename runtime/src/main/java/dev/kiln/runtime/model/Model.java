@@ -131,6 +131,25 @@ public interface Model extends AutoCloseable {
     void setThreads(int threads);
 
     /**
+     * Whether a training step leaves every trainable parameter's gradient in {@link Parameter#grad()}.
+     * Off by default in Kiln's generated models: the weight gradient of a large dense layer (128 Ki
+     * weights or more) is then computed by the optimizer's update a block of rows at a time, each
+     * block applied while it is in cache and never stored, which spares the step writing the whole
+     * gradient out to memory and reading it back (12.8 MB for tf-mnist's fc1); that weight's
+     * {@code grad()} then refuses with an exception. On, every gradient is stored (for inspecting or
+     * comparing gradients); the weights come out the same either way. Optimizers that update whole
+     * steps only ({@link dev.kiln.runtime.optim.Optimizer#beginStep} false) always get every gradient.
+     * This default keeps them always and ignores the setting.
+     */
+    default void setGradientsKept(boolean kept) {
+    }
+
+    /** Whether training steps keep every gradient ({@link #setGradientsKept}). */
+    default boolean gradientsKept() {
+        return true;
+    }
+
+    /**
      * The layers in declaration order, each with its name, kind and output shape. Empty for a
      * model that does not describe them (Kiln's generated models always do).
      */

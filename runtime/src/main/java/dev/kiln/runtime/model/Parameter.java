@@ -23,6 +23,12 @@ public final class Parameter {
      * volatile so that predicting threads see a change announced on another thread.
      */
     private volatile long version;
+    /**
+     * Whether the last training step applied this parameter's gradient block by block as it was
+     * computed, without storing it in {@link #grad} (a large dense layer's weight, see
+     * {@link Model#setGradientsKept}); volatile so that another thread's read of grad() sees it.
+     */
+    private volatile boolean gradientNotKept;
 
     public Parameter(String name, int[] pytorchShape, int[] pytorchOrder, boolean trainable, float l2) {
         int size = Arrays.stream(pytorchShape).reduce(1, Math::multiplyExact);
@@ -65,8 +71,29 @@ public final class Parameter {
         return version;
     }
 
+    /**
+     * The gradient of the last training step's loss: of every trainable parameter when the model
+     * keeps gradients ({@link Model#setGradientsKept}). When it does not, a large dense layer's
+     * weight gradient was applied as it was computed and never stored whole, and this refuses.
+     *
+     * @throws IllegalStateException when the last training step did not keep this gradient
+     */
     public float[] grad() {
+        if (gradientNotKept) {
+            throw new IllegalStateException(name + "'s gradient was applied block by block as it was computed and not kept;"
+                    + " call model.setGradientsKept(true) before training to keep every gradient");
+        }
         return grad;
+    }
+
+    /** The gradient buffer itself, for the model's own step whether or not the last step kept it. */
+    float[] gradBuffer() {
+        return grad;
+    }
+
+    /** Set by the model's step: whether its gradient is left in {@link #grad()} ({@code false} makes grad() refuse). */
+    void setGradientKept(boolean kept) {
+        gradientNotKept = !kept;
     }
 
     public int size() {
@@ -99,8 +126,9 @@ public final class Parameter {
         return out;
     }
 
-    /** A copy of the gradient in PyTorch's layout. */
+    /** A copy of the gradient in PyTorch's layout; refuses as {@link #grad()} does. */
     public float[] gradToPytorch() {
+        float[] grad = grad();
         if (pytorchOrder == null) {
             return grad.clone();
         }

@@ -3,11 +3,11 @@ package dev.kiln.runtime.model;
 import dev.kiln.runtime.kernels.Kernels;
 
 /**
- * The weight gradient of one large dense layer, computed by the workers of a training step
- * together instead of each over its own chunk. Each worker copies its chunk's input and output
- * gradient rows into batch-wide buffers (the input rows only when the layer's forward pass has
- * not gathered them already: {@link SharedDenseForward}); once all have, each computes a slice of
- * the rows of dw over the whole batch, straight into the parameter's gradient.
+ * The weight gradient of one large dense layer, computed over the whole batch by the workers of
+ * a training step together, in its update: each chunk's backward pass copies its input and output
+ * gradient rows into batch-wide buffers (the input rows only when the layer's forward pass has not
+ * gathered them already: {@link SharedDenseForward}); the update then computes each worker's slice
+ * of the rows of dw over the whole batch ({@link ThreadGradients}).
  *
  * <p>Chunk by chunk, every worker wrote a whole dw of its own (12.8 MB for tf-mnist's fc1), and
  * the reduction then read them all and zeroed them again: on 2 threads the fc1 weight gradient and
@@ -15,32 +15,42 @@ import dev.kiln.runtime.kernels.Kernels;
  * (a probe of the kernels alone, AVX2 Zen 3). It also sums each weight over the batch in one
  * order, so the layer's weight gradient has the bits of a one-thread step. The bias gradient
  * stays with the chunks: it is small, and the reduction sums it as before.
+ *
+ * <p>Where the optimizer updates ranges and gradients are not kept ({@link Model#setGradientsKept}),
+ * the slice is computed a block of rows at a time ({@link #block}) into a small buffer that the
+ * optimizer applies at once, while it is in cache: the gradient is never written whole to memory
+ * and read back.
  */
 final class SharedDenseGradient {
     /**
      * Weights from which a layer is shared: 128 Ki values (512 KB). Below that, on several workers,
-     * the copies and the wait for the slowest worker cost more than the reduction they save.
+     * the copies cost more than the reduction they save.
      */
     static final int MIN_WEIGHTS = 1 << 17;
 
     private final Parameter weight;
     private final int in;
     private final int out;
-    private final SpinBarrier gathered = new SpinBarrier();
+    private final Kernels kernels;
     /** [batch][in] and [batch][out]: every chunk's rows, in batch order. */
     private float[] x = new float[0];
     private float[] dz = new float[0];
     private int batch;
-    private int parts;
+    /** Per worker: dz laid out for the blocks ({@link Kernels#prepareDenseWeightBlocks}), and a block of gradient rows. */
+    private final float[][] prepared;
+    private final float[][] blocks;
 
     /** The same layer's shared forward pass, whose gathered input rows this reuses; null if none. */
     private final SharedDenseForward forward;
 
-    SharedDenseGradient(Parameter weight, int in, int out, SharedDenseForward forward) {
+    SharedDenseGradient(Parameter weight, int in, int out, SharedDenseForward forward, Kernels kernels, int workers) {
         this.weight = weight;
         this.in = in;
         this.out = out;
         this.forward = forward;
+        this.kernels = kernels;
+        this.prepared = new float[workers][0];
+        this.blocks = new float[workers][0];
     }
 
     /**
@@ -57,15 +67,18 @@ final class SharedDenseGradient {
         return weight;
     }
 
-    /** On the calling thread, before the step's task: room for {@code batch} rows, split among {@code parts} workers. */
-    void beginStep(int batch, int parts) {
+    /** Floats per row of the weight (its outputs). */
+    int rowLength() {
+        return out;
+    }
+
+    /** On the calling thread, before the step's task: room for {@code batch} rows. */
+    void beginStep(int batch) {
         this.batch = batch;
-        this.parts = parts;
         if (x.length < batch * in) {
             x = new float[batch * in];
             dz = new float[batch * out];
         }
-        gathered.reset();
     }
 
     /** A worker's chunk, rows [first, first + rows) of the batch, into the buffers. */
@@ -74,21 +87,51 @@ final class SharedDenseGradient {
             System.arraycopy(chunkX, xOff, x, first * in, rows * in);
         }
         System.arraycopy(chunkDz, dzOff, dz, first * out, rows * out);
-        gathered.arrive();
     }
 
     /**
-     * Worker {@code part}'s share, once every worker has contributed its chunk: it writes the
-     * weight rows [in*part/parts, in*(part+1)/parts) of the whole batch's gradient into the
-     * parameter's. Written, not added: nothing else adds to this gradient, so it needs no clearing
-     * before the step ({@link ThreadGradients#clearSlice}). The workers call it after the rest of
-     * their backward pass, which the others have usually finished by then: waiting right after
-     * contributing, they spun for 3-4% of a 2-thread step on the machine's uneven pace.
+     * Writes the weight rows [from, to) of the whole batch's gradient into the parameter's. Written,
+     * not added: nothing else adds to this gradient, so it needs no clearing before the step
+     * ({@link ThreadGradients#clearSlice}). After every chunk's backward pass.
      */
-    void addGradient(Kernels kernels, int part) {
-        gathered.await(parts);
-        kernels.denseBackwardWeightRows(batch, in, out, batchInput(), 0, dz, 0, weight.grad(),
-                ThreadGradients.sliceStart(in, part, parts), ThreadGradients.sliceStart(in, part + 1, parts), false);
+    void writeRows(int from, int to) {
+        kernels.denseBackwardWeightRows(batch, in, out, batchInput(), 0, dz, 0, weight.gradBuffer(), from, to, false);
+    }
+
+    /** Weight rows per {@link #block} at which the kernels run best. */
+    int blockRows() {
+        return kernels.denseWeightBlockRows(out);
+    }
+
+    /** Lays out the batch's dz for this worker's {@link #block} calls: once per step, before them. */
+    void prepareBlocks(int worker) {
+        int size = kernels.denseWeightBlockInputSize(batch, out);
+        if (prepared[worker].length < size) {
+            prepared[worker] = new float[size];
+        }
+        kernels.prepareDenseWeightBlocks(batch, out, dz, 0, prepared[worker]);
+    }
+
+    /**
+     * The weight rows [from, to) of the whole batch's gradient, in a buffer of this worker's (row i
+     * at (i - from) * out), valid until its next call: the rows {@link #writeRows} would write.
+     */
+    float[] block(int worker, int from, int to) {
+        int size = (to - from) * out;
+        if (blocks[worker].length < size) {
+            blocks[worker] = new float[size];
+        }
+        blockInto(worker, from, to, blocks[worker], 0);
+        return blocks[worker];
+    }
+
+    /** The weight rows [from, to) of the gradient written into the parameter's, as {@link #writeRows} writes them, from the prepared dz. */
+    void writeBlock(int worker, int from, int to) {
+        blockInto(worker, from, to, weight.gradBuffer(), from * out);
+    }
+
+    private void blockInto(int worker, int from, int to, float[] dst, int dstOff) {
+        kernels.denseBackwardWeightBlock(batch, in, out, batchInput(), 0, prepared[worker], dst, dstOff, from, to);
     }
 
     /**
@@ -99,10 +142,5 @@ final class SharedDenseGradient {
     private float[] batchInput() {
         float[] gathered = forward == null ? null : forward.batchInput();
         return gathered == null ? x : gathered;
-    }
-
-    /** A worker failed: the others stop waiting for it. */
-    void breakWith(Throwable cause) {
-        gathered.breakWith(cause);
     }
 }

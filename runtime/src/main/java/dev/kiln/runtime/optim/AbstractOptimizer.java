@@ -41,7 +41,7 @@ public abstract class AbstractOptimizer implements Optimizer {
         for (int i = 0; i < parameters.size(); i++) {     // indexed: no iterator in a training step
             Parameter p = parameters.get(i);
             if (p.trainable()) {
-                update(p, 0, p.size());
+                update(p, 0, p.size(), p.grad(), 0);
             }
         }
     }
@@ -67,10 +67,24 @@ public abstract class AbstractOptimizer implements Optimizer {
 
     @Override
     public final void updateRange(Parameter p, int from, int to) {
+        checkRange(p, from, to);
+        update(p, from, to, p.grad(), from);
+    }
+
+    @Override
+    public final void updateRange(Parameter p, int from, int to, float[] grad, int gradAt) {
+        checkRange(p, from, to);
+        if (gradAt < 0 || gradAt > grad.length - (to - from)) {
+            throw new IndexOutOfBoundsException("the gradient of " + p.name() + "'s range [" + from + ", " + to + ") at "
+                    + gradAt + " of " + grad.length + " values");
+        }
+        update(p, from, to, grad, gradAt);
+    }
+
+    private static void checkRange(Parameter p, int from, int to) {
         if (from < 0 || to > p.size() || from > to) {
             throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + p.name() + " (" + p.size() + " values)");
         }
-        update(p, from, to);
     }
 
     /** Per-step constants (e.g. Adam's bias corrections) for step {@code step}, 1 for the first; before any update of that step. */
@@ -78,11 +92,12 @@ public abstract class AbstractOptimizer implements Optimizer {
     }
 
     /**
-     * Updates values {@code [from, to)} of one trainable parameter for the current step. Each
-     * value's update depends only on that index, so ranges may run in any order or in parallel.
-     * Implementations read {@link #decayFactor()} and each {@link #slot} they need.
+     * Updates values {@code [from, to)} of one trainable parameter for the current step, the
+     * gradient of value {@code i} at {@code grad[gradAt + i - from]}. Each value's update depends
+     * only on that index, so ranges may run in any order or in parallel. Implementations read
+     * {@link #decayFactor()} and each {@link #slot} they need.
      */
-    protected abstract void update(Parameter p, int from, int to);
+    protected abstract void update(Parameter p, int from, int to, float[] grad, int gradAt);
 
     /** The slot names this optimizer keeps for every trainable parameter, e.g. "m", "v"; {@link #slot} takes their index. */
     protected abstract List<String> slotNames();

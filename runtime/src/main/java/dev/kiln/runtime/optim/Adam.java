@@ -74,9 +74,9 @@ public final class Adam extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(Parameter p, int from, int to) {
+    protected void update(Parameter p, int from, int to, float[] grad, int gradAt) {
         float[] w = p.value();
-        float[] grad = p.grad();
+        int shift = gradAt - from;              // value i's gradient at grad[shift + i]
         float[] m = slot(p, M);
         float[] v = slot(p, V);
         float l2 = p.l2();
@@ -91,7 +91,7 @@ public final class Adam extends AbstractOptimizer {
         int i = from;
         for (int bound = from + S.loopBound(to - from); i < bound; i += S.length()) {
             FloatVector wOld = FloatVector.fromArray(S, w, i), mOld = FloatVector.fromArray(S, m, i);
-            FloatVector g = FloatVector.fromArray(S, grad, i).add(wOld.mul(l2));
+            FloatVector g = FloatVector.fromArray(S, grad, shift + i).add(wOld.mul(l2));
             FloatVector mi = Subnormals.flush(mOld.add(g.sub(mOld).mul(oneMinusBeta1)));
             FloatVector vi = Subnormals.flush(FloatVector.fromArray(S, v, i).mul(beta2f).add(g.mul(oneMinusBeta2).mul(g)));
             mi.intoArray(m, i);
@@ -99,7 +99,7 @@ public final class Adam extends AbstractOptimizer {
             wOld.mul(decay).sub(mi.div(vi.sqrt().div(correction2Sqrt).add(epsf)).mul(stepSize)).intoArray(w, i);
         }
         for (; i < to; i++) {
-            float g = grad[i] + l2 * w[i];
+            float g = grad[shift + i] + l2 * w[i];
             float wi = w[i] * decay;
             float mi = Subnormals.flush(m[i] + oneMinusBeta1 * (g - m[i]));
             float vi = Subnormals.flush(beta2f * v[i] + oneMinusBeta2 * g * g);

@@ -45,4 +45,13 @@ public interface Optimizer {
     default void updateRange(Parameter p, int from, int to) {
         throw new UnsupportedOperationException(describe() + " updates whole steps only");
     }
+
+    /**
+     * {@link #updateRange(Parameter, int, int)} with the gradient of value {@code i} read from
+     * {@code grad[gradAt + i - from]} instead of {@code p.grad()[i]}: the same update. A model
+     * uses it for a weight gradient it computes a block of rows at a time and never stores whole.
+     */
+    default void updateRange(Parameter p, int from, int to, float[] grad, int gradAt) {
+        throw new UnsupportedOperationException(describe() + " updates whole steps only");
+    }
 }

@@ -92,9 +92,9 @@ public final class RmsProp extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(Parameter p, int from, int to) {
+    protected void update(Parameter p, int from, int to, float[] grad, int gradAt) {
         float[] w = p.value();
-        float[] grad = p.grad();
+        int shift = gradAt - from;              // value i's gradient at grad[shift + i]
         float[] v = slot(p, 0);
         float[] buf = momentum == 0f ? null : slot(p, 1);
         float l2 = p.l2();
@@ -103,7 +103,7 @@ public final class RmsProp extends AbstractOptimizer {
         float oneMinusDecay = 1f - decay;
         boolean epsInside = convention == Convention.TENSORFLOW;
         for (int i = from; i < to; i++) {
-            float g = grad[i] + l2 * w[i];
+            float g = grad[shift + i] + l2 * w[i];
             // The mean square and the momentum buffer decay; below the normal range they are
             // flushed to zero (Subnormals: why).
             float vi = Subnormals.flush(decay * v[i] + oneMinusDecay * g * g);

@@ -52,22 +52,22 @@ public final class Sgd extends AbstractOptimizer {
     }
 
     @Override
-    protected void update(Parameter p, int from, int to) {
+    protected void update(Parameter p, int from, int to, float[] grad, int gradAt) {
         float[] w = p.value();
-        float[] grad = p.grad();
+        int shift = gradAt - from;              // value i's gradient at grad[shift + i]
         float l2 = p.l2();
         float decay = decayFactor();
         float lr = learningRate();
         if (momentum == 0f) {
             for (int i = from; i < to; i++) {
-                float g = grad[i] + l2 * w[i];
+                float g = grad[shift + i] + l2 * w[i];
                 w[i] = w[i] * decay - lr * g;
             }
             return;
         }
         float[] buf = slot(p, 0);
         for (int i = from; i < to; i++) {
-            float g = grad[i] + l2 * w[i];
+            float g = grad[shift + i] + l2 * w[i];
             float b = Subnormals.flush(momentum * buf[i] + g);     // a decaying buffer: Subnormals says why
             buf[i] = b;
             float direction = nesterov ? g + momentum * b : b;

@@ -324,6 +324,23 @@ class VectorKernelsTest {
                 kernels.denseBackwardWeightRows(rows, in, out, x, PAD, dz, PAD, written, in * part / 3, in * (part + 1) / 3, false);
             }
             assertArrayEquals(fromZero, written, "denseBackwardWeightRows written, not added " + kernels.name() + " " + what);
+
+            // Blocks of rows into a buffer of their own, from dz prepared once: the written rows' bits,
+            // in blocks of every size from 1 row up, and nothing written past a block's rows.
+            float[] prepared = new float[kernels.denseWeightBlockInputSize(rows, out)];
+            kernels.prepareDenseWeightBlocks(rows, out, dz, PAD, prepared);
+            for (int blockRows : new int[] {1, 5, kernels.denseWeightBlockRows(out), in}) {
+                float[] blocks = new float[in * out];
+                for (int from = 0; from < in; from += blockRows) {
+                    int to = Math.min(in, from + blockRows);
+                    float[] block = guarded((to - from) * out);
+                    kernels.denseBackwardWeightBlock(rows, in, out, x, PAD, prepared, block, PAD, from, to);
+                    assertGuardsIntact(block, "denseBackwardWeightBlock " + kernels.name() + " " + what);
+                    System.arraycopy(block, PAD, blocks, from * out, (to - from) * out);
+                }
+                assertArrayEquals(fromZero, blocks, "denseBackwardWeightBlock in blocks of " + blockRows + " rows, "
+                        + kernels.name() + " " + what);
+            }
         }
     }
 
@@ -713,6 +730,14 @@ class VectorKernelsTest {
         float[] a = new float[n + 2 * PAD];
         java.util.Arrays.fill(a, GUARD);
         return a;
+    }
+
+    /** The PAD guard cells on each side of a {@link #guarded} array still hold GUARD. */
+    private static void assertGuardsIntact(float[] a, String what) {
+        for (int i = 0; i < PAD; i++) {
+            assertEquals(GUARD, a[i], what + ": wrote before its start");
+            assertEquals(GUARD, a[a.length - 1 - i], what + ": wrote past its end");
+        }
     }
 
     /** |e - a| <= n * 2^-21 + 4 ulp(e) per element; reports the first element that differs. */

@@ -35,6 +35,17 @@ class OptimizerRangeUpdateTest {
             case "nesterov" -> Sgd.withLearningRate(0.1f).withMomentum(0.9f).withNesterov(true);
             default -> RmsProp.withLearningRate(1e-2f);
         };
+        for (boolean gradientElsewhere : new boolean[] {false, true}) {
+            rangesMatchWholeSteps(make, gradientElsewhere);
+        }
+    }
+
+    /**
+     * With {@code gradientElsewhere}, each range reads its gradient from a buffer of its own at an
+     * offset ({@link Optimizer#updateRange(Parameter, int, int, float[], int)}), as a model's
+     * update does for a gradient it never stores, while the parameter's own holds NaN.
+     */
+    private static void rangesMatchWholeSteps(Supplier<Optimizer> make, boolean gradientElsewhere) throws InterruptedException {
         List<Parameter> whole = parameters(), pieces = parameters();
         Optimizer wholeOptimizer = make.get(), piecesOptimizer = make.get();
         try (WorkerPool pool = new WorkerPool(2)) {
@@ -50,7 +61,15 @@ class OptimizerRangeUpdateTest {
                         }
                         int from = p.size() * worker / 2, to = p.size() * (worker + 1) / 2;
                         for (int start = from; start < to; start += 997) {
-                            piecesOptimizer.updateRange(p, start, Math.min(start + 997, to));
+                            int end = Math.min(start + 997, to);
+                            if (gradientElsewhere) {
+                                float[] buffer = new float[3 + end - start];
+                                System.arraycopy(p.grad(), start, buffer, 3, end - start);
+                                java.util.Arrays.fill(p.grad(), start, end, Float.NaN);
+                                piecesOptimizer.updateRange(p, start, end, buffer, 3);
+                            } else {
+                                piecesOptimizer.updateRange(p, start, end);
+                            }
                         }
                     }
                 });

@@ -24,7 +24,7 @@ class SharedDenseForwardTest {
     private final PackedWeight.Dense packed = (PackedWeight.Dense) PackedWeight.dense(kernels, weight, IN, OUT);
 
     private ThreadGradients gradients(int workers) {
-        return new ThreadGradients(List.of(weight, bias), workers, List.of(packed));
+        return new ThreadGradients(List.of(weight, bias), workers, List.of(packed), kernels);
     }
 
     @Test
@@ -32,7 +32,7 @@ class SharedDenseForwardTest {
         assertEquals(packed, gradients(2).sharedForward(packed).packed());
         Parameter small = new Parameter("small", new int[] {OUT, IN / 4}, null, true, 0f);
         PackedWeight.Dense smallPacked = (PackedWeight.Dense) PackedWeight.dense(kernels, small, IN / 4, OUT);
-        assertNull(new ThreadGradients(List.of(small), 2, List.of(smallPacked)).sharedForward(smallPacked), "33,800 weights");
+        assertNull(new ThreadGradients(List.of(small), 2, List.of(smallPacked), kernels).sharedForward(smallPacked), "33,800 weights");
         ThreadGradients one = gradients(1);
         one.beginStep(64);
         assertFalse(one.sharedForward(packed).splits(), "one worker runs its chunk alone");
@@ -81,8 +81,8 @@ class SharedDenseForwardTest {
                         Arrays.fill(chunkX, Float.NaN);     // the gradient must read the rows the forward gathered, or its own copy
                         gradients.awaitCleared();
                         gradients.sharedGradient(weight).contribute(rows, first, x, first * IN, dz, first * OUT);
-                        gradients.addSharedGradients(kernels, first);
                     });
+                    pool.run(gradients::reduceSlice);       // the update's reduction writes the shared gradient
                 }
                 float[] actual = new float[batch * OUT];
                 for (int t = 0; t < workers; t++) {
