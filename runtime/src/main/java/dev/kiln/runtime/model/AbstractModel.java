@@ -589,8 +589,9 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
      * by the generated backward pass in place of {@link Kernels#denseBackwardWeights}. A large
      * layer's weight gradient is computed over the whole batch by all the workers together, one
      * part each, on one worker as on several ({@link SharedDenseGradient}): here the chunk only
-     * hands over its rows, and each worker computes its part after its backward pass. Otherwise,
-     * and for the bias, the chunk's gradient goes to this worker's buffers.
+     * hands over its rows, and each worker computes its part in the update, where the optimizer
+     * applies it block by block ({@link ThreadGradients}). Otherwise, and for the bias, the chunk's
+     * gradient goes to this worker's buffers.
      */
     protected final void denseWeightGradients(Parameter weight, int rows, int first, int in, int out,
                                               float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db) {
@@ -626,7 +627,9 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
 
     /**
      * The optimizer's update of every trainable weight and the repacking of their packed copies,
-     * under the exclusive hold of the weights; sums the threads' gradients on the way.
+     * under the exclusive hold of the weights; sums the threads' gradients on the way, and computes
+     * the large dense layers' weight gradients (stored only when kept, or for an optimizer that
+     * updates whole steps).
      */
     private void update(Optimizer optimizer) {
         markTrainableChanged();                  // from here on their packed copies are stale
