@@ -274,8 +274,8 @@ final class VectorDense {
     }
 
     /**
-     * Rows of the weight block {@link #backwardWeightBlock} computes best at: a multiple of the
-     * written gradient's row block, so that no block ends in a short tile.
+     * Rows of the weight block {@link #backwardWeightBlock} computes best at: the written gradient's
+     * row block ({@link #writtenRowBlock}), so that no block ends in a short tile.
      */
     static int weightBlockRows(int out) {
         return writtenRowBlock(out / (2 * L) * (2 * L));

@@ -637,8 +637,8 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         // A pool of one runs its task on this thread, so one thread takes the same path as several.
         if (optimizer.beginStep(parameters)) {
             batchOptimizer = optimizer;
-            batchStoresShared = gradientsKept;
-            gradients.storeSharedGradients(gradientsKept);
+            batchStoresShared = gradientsKept;              // read once: the flag and the tasks agree
+            gradients.storeSharedGradients(batchStoresShared);
             pool.run(reduceAndUpdateTask);       // packs too: dense weights as they are updated, the rest after
         } else {
             gradients.storeSharedGradients(true);

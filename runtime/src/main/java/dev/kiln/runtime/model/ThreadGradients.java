@@ -280,10 +280,10 @@ final class ThreadGradients {
      * This worker's slice of the rows of a shared dense weight: its gradient over the whole batch
      * computed a block of rows at a time, each block applied by the optimizer at once and then the
      * rows packed, all while in cache, instead of the backward pass writing the whole gradient (12.8
-     * MB for tf-mnist's fc1) and this update reading it back. Whole steps of tf-mnist on 2 threads,
-     * this way and the gradient written first in turns in one JVM (the same bits): 4-6% shorter
-     * (AVX-512 Zen 4). Storing each block in the parameter's gradient as well, to keep it, gave
-     * back the difference.
+     * MB for tf-mnist's fc1) and this update reading it back. Against that (the same bits; both
+     * builds in one JVM, in turns, AVX-512 Zen 4) a whole step took 2-3% less time for tf-mnist on 1
+     * and 2 threads, 5% for lenet-like, 1-2% for emotion and tf-16-36 on 2. Storing each block in
+     * the parameter's gradient too, to keep it, costs 1-2% of a step.
      */
     private void updateSharedRows(int worker, SharedDenseGradient layer, Optimizer optimizer, PackedWeight.Dense copy,
                                   boolean store) {
