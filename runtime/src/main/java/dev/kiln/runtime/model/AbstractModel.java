@@ -113,8 +113,6 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private int batchCount;
     private float[] batchOut;
     private Optimizer batchOptimizer;
-    /** Whether this step's update stores the shared dense weights' gradients in their parameters. */
-    private boolean batchStoresShared;
     /** {@link #setGradientsKept}; read by the next step's update. */
     private volatile boolean gradientsKept;
     private final WorkerPool.Task trainTask = this::trainChunk;
@@ -122,7 +120,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     private final WorkerPool.Task predictTask = this::predictChunk;
     private final WorkerPool.Task reduceTask = worker -> gradients.reduceSlice(worker);
     private final WorkerPool.Task reduceAndUpdateTask =
-            worker -> gradients.reduceAndUpdateSlice(worker, batchOptimizer, weights.packed(), batchStoresShared);
+            worker -> gradients.reduceAndUpdateSlice(worker, batchOptimizer, weights.packed());
     private final WorkerPool.Task packTask = worker -> weights.packed().packStale(worker, pool.size());
 
     protected AbstractModel(ModelInfo info, long seed, int threads, Kernels kernels) {
@@ -428,7 +426,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
             double loss;
             long read = weights.beginRead(false);
             try {
-                gradients.beginStep(count);
+                gradients.beginStep(count, gradientsKept);     // kept: the backward pass writes every gradient
                 pool.run(trainTask);
                 loss = finishLoss(count);        // before the update: the L2 term reads the weights the loss saw
             } finally {
@@ -565,6 +563,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
                 ws.logits(), rows, classes(), batchLabels, from, 1f / batchCount, ws.dLogits());
         gradients.awaitCleared();
         backward(ws, x, xOff, rows, from, gradients.of(worker));
+        gradients.writeSharedGradients(from);
     }
 
     /**
@@ -590,8 +589,9 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
      * layer's weight gradient is computed over the whole batch by all the workers together, one
      * part each, on one worker as on several ({@link SharedDenseGradient}): here the chunk only
      * hands over its rows, and each worker computes its part in the update, where the optimizer
-     * applies it block by block ({@link ThreadGradients}). Otherwise, and for the bias, the chunk's
-     * gradient goes to this worker's buffers.
+     * applies it block by block, or, when gradients are kept, after its backward pass
+     * ({@link ThreadGradients}). Otherwise, and for the bias, the chunk's gradient goes to this
+     * worker's buffers.
      */
     protected final void denseWeightGradients(Parameter weight, int rows, int first, int in, int out,
                                               float[] x, int xOff, float[] dz, int dzOff, float[] dw, float[] db) {
@@ -628,8 +628,7 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
     /**
      * The optimizer's update of every trainable weight and the repacking of their packed copies,
      * under the exclusive hold of the weights; sums the threads' gradients on the way, and computes
-     * the large dense layers' weight gradients (stored only when kept, or for an optimizer that
-     * updates whole steps).
+     * the large dense layers' weight gradients unless the backward pass wrote them (kept).
      */
     private void update(Optimizer optimizer) {
         markTrainableChanged();                  // from here on their packed copies are stale
@@ -637,11 +636,10 @@ public abstract class AbstractModel<W extends AbstractModel.Workspace> implement
         // A pool of one runs its task on this thread, so one thread takes the same path as several.
         if (optimizer.beginStep(parameters)) {
             batchOptimizer = optimizer;
-            batchStoresShared = gradientsKept;              // read once: the flag and the tasks agree
-            gradients.storeSharedGradients(batchStoresShared);
+            gradients.markSharedGradients(false);
             pool.run(reduceAndUpdateTask);       // packs too: dense weights as they are updated, the rest after
         } else {
-            gradients.storeSharedGradients(true);
+            gradients.markSharedGradients(true);
             pool.run(reduceTask);
             optimizer.step(parameters);
             pool.run(packTask);

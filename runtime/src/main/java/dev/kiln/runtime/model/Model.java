@@ -136,10 +136,12 @@ public interface Model extends AutoCloseable {
      * weights or more) is then computed by the optimizer's update a block of rows at a time, each
      * block applied while it is in cache and never stored, which spares the step writing the whole
      * gradient out to memory and reading it back (12.8 MB for tf-mnist's fc1); that weight's
-     * {@code grad()} then refuses with an exception. On, every gradient is stored (for inspecting or
-     * comparing gradients); the weights come out the same either way. Optimizers that update whole
-     * steps only ({@link dev.kiln.runtime.optim.Optimizer#beginStep} false) always get every gradient.
-     * This default keeps them always and ignores the setting.
+     * {@code grad()} then refuses with an exception. On, the backward pass stores every gradient
+     * and the update only applies them: a step takes a little longer, but the update holds the
+     * weights alone for less time, so predictions made while the model trains wait less. The
+     * weights come out the same either way. Optimizers that update whole steps only
+     * ({@link dev.kiln.runtime.optim.Optimizer#beginStep} false) always get every gradient. This
+     * default keeps them always and ignores the setting.
      */
     default void setGradientsKept(boolean kept) {
     }

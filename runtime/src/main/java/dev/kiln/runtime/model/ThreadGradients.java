@@ -20,11 +20,12 @@ import java.util.List;
  * once.
  *
  * <p>A large dense layer's weight gradient is not per thread: the chunks hand over their rows,
- * and in the update the workers compute it together, each a slice of its rows over the whole batch
- * ({@link SharedDenseGradient}): a block of rows at a time, each applied by the optimizer while it
- * is in cache (and stored in the parameter's gradient only when gradients are kept), or, for an
- * optimizer that updates whole steps, written whole by the reduction. They compute its forward
- * pass together too, each a share of its columns ({@link SharedDenseForward}).
+ * and the workers compute it together, each a slice of its rows over the whole batch
+ * ({@link SharedDenseGradient}). By default in the update, a block of rows at a time, each applied
+ * by the optimizer while it is in cache and never stored (or, for an optimizer that updates whole
+ * steps, written whole by the reduction); when gradients are kept, at the end of the backward pass
+ * into the parameter's gradient, as any other gradient, and the update only applies it. They
+ * compute its forward pass together too, each a share of its columns ({@link SharedDenseForward}).
  *
  * <p>Used by one step at a time: the model holds its worker pool for the whole step.
  */
@@ -58,6 +59,8 @@ final class ThreadGradients {
     private final SharedDenseForward[] forwards;
     /** Examples of the current step. */
     private int batch;
+    /** Whether this step's backward pass writes the shared gradients (gradients kept), or the update computes them. */
+    private boolean sharedInBackward;
 
     /** With no shared dense layers. */
     ThreadGradients(List<Parameter> parameters, int workers) {
@@ -107,18 +110,28 @@ final class ThreadGradients {
         return grads[worker];
     }
 
-    /** On the calling thread, before the step's task starts; {@code batch} examples. */
+    /** {@link #beginStep(int, boolean)} with the shared gradients computed in the update. */
     void beginStep(int batch) {
+        beginStep(batch, false);
+    }
+
+    /**
+     * On the calling thread, before the step's task starts; {@code batch} examples. With
+     * {@code sharedInBackward} the backward pass writes the shared dense gradients
+     * ({@link #writeSharedGradients}) and the update only applies them.
+     */
+    void beginStep(int batch, boolean sharedInBackward) {
         this.batch = batch;
+        this.sharedInBackward = sharedInBackward;
         clearEveryThread = !workerGradsZero;
         workerGradsZero = false;
         cleared.reset();
         updated.reset();
         for (SharedDenseGradient layer : shared) {
-            layer.beginStep(batch);
+            layer.beginStep(batch, Math.min(batch, workers));     // a batch smaller than the pool leaves workers idle
         }
         for (SharedDenseForward layer : forwards) {
-            layer.beginStep(batch, Math.min(batch, workers));     // a batch smaller than the pool leaves workers idle
+            layer.beginStep(batch, Math.min(batch, workers));
         }
     }
 
@@ -160,8 +173,25 @@ final class ThreadGradients {
         return part;
     }
 
-    /** A worker failed: no other waits for it at a shared forward pass. */
+    /**
+     * When this step's backward pass writes the shared gradients: the part of each for the worker
+     * whose chunk starts at example {@code first}, after its backward pass handed over its rows.
+     */
+    void writeSharedGradients(int first) {
+        if (!sharedInBackward) {
+            return;
+        }
+        int part = sharedPart(first);
+        for (SharedDenseGradient layer : shared) {
+            layer.writeRowsOnceGathered(part);
+        }
+    }
+
+    /** A worker failed: no other waits for it at a shared gradient or forward pass. */
     void breakShared(Throwable cause) {
+        for (SharedDenseGradient layer : shared) {
+            layer.breakWith(cause);
+        }
         for (SharedDenseForward layer : forwards) {
             layer.breakWith(cause);
         }
@@ -195,24 +225,30 @@ final class ThreadGradients {
     }
 
     /**
-     * Before the update's tasks, on the calling thread: marks whether this step stores the shared
-     * dense weights' gradients in their parameters ({@code stored}), or applies them block by block
-     * without storing them, so that {@link Parameter#grad()} refuses.
+     * Before the update's tasks, on the calling thread: marks whether this step leaves the shared
+     * dense weights' gradients in their parameters: when the backward pass wrote them, or with
+     * {@code wholeSteps} (an optimizer that updates whole steps: {@link #reduceSlice} writes them);
+     * otherwise {@link #reduceAndUpdateSlice} applies them block by block without storing them, and
+     * {@link Parameter#grad()} refuses.
      */
-    void storeSharedGradients(boolean stored) {
+    void markSharedGradients(boolean wholeSteps) {
         for (SharedDenseGradient layer : shared) {
-            layer.weight().setGradientKept(stored);
+            layer.weight().setGradientKept(sharedInBackward || wholeSteps);
         }
     }
 
     /**
      * Sums this worker's slice of every gradient over the threads, and writes its slice of the rows
-     * of every shared dense weight's, for an optimizer that updates whole steps.
+     * of every shared dense weight's unless the backward pass did, for an optimizer that updates
+     * whole steps.
      */
     void reduceSlice(int worker) {
         for (int p = 0; p < parameters.size(); p++) {
             SharedDenseGradient layer = sharedByParameter[p];
             if (layer != null) {
+                if (sharedInBackward) {
+                    continue;
+                }
                 int rows = parameters.get(p).size() / layer.rowLength();
                 layer.writeRows(sliceStart(rows, worker, workers), sliceStart(rows, worker + 1, workers));
             } else if (parameters.get(p).trainable()) {
@@ -228,10 +264,10 @@ final class ThreadGradients {
      * worker's share of the updated weights. A dense layer's weight is sliced and cut into pieces
      * by whole rows, and each piece is packed right after its update, while it is in cache: a
      * separate packing pass read tf-mnist's 12.8 MB fc1 weight once more per step. A shared dense
-     * weight's gradient is computed piece by piece here ({@link #updateSharedRows}), and stored in
-     * its parameter only when {@code storeShared}.
+     * weight's gradient is computed piece by piece here ({@link #updateSharedRows}) unless the
+     * backward pass wrote it.
      */
-    void reduceAndUpdateSlice(int worker, Optimizer optimizer, PackedWeights packed, boolean storeShared) {
+    void reduceAndUpdateSlice(int worker, Optimizer optimizer, PackedWeights packed) {
         try {
             for (int p = 0; p < parameters.size(); p++) {
                 Parameter parameter = parameters.get(p);
@@ -239,8 +275,8 @@ final class ThreadGradients {
                     continue;
                 }
                 PackedWeight.Dense copy = packed.packedByRows(parameter);
-                if (sharedByParameter[p] != null) {
-                    updateSharedRows(worker, sharedByParameter[p], optimizer, copy, storeShared);
+                if (sharedByParameter[p] != null && !sharedInBackward) {
+                    updateSharedRows(worker, sharedByParameter[p], optimizer, copy);
                     continue;
                 }
                 if (copy != null) {
@@ -283,10 +319,10 @@ final class ThreadGradients {
      * MB for tf-mnist's fc1) and this update reading it back. Against that (the same bits; both
      * builds in one JVM, in turns, AVX-512 Zen 4) a whole step took 2-3% less time for tf-mnist on 1
      * and 2 threads, 5% for lenet-like, 1-2% for emotion and tf-16-36 on 2. Storing each block in
-     * the parameter's gradient too, to keep it, costs 1-2% of a step.
+     * the parameter's gradient too, to keep it, cost 1-2% of a step; keeping it, the backward pass
+     * writes it instead, as before, and the update holds the weights alone for less time.
      */
-    private void updateSharedRows(int worker, SharedDenseGradient layer, Optimizer optimizer, PackedWeight.Dense copy,
-                                  boolean store) {
+    private void updateSharedRows(int worker, SharedDenseGradient layer, Optimizer optimizer, PackedWeight.Dense copy) {
         Parameter parameter = layer.weight();
         int rowLength = layer.rowLength(), rows = parameter.size() / rowLength;
         int blockRows = layer.blockRows();
@@ -297,12 +333,7 @@ final class ThreadGradients {
         }
         for (int row = first; row < last; row += piece) {
             int end = Math.min(row + piece, last);
-            if (store) {
-                layer.writeBlock(worker, row, end);
-                optimizer.updateRange(parameter, row * rowLength, end * rowLength);
-            } else {
-                optimizer.updateRange(parameter, row * rowLength, end * rowLength, layer.block(worker, row, end), 0);
-            }
+            optimizer.updateRange(parameter, row * rowLength, end * rowLength, layer.block(worker, row, end), 0);
             if (copy != null) {
                 copy.packRows(row, end);
             }
@@ -319,6 +350,9 @@ final class ThreadGradients {
      * thread order, and zeroes what it added so those buffers start the next step cleared.
      */
     private void addWorkerGradients(int p, int from, int to) {
+        if (sharedByParameter[p] != null) {
+            return;                             // already the whole batch's, in the parameter's own buffer
+        }
         float[] total = grads[0][p];
         for (int t = 1; t < workers; t++) {
             float[] part = grads[t][p];

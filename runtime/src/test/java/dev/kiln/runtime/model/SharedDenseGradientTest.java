@@ -1,15 +1,18 @@
 package dev.kiln.runtime.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.runtime.kernels.KernelProvider;
 import dev.kiln.runtime.kernels.Kernels;
 import dev.kiln.runtime.kernels.ScalarKernels;
 import dev.kiln.runtime.optim.Adam;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -49,29 +52,54 @@ class SharedDenseGradientTest {
         assertNull(withSmall.sharedGradient(small), "65,536 weights");
     }
 
+    /** Written by the backward pass (gradients kept) or by the reduction for an optimizer of whole steps. */
     @Test
     void workersSharingALayerGiveTheBitsOfOneCallOverTheBatch() {
-        for (int batch : new int[] {1, 5, 64}) {        // 1: the first worker has no rows
-            float[] x = random(batch * IN, batch), dz = random(batch * OUT, batch + 1);
-            float[] expected = new float[IN * OUT];
-            kernels.denseBackwardWeightRows(batch, IN, OUT, x, 0, dz, 0, expected, 0, IN, true);
+        for (boolean inBackward : new boolean[] {true, false}) {
+            for (int batch : new int[] {1, 5, 64}) {        // 1: the first worker has no rows
+                float[] x = random(batch * IN, batch), dz = random(batch * OUT, batch + 1);
+                float[] expected = new float[IN * OUT];
+                kernels.denseBackwardWeightRows(batch, IN, OUT, x, 0, dz, 0, expected, 0, IN, true);
 
-            java.util.Arrays.fill(weight.grad(), 1f);    // the last step's gradient: written over, not cleared
-            ThreadGradients gradients = gradients(2);
-            gradients.beginStep(batch);
-            try (WorkerPool pool = new WorkerPool(2)) {
-                pool.run(worker -> contribute(gradients, weight, IN, OUT, batch, 2, worker, x, dz));
-                pool.run(gradients::reduceSlice);       // the reduction for an optimizer of whole steps writes it
+                java.util.Arrays.fill(weight.grad(), 1f);    // the last step's gradient: written over, not cleared
+                ThreadGradients gradients = gradients(2);
+                gradients.beginStep(batch, inBackward);
+                try (WorkerPool pool = new WorkerPool(2)) {
+                    pool.run(worker -> contribute(gradients, weight, IN, OUT, batch, 2, worker, x, dz));
+                    pool.run(gradients::reduceSlice);
+                }
+                assertArrayEquals(expected, weight.grad(), (inBackward ? "in the backward pass" : "in the reduction") + ", batch " + batch);
             }
-            assertArrayEquals(expected, weight.grad(), "batch " + batch);
         }
+    }
+
+    @Test
+    void aWorkerThatFailsDoesNotLeaveTheOtherWaiting() {
+        ThreadGradients gradients = gradients(2);
+        gradients.beginStep(4, true);
+        float[] x = random(4 * IN, 1), dz = random(4 * OUT, 2);
+        IllegalStateException thrown = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (WorkerPool pool = new WorkerPool(2)) {
+                return assertThrows(IllegalStateException.class, () -> pool.run(worker -> {
+                    if (worker == 1) {
+                        IllegalArgumentException failure = new IllegalArgumentException("worker 1 failed in its forward pass");
+                        gradients.breakShared(failure);
+                        throw failure;
+                    }
+                    gradients.sharedGradient(weight).contribute(2, 0, x, 0, dz, 0);
+                    gradients.writeSharedGradients(0);
+                }));
+            }
+        });
+        assertEquals("worker 1 failed in its forward pass", thrown.getCause().getMessage());
     }
 
     /**
      * The update computes a shared weight's gradient a block of rows at a time and applies each
-     * block: the weights, and their packed copy, must be those of one step on the whole gradient,
-     * stored or not, on any worker count, with vector and scalar kernels; only a stored gradient
-     * can be read afterwards. 279 outputs end in a single vector and a partial one at 512 bits.
+     * block, or, kept, applies what the backward pass wrote: the weights, and their packed copy,
+     * must be those of one step on the whole gradient either way, on any worker count, with vector
+     * and scalar kernels; only a kept gradient can be read afterwards. 279 outputs end in a single
+     * vector and a partial one at 512 bits.
      */
     @Test
     void theUpdateAppliesTheGradientBlockByBlockAsOneStepOnTheWholeGradient() {
@@ -80,7 +108,7 @@ class SharedDenseGradientTest {
             for (int workers : new int[] {1, 2, 3}) {
                 for (int batch : new int[] {2, 64}) {
                     for (boolean store : new boolean[] {true, false}) {
-                        String what = k.name() + ", " + workers + " workers, batch " + batch + (store ? ", stored" : ", not stored");
+                        String what = k.name() + ", " + workers + " workers, batch " + batch + (store ? ", kept" : ", not kept");
                         updateInBlocks(k, in, out, workers, batch, store, what);
                     }
                 }
@@ -102,12 +130,12 @@ class SharedDenseGradientTest {
         ThreadGradients gradients = new ThreadGradients(List.of(dense), workers, List.of(copy), k);
         Adam adam = Adam.withLearningRate(0.01f);
         try (WorkerPool pool = new WorkerPool(workers)) {
-            gradients.beginStep(batch);
+            gradients.beginStep(batch, store);
             pool.run(worker -> contribute(gradients, dense, in, out, batch, workers, worker, x, dz));
             dense.markChanged();
             assertTrue(adam.beginStep(List.of(dense)));
-            gradients.storeSharedGradients(store);
-            pool.run(worker -> gradients.reduceAndUpdateSlice(worker, adam, packed, store));
+            gradients.markSharedGradients(false);
+            pool.run(worker -> gradients.reduceAndUpdateSlice(worker, adam, packed));
             gradients.endStep();
         }
         assertArrayEquals(expected.value(), dense.value(), what);
@@ -124,7 +152,7 @@ class SharedDenseGradientTest {
         }
     }
 
-    /** Worker's chunk of the batch, as a training step's backward pass hands it over. */
+    /** Worker's chunk of the batch, as a training step's backward pass hands it over (and writes its part, when kept). */
     private static void contribute(ThreadGradients gradients, Parameter w, int in, int out, int batch, int workers, int worker,
                                    float[] x, float[] dz) {
         gradients.clearSlice(worker);
@@ -132,6 +160,7 @@ class SharedDenseGradientTest {
         if (rows > 0) {
             gradients.awaitCleared();
             gradients.sharedGradient(w).contribute(rows, first, x, first * in, dz, first * out);
+            gradients.writeSharedGradients(first);
         }
     }
 }

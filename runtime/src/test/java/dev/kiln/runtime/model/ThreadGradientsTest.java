@@ -78,7 +78,7 @@ class ThreadGradientsTest {
             gradients.beginStep(4);
             fill(gradients);
             assertTrue(sgd.beginStep(parameters));
-            pool.run(worker -> gradients.reduceAndUpdateSlice(worker, sgd, new PackedWeights(), true));
+            pool.run(worker -> gradients.reduceAndUpdateSlice(worker, sgd, new PackedWeights()));
             gradients.endStep();
         }
         assertArrayEquals(expected.value(), weight.value());
@@ -117,7 +117,7 @@ class ThreadGradientsTest {
             gradients.beginStep(4);
             dense.markChanged();
             assertTrue(adam.beginStep(both));
-            pool.run(worker -> gradients.reduceAndUpdateSlice(worker, adam, packed, true));
+            pool.run(worker -> gradients.reduceAndUpdateSlice(worker, adam, packed));
             gradients.endStep();
         }
         assertArrayEquals(expected.value(), dense.value());
