@@ -247,20 +247,20 @@ final class VectorDense {
      */
     static void backwardWeightRows(int rows, int in, int out, float[] x, int xOff, float[] dz, int dzOff,
                                    float[] dw, int from, int to, boolean accumulate) {
-        float[] panels = Scratch.floats(Scratch.WEIGHTS, rows * wholeVectors(out));
+        float[] panels = Scratch.floats(Scratch.WEIGHTS, panelsSize(rows, out));
         packOutputGradient(rows, out, dz, dzOff, panels);
         weightRows(rows, in, out, x, xOff, panels, dz, dzOff, dw, from * out, from, to, accumulate);
     }
 
     /** Floats of the buffer {@link #prepareWeightBlocks} fills: dz's panels, then dz itself. */
     static int weightBlockInputSize(int rows, int out) {
-        return rows * wholeVectors(out) + rows * out;
+        return panelsSize(rows, out) + rows * out;
     }
 
     /** dz laid out once for every {@link #backwardWeightBlock} of the batch: its panels, then a copy of it (for a partial last vector). */
     static void prepareWeightBlocks(int rows, int out, float[] dz, int dzOff, float[] prepared) {
         packOutputGradient(rows, out, dz, dzOff, prepared);
-        System.arraycopy(dz, dzOff, prepared, rows * wholeVectors(out), rows * out);
+        System.arraycopy(dz, dzOff, prepared, panelsSize(rows, out), rows * out);
     }
 
     /**
@@ -270,7 +270,7 @@ final class VectorDense {
      */
     static void backwardWeightBlock(int rows, int in, int out, float[] x, int xOff, float[] prepared, float[] dst,
                                     int dstOff, int from, int to) {
-        weightRows(rows, in, out, x, xOff, prepared, prepared, rows * wholeVectors(out), dst, dstOff, from, to, false);
+        weightRows(rows, in, out, x, xOff, prepared, prepared, panelsSize(rows, out), dst, dstOff, from, to, false);
     }
 
     /**
@@ -278,12 +278,22 @@ final class VectorDense {
      * row block ({@link #writtenRowBlock}), so that no block ends in a short tile.
      */
     static int weightBlockRows(int out) {
-        return writtenRowBlock(out / (2 * L) * (2 * L));
+        return writtenRowBlock(pairedVectors(out));
     }
 
     /** Outputs in whole vectors. */
     private static int wholeVectors(int out) {
         return out / L * L;
+    }
+
+    /** Outputs in whole pairs of vectors: the panels of two or more vectors. */
+    private static int pairedVectors(int out) {
+        return out / (2 * L) * (2 * L);
+    }
+
+    /** Floats of dz's panels ({@link #packOutputGradient}) for a batch of rows: its whole vectors of outputs. */
+    private static int panelsSize(int rows, int out) {
+        return rows * wholeVectors(out);
     }
 
     /**
@@ -292,7 +302,7 @@ final class VectorDense {
      * at oc*rows, then a last single vector [paired, whole) the same way, one vector wide.
      */
     private static void packOutputGradient(int rows, int out, float[] dz, int dzOff, float[] panels) {
-        int paired = out / (2 * L) * (2 * L), whole = wholeVectors(out);
+        int paired = pairedVectors(out), whole = wholeVectors(out);
         for (int oc = 0, pw; oc < paired; oc += pw) {
             pw = VectorTiles.panelWidth(oc, paired);
             TileLoops.packColumns(dz, dzOff, out, rows, oc, pw, pw, panels, oc * rows);
@@ -308,7 +318,7 @@ final class VectorDense {
      */
     private static void weightRows(int rows, int in, int out, float[] x, int xOff, float[] panels, float[] dz,
                                    int dzOff, float[] dst, int dstBase, int from, int to, boolean accumulate) {
-        int paired = out / (2 * L) * (2 * L);     // outputs in whole panels of two vectors
+        int paired = pairedVectors(out);
         int whole = wholeVectors(out);
         if (paired > 0) {
             weightRowsInPanels(rows, in, out, paired, x, xOff, panels, dst, dstBase, from, to, accumulate);

@@ -71,6 +71,11 @@ final class SharedDenseGradient {
         return weight;
     }
 
+    /** Rows of the weight (its inputs). */
+    int rows() {
+        return in;
+    }
+
     /** Floats per row of the weight (its outputs). */
     int rowLength() {
         return out;

@@ -249,7 +249,7 @@ final class ThreadGradients {
                 if (sharedInBackward) {
                     continue;
                 }
-                int rows = parameters.get(p).size() / layer.rowLength();
+                int rows = layer.rows();
                 layer.writeRows(sliceStart(rows, worker, workers), sliceStart(rows, worker + 1, workers));
             } else if (parameters.get(p).trainable()) {
                 int length = grads[0][p].length;
@@ -324,7 +324,7 @@ final class ThreadGradients {
      */
     private void updateSharedRows(int worker, SharedDenseGradient layer, Optimizer optimizer, PackedWeight.Dense copy) {
         Parameter parameter = layer.weight();
-        int rowLength = layer.rowLength(), rows = parameter.size() / rowLength;
+        int rowLength = layer.rowLength(), rows = layer.rows();
         int blockRows = layer.blockRows();
         int piece = blockRows * Math.max(1, UPDATE_BLOCK / (blockRows * rowLength));
         int first = sliceStart(rows, worker, workers), last = sliceStart(rows, worker + 1, workers);
