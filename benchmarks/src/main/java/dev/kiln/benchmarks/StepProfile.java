@@ -11,7 +11,6 @@ import dev.kiln.runtime.model.LayerInfo;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.ModelInfo;
 import dev.kiln.runtime.optim.Adam;
-import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.train.RandomBatch;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -24,18 +23,25 @@ import java.util.StringJoiner;
  * Where a training step's time goes, layer by layer: a seed network trains on random images with
  * Adam 1e-3 (as {@code kiln bench} measures it) on kernels that time every call
  * ({@link TimedKernels}), and the report gives each layer's kernels their time per step, share of
- * the threads' time and speed, and what the step spends outside the kernels (the optimizer update,
- * dropout, the loss, and threads waiting for each other).
+ * the threads' time and speed, the optimizer's update ({@link TimedOptimizer}), and what the step
+ * spends outside both (dropout, the loss, summing the threads' gradients, and threads waiting for
+ * each other).
  *
  * <p>Timing each call costs two clock reads, about 40 ns; a step makes a few hundred to a few
  * thousand calls, so the timed step runs up to a few percent slower than an untimed one.
  */
 public final class StepProfile {
 
-    /** One line of the report: a kernel of a layer, or the time outside the kernels (kernel null). */
-    public record Line(String layer, String kernel, double millisPerStep, double share, double gflopsPerThread,
-                       double callsPerStep) {
+    /**
+     * One line of the report: a kernel of a layer, the optimizer's update, or the time outside
+     * both (kernel null).
+     */
+    public record Line(Part part, String layer, String kernel, double millisPerStep, double share,
+                       double gflopsPerThread, double callsPerStep) {
     }
+
+    /** What a line times. */
+    public enum Part { KERNEL, OPTIMIZER, OUTSIDE }
 
     /**
      * A measured profile: the step's wall time, the lines in the order the step first made each call,
@@ -83,18 +89,19 @@ public final class StepProfile {
             RandomBatch data = RandomBatch.of(model, batch, 42);
             float[] images = data.images();
             int[] labels = data.labels();
-            Optimizer adam = Adam.withLearningRate(1e-3f);
+            TimedOptimizer optimizer = new TimedOptimizer(Adam.withLearningRate(1e-3f));
             long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
             do {
-                model.trainStep(images, labels, batch, adam);
+                model.trainStep(images, labels, batch, optimizer);
             } while (System.nanoTime() < warmupEnd);
 
             List<Tally> before = timed.snapshot();
             long[] threadsBefore = timed.nanosPerThread();
+            long updateNanosBefore = optimizer.nanos(), updatesBefore = optimizer.calls();
             int steps = 0;
             long start = System.nanoTime();
             while (steps < 3 || System.nanoTime() - start < seconds * 1e9) {
-                model.trainStep(images, labels, batch, adam);
+                model.trainStep(images, labels, batch, optimizer);
                 steps++;
             }
             long wall = System.nanoTime() - start;
@@ -105,12 +112,15 @@ public final class StepProfile {
                 long earlier = i < threadsBefore.length ? threadsBefore[i] : 0;
                 perThread[i] = (threadsAfter[i] - earlier) / 1e6 / steps;
             }
-            return new Profile(network.cliName(), batch, threads, kernels.name(), steps, wall / 1e6 / steps,
-                    lines(network.info(), kernels, tallies, steps, (double) wall * threads), perThread);
+            List<Line> lines = lines(network.info(), kernels, tallies, steps, (double) wall * threads,
+                    "optimizer update (" + optimizer.name() + ")", optimizer.nanos() - updateNanosBefore, optimizer.calls() - updatesBefore);
+            return new Profile(network.cliName(), batch, threads, kernels.name(), steps, wall / 1e6 / steps, lines, perThread);
         }
     }
 
-    private static List<Line> lines(ModelInfo info, Kernels kernels, List<Tally> tallies, int steps, double threadNanos) {
+    /** The report's lines: each kernel's, then the optimizer's updates', then the rest of the threads' time. */
+    private static List<Line> lines(ModelInfo info, Kernels kernels, List<Tally> tallies, int steps, double threadNanos,
+                                    String update, long updateNanos, long updates) {
         List<Line> lines = new ArrayList<>();
         double inKernels = 0;
         for (Tally t : tallies) {
@@ -119,11 +129,13 @@ public final class StepProfile {
             }
             inKernels += t.nanos();
             double gflops = t.flops() == 0 ? Double.NaN : t.flops() / (double) t.nanos();
-            lines.add(new Line(layerOf(info, t), kernelOf(kernels, t), t.nanos() / 1e6 / steps, t.nanos() / threadNanos,
-                    gflops, t.calls() / (double) steps));
+            lines.add(new Line(Part.KERNEL, layerOf(info, t), kernelOf(kernels, t), t.nanos() / 1e6 / steps,
+                    t.nanos() / threadNanos, gflops, t.calls() / (double) steps));
         }
-        double outside = Math.max(0, threadNanos - inKernels);
-        lines.add(new Line("", null, outside / 1e6 / steps, outside / threadNanos, Double.NaN, Double.NaN));
+        lines.add(new Line(Part.OPTIMIZER, "(every parameter)", update, updateNanos / 1e6 / steps, updateNanos / threadNanos,
+                Double.NaN, updates / (double) steps));
+        double outside = Math.max(0, threadNanos - inKernels - updateNanos);
+        lines.add(new Line(Part.OUTSIDE, "", null, outside / 1e6 / steps, outside / threadNanos, Double.NaN, Double.NaN));
         return lines;
     }
 
@@ -210,8 +222,8 @@ public final class StepProfile {
         s.append("| layer | kernel | ms a step (all threads) | share of the threads' time | GFLOP/s on its thread | % of a core's peak | calls a step |\n");
         s.append("|---|---|---:|---:|---:|---:|---:|\n");
         for (Line line : p.lines()) {
-            if (line.kernel() == null) {
-                s.append(String.format(Locale.ROOT, "| outside the kernels | optimizer update, dropout, loss, waits | %.2f | %.1f%% |  |  |  |%n",
+            if (line.part() == Part.OUTSIDE) {
+                s.append(String.format(Locale.ROOT, "| outside the kernels | dropout, loss, summing the threads' gradients, waits | %.2f | %.1f%% |  |  |  |%n",
                         line.millisPerStep(), 100 * line.share()));
                 continue;
             }

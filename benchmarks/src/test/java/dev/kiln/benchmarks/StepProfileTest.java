@@ -11,6 +11,7 @@ import dev.kiln.runtime.kernels.Kernels;
 import dev.kiln.runtime.model.Model;
 import dev.kiln.runtime.model.Parameter;
 import dev.kiln.runtime.optim.Adam;
+import dev.kiln.runtime.optim.Optimizer;
 import dev.kiln.runtime.train.RandomBatch;
 import java.util.List;
 import java.util.Set;
@@ -20,20 +21,23 @@ import org.junit.jupiter.api.Test;
 class StepProfileTest {
 
     @Test
-    void timedKernelsComputeTheSameBitsAsTheKernelsTheyWrap() {
+    void timedKernelsAndOptimizerComputeTheSameBitsAsTheOnesTheyWrap() {
         Kernels plain = KernelProvider.get();
-        float[][] expected = trainTwoSteps(SeedNetworks.TF_16_36.create(3, 2, plain));
-        float[][] timed = trainTwoSteps(SeedNetworks.TF_16_36.create(3, 2, new TimedKernels(plain)));
+        float[][] expected = trainTwoSteps(SeedNetworks.TF_16_36.create(3, 2, plain), Adam.withLearningRate(1e-3f));
+        TimedOptimizer timedAdam = new TimedOptimizer(Adam.withLearningRate(1e-3f));
+        float[][] timed = trainTwoSteps(SeedNetworks.TF_16_36.create(3, 2, new TimedKernels(plain)), timedAdam);
         for (int i = 0; i < expected.length; i++) {
             assertArrayEquals(expected[i], timed[i], "parameter " + i);
         }
+        assertTrue(timedAdam.calls() > 0 && timedAdam.nanos() > 0, "the updates were timed");
+        assertEquals("adam", timedAdam.name());
     }
 
     @Test
     void everyLayerWithWeightsHasItsKernelsNamedAndTheSharesAddUpToTheThreadsTime() {
         StepProfile.Profile profile = StepProfile.measure(SeedNetworks.LENET_LIKE, 2, 16, 0, 0);
         List<StepProfile.Line> lines = profile.lines();
-        Set<String> named = lines.stream().filter(l -> l.kernel() != null)
+        Set<String> named = lines.stream().filter(l -> l.part() == StepProfile.Part.KERNEL)
                 .map(l -> l.layer() + " " + l.kernel().replace(" (Winograd)", "")).collect(Collectors.toSet());
         for (String layer : List.of("conv1", "conv2", "conv3", "fc1", "logits")) {
             assertTrue(named.contains(layer + " forward"), layer + " forward in " + named);
@@ -54,23 +58,28 @@ class StepProfileTest {
         assertEquals(16, conv2Calls, 1e-9);
         double[] perThread = profile.kernelMillisPerThread();
         assertEquals(2, perThread.length, "the caller and the model's worker");
-        double inKernels = lines.stream().filter(l -> l.kernel() != null).mapToDouble(StepProfile.Line::millisPerStep).sum();
+        double inKernels = lines.stream().filter(l -> l.part() == StepProfile.Part.KERNEL).mapToDouble(StepProfile.Line::millisPerStep).sum();
         assertEquals(inKernels, perThread[0] + perThread[1], 1e-6 * inKernels, "the threads' kernel time is the lines'");
         for (double millis : perThread) {
             assertTrue(millis > 0 && millis <= profile.millisPerStep(), millis + " ms of a " + profile.millisPerStep() + " ms step");
         }
+        // The optimizer's updates, apart from the kernels and the rest: at least one per parameter and step.
+        List<StepProfile.Line> updates = lines.stream().filter(l -> l.part() == StepProfile.Part.OPTIMIZER).toList();
+        assertEquals(1, updates.size(), "one line for the optimizer");
+        assertTrue(updates.get(0).millisPerStep() > 0 && updates.get(0).callsPerStep() >= 10, updates.get(0).toString());
+        assertEquals(1, lines.stream().filter(l -> l.part() == StepProfile.Part.OUTSIDE).count(), "one line for the rest");
         String table = StepProfile.format(profile, 100);
         assertTrue(table.contains("| conv3 | forward"), "the table names its rows");
+        assertTrue(table.contains("| (every parameter) | optimizer update (adam) |"), table);
         assertTrue(table.contains("Time in kernels a step, per thread (the caller first): "), table);
     }
 
-    private static float[][] trainTwoSteps(Model model) {
+    private static float[][] trainTwoSteps(Model model, Optimizer optimizer) {
         try (model) {
             int batch = 8;
             RandomBatch data = RandomBatch.of(model, batch, 9);
-            var adam = Adam.withLearningRate(1e-3f);
-            model.trainStep(data.images(), data.labels(), batch, adam);
-            model.trainStep(data.images(), data.labels(), batch, adam);
+            model.trainStep(data.images(), data.labels(), batch, optimizer);
+            model.trainStep(data.images(), data.labels(), batch, optimizer);
             return model.parameters().stream().map(Parameter::value).map(float[]::clone).toArray(float[][]::new);
         }
     }
