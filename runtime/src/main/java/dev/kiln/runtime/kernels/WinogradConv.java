@@ -26,7 +26,8 @@ import jdk.incubator.vector.FloatVector;
  *
  * <p>The input gradient of a stride-1 convolution is itself one: dz, padded by kernel-1-pad on
  * each side, correlated with the flipped kernel, input and output channels swapped. It runs
- * through the same code on that "dual" geometry.
+ * through the same code on that "dual" geometry where that has as many tiles as the forward pass;
+ * where it has more (a "valid" forward), on the forward's tiles instead ({@link WinogradInputGradient}).
  *
  * <p>Channel counts are padded to whole vectors inside V, U and M (zero rows and columns), so the
  * transforms have no tails; a partial last tile (odd output sides) is computed whole into a
@@ -73,7 +74,7 @@ final class WinogradConv {
      * be for the weight gradient's 64 tiles of 32 or 64 channels, or 3 KB for the forward's 12
      * tiles of 64) and do not crowd into a few sets of the L1 cache.
      */
-    private static final int SKEW = 16;
+    static final int SKEW = 16;
     /** Output channels per GEMM tile of the weight gradient ({@link VectorTiles#packedRows8}'s rows); outC is a multiple. */
     private static final int PACKED_ROWS = VectorTiles.PACKED_ROWS;
     /**
@@ -90,6 +91,21 @@ final class WinogradConv {
     private static final int D_RUN = Math.max(PACKED_ROWS, L);
 
     private static final String MODE = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
+
+    /**
+     * System property: how an input gradient runs, {@code auto} (the default: {@link #inputGradientInTiles}
+     * decides), {@code dual} or {@code tiles}; for tests and measurements.
+     */
+    static final String INPUT_GRADIENT_PROPERTY = "kiln.conv.inputGradient";
+    private static final String INPUT_GRADIENT = inputGradientMode(System.getProperty(INPUT_GRADIENT_PROPERTY, "auto"));
+
+    private static String inputGradientMode(String value) {
+        String mode = value.trim().toLowerCase(Locale.ROOT);
+        if (!mode.equals("auto") && !mode.equals("dual") && !mode.equals("tiles")) {
+            throw new IllegalArgumentException(INPUT_GRADIENT_PROPERTY + " must be auto, dual or tiles, not '" + value + "'");
+        }
+        return mode;
+    }
 
     /**
      * System property: {@code 4x4} (the default) runs a prediction's Winograd convolutions as
@@ -147,6 +163,26 @@ final class WinogradConv {
         };
     }
 
+    /**
+     * Whether g's input gradient runs on the forward pass's tiles ({@link WinogradInputGradient})
+     * rather than as the forward pass of {@link #dual}: where the forward has fewer tiles (it pads
+     * less than kernel - 1, as a "valid" convolution does), unless {@value #INPUT_GRADIENT_PROPERTY}
+     * says {@code dual} or {@code tiles}. g's input gradient runs here at all
+     * ({@link #backwardInputApplies}).
+     */
+    static boolean inputGradientInTiles(ConvGeometry g) {
+        return switch (INPUT_GRADIENT) {
+            case "dual" -> false;
+            case "tiles" -> true;
+            default -> tileCount(g.outH(), g.outW()) < tileCount(g.inH(), g.inW());    // the dual's outputs are g's inputs
+        };
+    }
+
+    /** Tiles of F(2x2, r x r) over h x w outputs. */
+    private static int tileCount(int h, int w) {
+        return ((h + 1) / 2) * ((w + 1) / 2);
+    }
+
     /** Whether the weight gradient of g runs here ({@link #backwardWeights}): where the forward does. */
     static boolean weightsApply(ConvGeometry g) {
         return selected(g);
@@ -190,12 +226,13 @@ final class WinogradConv {
         WinogradTransforms t = transforms(g);
         if (forwardApplies(g)) {
             if (part == 0) {
-                t.kernels(w, inC, outC, false, packed, off, padded(inC), padded(outC));
+                t.kernels(w, inC, outC, false, false, packed, off, padded(inC), padded(outC));
             }
             off += kernelSize(g);
         }
         if (backwardInputApplies(g) && part == 1 % parts) {
-            t.kernels(w, inC, outC, true, packed, off, padded(outC), padded(inC));
+            // The dual convolution's kernel is flipped; the forward's tiles read the forward's, transposed.
+            t.kernels(w, inC, outC, !inputGradientInTiles(g), true, packed, off, padded(outC), padded(inC));
         }
     }
 
@@ -225,7 +262,7 @@ final class WinogradConv {
     /** Writes g's 4x4-tile transformed kernel to packed[0, inferenceSize(g)), where it applies. */
     static void packInference(ConvGeometry g, float[] w, float[] packed) {
         if (inferenceApplies(g)) {
-            inferenceTransforms(g).kernels(w, g.inC(), g.outC(), false, packed, 0, padded(g.inC()), padded(g.outC()));
+            inferenceTransforms(g).kernels(w, g.inC(), g.outC(), false, false, packed, 0, padded(g.inC()), padded(g.outC()));
         }
     }
 
@@ -270,6 +307,10 @@ final class WinogradConv {
     static void backwardInput(ConvGeometry g, float[] dz, int dzOff, float[] packed, int off,
                               float[] dx, int dxOff) {
         int kernel = forwardApplies(g) ? off + kernelSize(g) : off;
+        if (inputGradientInTiles(g)) {
+            WinogradInputGradient.backwardInput(g, dz, dzOff, packed, kernel, dx, dxOff);
+            return;
+        }
         // The fields of dual(g), passed one by one: a record made per call would be garbage per example.
         run(transforms(g), 1, g.outC(), g.outH(), g.outW(), g.inC(), g.kh() - 1 - g.padTop(), g.kw() - 1 - g.padLeft(), g.inH(), g.inW(),
                 Activation.NONE, dz, dzOff, packed, kernel, Scratch.zeros(padded(g.inC())), dx, dxOff);
@@ -492,7 +533,7 @@ final class WinogradConv {
      * of width pixels of channels floats each (NHWC): tile counted in rows of tilesW tiles, each
      * side pixels wide and high.
      */
-    private static int tileCorner(int tile, int tilesW, int side, int width, int channels) {
+    static int tileCorner(int tile, int tilesW, int side, int width, int channels) {
         int th = tile / tilesW, tw = tile - th * tilesW;
         return (th * width + tw) * side * channels;
     }
@@ -501,7 +542,7 @@ final class WinogradConv {
      * dst[r][c][0, inCPad) = x at (r - padTop, c - padLeft), channels past inC and pixels outside x zero:
      * the input with the padding the tiles read, as many rows and columns as whole tiles need.
      */
-    private static void padInput(float[] x, int xOff, int inH, int inW, int inC, int padTop, int padLeft,
+    static void padInput(float[] x, int xOff, int inH, int inW, int inC, int padTop, int padLeft,
                                  int rows, int cols, int inCPad, float[] dst, int dstOff) {
         if (inC == inCPad) {
             Padding.copyPadded(x, xOff, inH, inW, inC, padTop, padLeft, rows, cols, dst, dstOff);

@@ -278,9 +278,10 @@ final class WinogradTransforms {
 
     /**
      * The transformed kernels U[pos] = (G k G^T)[pos] of every channel pair of w[kh][kw][inC][outC],
-     * computed in double and rounded once to float. Without flip, the forward's U[pos][ic][oc]; with
-     * flip, U[pos][oc][ic] of the kernel turned by 180 degrees, k[kh][kw] = w[r-1-kh][r-1-kw] (the input
-     * gradient's). Each position's nIPad x nOPad matrix is stored from uOff + pos*nIPad*nOPad in
+     * computed in double and rounded once to float: the forward's U[pos][ic][oc], or with transpose
+     * U[pos][oc][ic] (what {@link WinogradInputGradient} reads); with flip, of the kernel turned by
+     * 180 degrees, k[kh][kw] = w[r-1-kh][r-1-kw] (transposed, the input gradient's as a convolution of
+     * its own). Each position's nIPad x nOPad matrix is stored from uOff + pos*nIPad*nOPad in
      * column panels ({@link #panelIndex}), the layout the GEMM tiles read at a
      * constant stride. Rows and columns past the real channels (up to nIPad, nOPad) are zero. The
      * loops run over a tap's inC*outC contiguous values, in blocks. Once per weight update, both of
@@ -288,10 +289,10 @@ final class WinogradTransforms {
      * about 1% of a 64-image training step. Its loops run scalar in C2 (the double sums with float
      * loads are not vectorized); a DoubleVector version with the same bits, tried, was no faster.
      */
-    void kernels(float[] w, int inC, int outC, boolean flip, float[] u, int uOff, int nIPad, int nOPad) {
+    void kernels(float[] w, int inC, int outC, boolean flip, boolean transpose, float[] u, int uOff, int nIPad, int nOPad) {
         java.util.Arrays.fill(u, uOff, uOff + positions * nIPad * nOPad, 0f);
         int pairs = inC * outC;
-        int[] places = panelPlaces(inC, outC, flip, nIPad, nOPad);
+        int[] places = panelPlaces(inC, outC, transpose, nIPad, nOPad);
         double[] half = WORK.get();             // (G k)[a][kw] for a block of channel pairs, then one row of U
         int row = alpha * r * CHUNK;
         for (int j0 = 0; j0 < pairs; j0 += CHUNK) {
@@ -330,11 +331,11 @@ final class WinogradTransforms {
 
     /**
      * Where channel pair j = ic*outC + oc of w lands in one position's matrix of {@link #kernels}:
-     * {@link #panelIndex} of (ic, oc), or of (oc, ic) with flip. Worked out once per call for all
+     * {@link #panelIndex} of (ic, oc), or of (oc, ic) with transpose. Worked out once per call for all
      * positions: computed for each of the alpha^2 positions' values in turn, the index took most of a
      * transform's time (lenet-like's conv3, 16 x 8192 values: 0.76 ms per update).
      */
-    private static int[] panelPlaces(int inC, int outC, boolean flip, int nIPad, int nOPad) {
+    private static int[] panelPlaces(int inC, int outC, boolean transpose, int nIPad, int nOPad) {
         int[][] holder = PLACES.get();
         if (holder[0].length < inC * outC) {
             holder[0] = new int[inC * outC];
@@ -342,7 +343,7 @@ final class WinogradTransforms {
         int[] places = holder[0];
         for (int ic = 0, j = 0; ic < inC; ic++) {
             for (int oc = 0; oc < outC; oc++, j++) {
-                places[j] = flip ? panelIndex(oc, ic, nIPad, nOPad) : panelIndex(ic, oc, nIPad, nOPad);
+                places[j] = transpose ? panelIndex(oc, ic, nIPad, nOPad) : panelIndex(ic, oc, nIPad, nOPad);
             }
         }
         return places;

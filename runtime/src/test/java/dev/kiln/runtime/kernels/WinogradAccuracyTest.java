@@ -7,11 +7,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * What Winograd costs in accuracy, on the second convolution of three seed networks: tf-mnist's
+ * What Winograd costs in accuracy, on the second convolution of four seed networks: tf-mnist's
  * (32 -> 64 channels, 5x5 SAME over 14x14, F(2x2, 5x5)), emotion's (32 -> 64, 3x3 SAME over 24x24,
- * F(2x2, 3x3)) and pytorch-mnist's (32 -> 64, 2x2 VALID over 13x13, F(2x2, 2x2)). In float32,
- * Winograd beside the direct SIMD kernels, both against float64, for the forward pass and the input
- * gradient. Inputs as the layer sees them: non-negative (ReLU then max pooling) activations,
+ * F(2x2, 3x3)), keras-mnist's (32 -> 64, 3x3 VALID over 13x13) and pytorch-mnist's (32 -> 64, 2x2
+ * VALID over 13x13, F(2x2, 2x2)). In float32, Winograd beside the direct SIMD kernels, both against
+ * float64, for the forward pass and the input gradient (as a convolution of its own, and on the
+ * forward's tiles). Inputs as the layer sees them: non-negative (ReLU then max pooling) activations,
  * weights drawn normal with a small stddev, as the seed networks initialize them. Prints the
  * figures; fails if Winograd's error leaves the range its transforms explain.
  */
@@ -30,6 +31,12 @@ class WinogradAccuracyTest {
     }
 
     @Test
+    void kerasMnistConv2AgainstFloat64() {
+        // Keras's default glorot-uniform initialization: limit sqrt(6 / (9*32 + 9*64)), stddev 0.048.
+        compare("keras-mnist conv2", new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11), 0.05);
+    }
+
+    @Test
     void pytorchMnistConv2AgainstFloat64() {
         // PyTorch's default initialization: uniform within 1/sqrt(fan-in) = 1/sqrt(128), stddev 0.05.
         compare("pytorch-mnist conv2", new ConvGeometry(32, 13, 13, 64, 2, 2, 1, 0, 0, 12, 12), 0.05);
@@ -44,11 +51,12 @@ class WinogradAccuracyTest {
         for (int i = 0; i < w.length; i++) w[i] = (float) (stddev * rnd.nextGaussian());
         for (int i = 0; i < b.length; i++) b[i] = (float) (stddev * rnd.nextGaussian());
         float[] u = WinogradConvTest.transformed(g, w, false), uFlipped = WinogradConvTest.transformed(g, w, true);
+        float[] uTransposed = WinogradConvTest.transposed(g, w);
         float[] packed = new float[g.weightSize()];
         VectorConv.pack(g, w, packed);
 
         Errors directForward = new Errors(), winogradForward = new Errors();
-        Errors directInput = new Errors(), winogradInput = new Errors();
+        Errors directInput = new Errors(), winogradInput = new Errors(), tilesInput = new Errors();
         float[] y = new float[g.outSize()], dx = new float[g.inSize()];
         float[] zeros = new float[g.inC()];
         for (int e = 0; e < EXAMPLES; e++) {
@@ -63,6 +71,8 @@ class WinogradAccuracyTest {
             directInput.add(dxRef, dx);
             WinogradConv.forward(WinogradConv.dual(g), Activation.NONE, dz, e * g.outSize(), uFlipped, 0, zeros, dx, 0);
             winogradInput.add(dxRef, dx);
+            WinogradInputGradient.backwardInput(g, dz, e * g.outSize(), uTransposed, 0, dx, 0);
+            tilesInput.add(dxRef, dx);
         }
         String algorithm = WinogradConv.transforms(g).toString();
         System.out.printf("%s against float64 (%s, %d examples), |error| relative to max|ref| and mean|ref|:%n",
@@ -75,10 +85,14 @@ class WinogradAccuracyTest {
         winogradInput.print("input gradient, Winograd float32");
         System.out.printf("  input gradient: Winograd / direct = %.1f (max), %.1f (mean)%n",
                 winogradInput.max / directInput.max, winogradInput.mean() / directInput.mean());
+        tilesInput.print("input gradient, Winograd on the forward's tiles float32");
+        System.out.printf("  input gradient: on the forward's tiles / direct = %.1f (max), %.1f (mean)%n",
+                tilesInput.max / directInput.max, tilesInput.mean() / directInput.mean());
         // Sums of up to 800 and 1600 terms: float32's random-walk error is ~sqrt(K) u ~ 2e-6 of the
         // terms; the transforms scale by up to 5 and add 10-20 terms, about 10x that. A wrong tap is O(1).
         assertTrue(winogradForward.relativeMax() < 3e-5, "forward error " + winogradForward.relativeMax());
         assertTrue(winogradInput.relativeMax() < 3e-5, "input gradient error " + winogradInput.relativeMax());
+        assertTrue(tilesInput.relativeMax() < 3e-5, "input gradient error on the forward's tiles " + tilesInput.relativeMax());
     }
 
     /** dx in double: the sum over output pixels and channels of dz * w over the windows that read each input. */

@@ -178,6 +178,39 @@ class WinogradConvTest {
     }
 
     /**
+     * The input gradient on the forward's own tiles ({@link WinogradInputGradient}) against the
+     * scalar kernels on every geometry, "same" and "valid" alike, written from its offset and
+     * overwriting what dx held (inputs no output reads get zero).
+     */
+    @Test
+    void inputGradientOnTheForwardsTilesMatchesTheScalarKernels() {
+        ScalarKernels scalar = new ScalarKernels();
+        for (ConvGeometry g : GEOMETRIES) {
+            Random rnd = new Random(g.hashCode() + 3);
+            float[] dz = random(rnd, g.outSize() + 2), w = random(rnd, g.weightSize());
+            float[] u = transposed(g, w);
+            float[] dx = random(rnd, g.inSize() + 5), expected = new float[g.inSize()];
+            float before = dx[3], after = dx[4 + g.inSize()];
+            WinogradInputGradient.backwardInput(g, dz, 2, u, 0, dx, 4);
+            scalar.convBackwardInput(g, dz, 2, w, expected, 0);
+            float scale = 0;
+            for (float v : expected) scale = Math.max(scale, Math.abs(v));
+            for (int i = 0; i < g.inSize(); i++) {
+                assertEquals(expected[i], dx[4 + i], 1e-5 * g.outC() * scale + 1e-6, g + " input " + i);
+            }
+            assertEquals(before, dx[3], "wrote before its offset");
+            assertEquals(after, dx[4 + g.inSize()], "wrote past its input");
+        }
+    }
+
+    /** The forward's transformed kernel, transposed ([pos][outC][inC] in panels): what {@link WinogradInputGradient} reads. */
+    static float[] transposed(ConvGeometry g, float[] w) {
+        float[] u = new float[WinogradConv.kernelSize(g)];
+        WinogradConv.transforms(g).kernels(w, g.inC(), g.outC(), false, true, u, 0, WinogradConv.padded(g.outC()), WinogradConv.padded(g.inC()));
+        return u;
+    }
+
+    /**
      * The weight gradient over several examples against float64 sums, added onto what dw and db
      * held, within 2e-6 of {@link #tileScale} (the worst seen here was 6e-7, on a 1x1 output).
      * Blocks of 5 tiles split most examples into several blocks, the last one partial.
@@ -356,11 +389,25 @@ class WinogradConvTest {
                 "one input channel gives GEMMs of depth 1: direct is faster");
     }
 
+    /**
+     * The input gradient runs on the forward's tiles where they are fewer than its dual
+     * convolution's ("valid": keras-mnist's conv2, 36 against 49), as that convolution where they
+     * are as many ("same"), unless the property chose one way.
+     */
+    @Test
+    void inputGradientRunsOnTheForwardsTilesWhereTheyAreFewer() {
+        String chosen = System.getProperty(WinogradConv.INPUT_GRADIENT_PROPERTY, "auto");
+        ConvGeometry valid = new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11);
+        ConvGeometry same = new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14);
+        assertEquals(!chosen.equals("dual"), WinogradConv.inputGradientInTiles(valid), "valid");
+        assertEquals(chosen.equals("tiles"), WinogradConv.inputGradientInTiles(same), "same");
+    }
+
     /** U of the forward (or, when flip, of the input gradient's dual convolution) for w. */
     static float[] transformed(ConvGeometry g, float[] w, boolean flip) {
         ConvGeometry f = flip ? WinogradConv.dual(g) : g;
         float[] u = new float[WinogradConv.kernelSize(f)];
-        WinogradConv.transforms(g).kernels(w, g.inC(), g.outC(), flip, u, 0, WinogradConv.padded(f.inC()), WinogradConv.padded(f.outC()));
+        WinogradConv.transforms(g).kernels(w, g.inC(), g.outC(), flip, flip, u, 0, WinogradConv.padded(f.inC()), WinogradConv.padded(f.outC()));
         return u;
     }
 
