@@ -181,14 +181,16 @@ public final class StepProfile {
     private static boolean matches(LayerInfo layer, int c, int h, int w, Tally t) {
         boolean output;
         boolean input;
+        // Training may run a convolution on only the leading rows and columns of its output that a
+        // floored pooling reads, and that pooling on them: the generated model's *_TRAINING geometries.
         if (t.geometry() instanceof ConvGeometry g) {
             output = layer.kind() == LayerInfo.Kind.CONV && layer.channels() == g.outC()
-                    && layer.height() == g.outH() && layer.width() == g.outW();
+                    && layer.height() >= g.outH() && layer.width() >= g.outW();
             input = c == g.inC() && h == g.inH() && w == g.inW();
         } else if (t.geometry() instanceof PoolGeometry g) {
             output = isPool(layer.kind()) && layer.channels() == g.channels()
                     && layer.height() == g.outH() && layer.width() == g.outW();
-            input = c == g.channels() && h == g.inH() && w == g.inW();
+            input = c == g.channels() && h >= g.inH() && w >= g.inW();
         } else {
             output = layer.kind() == LayerInfo.Kind.DENSE && layer.channels() == t.out();
             input = t.in() == 0 || c * h * w == t.in();     // a bias gradient knows only its outputs

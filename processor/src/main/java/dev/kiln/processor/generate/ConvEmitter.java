@@ -18,6 +18,13 @@ final class ConvEmitter extends WeightedEmitter {
     private final ConvSpec spec;
     /** The ConvGeometry constant. */
     private final String geometry;
+    /**
+     * The ConvGeometry training runs: {@link #geometry}, or where the next layer never reads the
+     * last rows or columns of the output ({@link #trimTraining}), one with only those it reads.
+     */
+    private String trainingGeometry;
+    /** The output rows and columns a training step computes, where trimmed; else 0. */
+    private int trainingRows, trainingCols;
 
     ConvEmitter(ResolvedLayer layer, int index, Names names) {
         this(layer, index, names, (ConvSpec) layer.spec());
@@ -27,6 +34,19 @@ final class ConvEmitter extends WeightedEmitter {
         super(layer, index, names, spec.activation(), spec.init(), spec.l2(), spec.trainable());
         this.spec = spec;
         this.geometry = names.constant(layer.name(), "");
+        this.trainingGeometry = geometry;
+    }
+
+    /**
+     * Has training compute only the first {@code rows} x {@code cols} outputs, the ones the next
+     * layer reads (a pooling whose windows floor away the last row or column): the others reach
+     * neither the loss nor, so, any gradient. Each example's output then has that size in
+     * training; a prediction still computes every output, which {@code activations} returns.
+     */
+    void trimTraining(Names names, int rows, int cols) {
+        trainingGeometry = names.constant(layer.name(), "_TRAINING");
+        trainingRows = rows;
+        trainingCols = cols;
     }
 
     @Override
@@ -54,6 +74,15 @@ final class ConvEmitter extends WeightedEmitter {
                         layer.input().channels(), rows.in(), cols.in(), spec.filters(), rows.kernel(), cols.kernel(),
                         spec.stride(), rows.padBefore(), cols.padBefore(), rows.out(), cols.out())
                 .build());
+        if (!trainingGeometry.equals(geometry)) {
+            type.addField(FieldSpec.builder(RuntimeTypes.CONV_GEOMETRY, trainingGeometry, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("$L in training: the $Lx$L of its $Lx$L outputs the next layer reads; the others reach no gradient.\n",
+                            layer.name(), trainingRows, trainingCols, rows.out(), cols.out())
+                    .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.CONV_GEOMETRY,
+                            layer.input().channels(), rows.in(), cols.in(), spec.filters(), rows.kernel(), cols.kernel(),
+                            spec.stride(), rows.padBefore(), cols.padBefore(), trainingRows, trainingCols)
+                    .build());
+        }
     }
 
     @Override
@@ -83,23 +112,24 @@ final class ConvEmitter extends WeightedEmitter {
                 .build();
         return Step.eachGroup(setup, CodeBlock.builder()
                 .beginControlFlow("if (training)")
-                .addStatement(forwardCall("convForwardPacked", CodeBlock.of(""), CodeBlock.of("$N.values()", packed)))
+                .addStatement(forwardCall("convForwardPacked", trainingGeometry, CodeBlock.of(""), CodeBlock.of("$N.values()", packed)))
                 .nextControlFlow("else if ((r - r0) % $L == 0)", examples)
                 .add("// examples r to r + $L - 1 (fewer at the group's end)\n", examples)
-                .addStatement(forwardCall("convInferencePacked", CodeBlock.of(" Math.min($L, end - r),", examples),
+                .addStatement(forwardCall("convInferencePacked", geometry, CodeBlock.of(" Math.min($L, end - r),", examples),
                         CodeBlock.of("$N.values(), $N.inferenceValues()", packed, packed)))
                 .endControlFlow()
                 .build(), examples);
     }
 
     /**
-     * One forward call on the kernels: {@code method}, {@code count} (the examples argument, or
-     * nothing) before the input, the packed weights it reads as {@code packedArgs}.
+     * One forward call on the kernels: {@code method} on {@code conv} (a ConvGeometry constant),
+     * {@code count} (the examples argument, or nothing) before the input, the packed weights it
+     * reads as {@code packedArgs}.
      */
-    private CodeBlock forwardCall(String method, CodeBlock count, CodeBlock packedArgs) {
+    private CodeBlock forwardCall(String method, String conv, CodeBlock count, CodeBlock packedArgs) {
         return CodeBlock.of("kernels.$L($N, $T.$L,$L\n$L, $L,\n$N.value(), $L, $N.value(),\nws.$N, $L * $N.outSize())",
-                method, geometry, RuntimeTypes.ACTIVATION, spec.activation().name(), count,
-                in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), weight, packedArgs, bias, out, forwardRow, geometry);
+                method, conv, RuntimeTypes.ACTIVATION, spec.activation().name(), count,
+                in.forwardArray(), in.forwardOffset(conv + ".inSize()"), weight, packedArgs, bias, out, forwardRow, conv);
     }
 
     @Override
@@ -109,7 +139,7 @@ final class ConvEmitter extends WeightedEmitter {
 
     @Override
     Step backward() {
-        CodeBlock activation = activationBackward("r * " + geometry + ".outSize()", geometry + ".outSize()");
+        CodeBlock activation = activationBackward("r * " + trainingGeometry + ".outSize()", trainingGeometry + ".outSize()");
         // Only a note when there is no activation or another layer's backward already applied it.
         boolean activationRuns = activation() != Activation.NONE && activationBackwardDoneBy == null;
         CodeBlock.Builder code = CodeBlock.builder();
@@ -118,7 +148,7 @@ final class ConvEmitter extends WeightedEmitter {
         }
         if (inputGradient()) {
             code.addStatement("kernels.convBackwardInputPacked($N,\nws.$N, r * $N.outSize(),\n$N.values(),\n$L, r * $N.inSize())",
-                    geometry, dOut, geometry, packed, in.grad(), geometry);
+                    trainingGeometry, dOut, trainingGeometry, packed, in.grad(), trainingGeometry);
         }
         if (!trainable()) {
             return Step.eachExample(code.build());
@@ -131,7 +161,7 @@ final class ConvEmitter extends WeightedEmitter {
             weights.add(activation);
         }
         weights.addStatement("kernels.convBackwardWeights($N, rows,\n$L, $L,\nws.$N, 0,\n$N, $N)",
-                geometry, in.backwardArray(), in.start(), dOut, dWeight, dBias);
+                trainingGeometry, in.backwardArray(), in.start(), dOut, dWeight, dBias);
         return Step.eachExample(gradientLocals(), code.build(), weights.build());
     }
 
@@ -166,9 +196,14 @@ final class ConvEmitter extends WeightedEmitter {
         return true;
     }
 
+    /**
+     * Packed for the geometry training runs: what the kernels pack for a convolution's forward
+     * pass and predictions depends on its kernel, channels, stride and padding, not on how many
+     * outputs it has, while its input gradient's kernel may (see the kernels' packedConvSize).
+     */
     @Override
     CodeBlock newPackedWeight() {
-        return CodeBlock.of("$T.conv(kernels, $N, $N)", RuntimeTypes.PACKED_WEIGHT, weight, geometry);
+        return CodeBlock.of("$T.conv(kernels, $N, $N)", RuntimeTypes.PACKED_WEIGHT, weight, trainingGeometry);
     }
 
     @Override

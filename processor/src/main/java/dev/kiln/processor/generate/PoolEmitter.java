@@ -4,6 +4,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.kiln.dsl.Activation;
+import dev.kiln.processor.model.Axis;
 import dev.kiln.processor.model.LayerSpec.GlobalAvgPoolSpec;
 import dev.kiln.processor.model.LayerSpec.PoolKind;
 import dev.kiln.processor.model.LayerSpec.PoolSpec;
@@ -21,6 +22,14 @@ import javax.lang.model.element.Modifier;
 final class PoolEmitter extends LayerEmitter {
     private final boolean max;
     private final String geometry;
+    /**
+     * The PoolGeometry training runs: {@link #geometry}, or where the windows never reach the
+     * input's last rows or columns and the layer before computes only the ones they read in
+     * training ({@link #trimTraining}), one with that input.
+     */
+    private String trainingGeometry;
+    /** Where trimmed, the forward pass's local holding the geometry it runs (training's or a prediction's). */
+    private String forwardGeometry;
     private final String argmax;
     /**
      * The ReLU layer this max pool reads, when the pool applies that ReLU's backward (null if not).
@@ -34,7 +43,31 @@ final class PoolEmitter extends LayerEmitter {
         super(layer, index, names);
         this.max = layer.spec() instanceof PoolSpec p && p.pool() == PoolKind.MAX;
         this.geometry = names.constant(layer.name(), "");
+        this.trainingGeometry = geometry;
         this.argmax = max ? names.member(layer.name() + "Argmax") : null;
+    }
+
+    /**
+     * The input rows the windows read, from the first: all of them, or fewer where the windows
+     * floor away the last ones (a 2x2 window of stride 2 over 11 rows reads 10).
+     */
+    int rowsRead() {
+        return read(layer.rows(), layer.input().height());
+    }
+
+    /** As {@link #rowsRead}, the input columns. */
+    int colsRead() {
+        return read(layer.cols(), layer.input().width());
+    }
+
+    private static int read(Axis axis, int in) {
+        return axis == null ? in : Math.min(in, (axis.out() - 1) * axis.stride() + axis.kernel() - axis.padBefore());
+    }
+
+    /** Training pools an input of {@link #rowsRead} x {@link #colsRead}, where that is less than the whole. */
+    void trimTraining(Names names) {
+        trainingGeometry = names.constant(layer.name(), "_TRAINING");
+        forwardGeometry = names.member(layer.name() + "Geometry");
     }
 
     private int kh() {
@@ -83,6 +116,14 @@ final class PoolEmitter extends LayerEmitter {
                 .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.POOL_GEOMETRY,
                         in.channels(), in.height(), in.width(), kh(), kw(), stride(), padTop, padLeft, outH, outW)
                 .build());
+        if (!trainingGeometry.equals(geometry)) {
+            type.addField(FieldSpec.builder(RuntimeTypes.POOL_GEOMETRY, trainingGeometry, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("$L in training: the same windows over the $Lx$L of its input they read, all that the layer before computes in training.\n",
+                            layer.name(), rowsRead(), colsRead())
+                    .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.POOL_GEOMETRY,
+                            in.channels(), rowsRead(), colsRead(), kh(), kw(), stride(), padTop, padLeft, outH, outW)
+                    .build());
+        }
     }
 
     @Override
@@ -101,13 +142,19 @@ final class PoolEmitter extends LayerEmitter {
 
     @Override
     Step forward() {
+        String pool = geometry;
+        CodeBlock setup = CodeBlock.of("");
+        if (forwardGeometry != null) {
+            pool = forwardGeometry;
+            setup = CodeBlock.of("$T $L = training ? $N : $N;\n", RuntimeTypes.POOL_GEOMETRY, pool, trainingGeometry, geometry);
+        }
         CodeBlock call = max
                 // The winners' indices only where a backward pass will read them: a prediction pools values alone.
-                ? CodeBlock.of("kernels.maxPoolForward($N,\n$>$>$L, $L,\nws.$N, $L * $N.outSize(),\ntraining ? ws.$N : null, r * $N.outSize()$<$<);\n",
-                        geometry, in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), out, forwardRow, geometry, argmax, geometry)
-                : CodeBlock.of("kernels.avgPoolForward($N,\n$>$>$L, $L,\nws.$N, $L * $N.outSize()$<$<);\n",
-                        geometry, in.forwardArray(), in.forwardOffset(geometry + ".inSize()"), out, forwardRow, geometry);
-        return Step.eachExample(call);
+                ? CodeBlock.of("kernels.maxPoolForward($L,\n$>$>$L, $L,\nws.$N, $L * $L.outSize(),\ntraining ? ws.$N : null, r * $L.outSize()$<$<);\n",
+                        pool, in.forwardArray(), in.forwardOffset(pool + ".inSize()"), out, forwardRow, pool, argmax, pool)
+                : CodeBlock.of("kernels.avgPoolForward($L,\n$>$>$L, $L,\nws.$N, $L * $L.outSize()$<$<);\n",
+                        pool, in.forwardArray(), in.forwardOffset(pool + ".inSize()"), out, forwardRow, pool);
+        return Step.eachExample(setup, call, CodeBlock.of(""));
     }
 
     @Override
@@ -141,9 +188,9 @@ final class PoolEmitter extends LayerEmitter {
         }
         CodeBlock call = max
                 ? CodeBlock.of("kernels.maxPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\nws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
-                        geometry, dOut, geometry, argmax, geometry, in.grad(), geometry)
+                        trainingGeometry, dOut, geometry, argmax, geometry, in.grad(), trainingGeometry)
                 : CodeBlock.of("kernels.avgPoolBackward($N,\n$>$>ws.$N, r * $N.outSize(),\n$L, r * $N.inSize()$<$<);\n",
-                        geometry, dOut, geometry, in.grad(), geometry);
+                        trainingGeometry, dOut, geometry, in.grad(), trainingGeometry);
         return Step.eachExample(code.add(call).build());
     }
 }

@@ -21,7 +21,11 @@ final class TestNetworks {
 
     private static final InitSpec HE = new InitSpec(Init.HE, 0, 0.05);
 
-    /** Three input channels (the NHWC conversion), SAME 3x3 ReLU, floored max pool, dense after conv (the flatten), sigmoid, dense after dense. */
+    /**
+     * Three input channels (the NHWC conversion), SAME 3x3 ReLU, floored max pool (its windows read
+     * 8 of the 9 rows, so training computes only those), dense after conv (the flatten), sigmoid,
+     * dense after dense.
+     */
     static final NetworkModel CONV_DENSE = new NetBuilder("ConvDense", 3, 9, 8)
             .conv("conv", 4, 3, 3, 1, SAME, 0, RELU, HE, 0, true)
             .pool("pool", MAX, 2, 0, EXPLICIT, 0)
@@ -102,7 +106,21 @@ final class TestNetworks {
             .dense("logits", 3, NONE)
             .build();
 
+    /**
+     * A Winograd convolution (16 channels each way) whose floored pool reads 6x6 of its 7x7
+     * outputs, after a trainable 1x1 layer that needs its input gradient: training runs it on 6x6,
+     * whose input gradient takes the forward's 9 tiles (the convolution of the padded output
+     * gradient would take 16), while a prediction computes all 7x7 (16 tiles, as that convolution
+     * has): the packed weights must serve both.
+     */
+    static final NetworkModel WINOGRAD_FLOOR = new NetBuilder("WinogradFloor", 1, 7, 7)
+            .conv("spread", 16, 1, 1, 1, VALID, 0, TANH)
+            .conv("conv", 16, 3, 3, 1, SAME, 0, RELU, HE, 0, true)
+            .pool("pool", MAX, 2, 0, EXPLICIT, 0)
+            .dense("logits", 3, NONE)
+            .build();
+
     /** Every network above but {@link #WINOGRAD_GROUPS}, whose 5,000 weights the finite differences would take minutes over. */
     static final List<NetworkModel> ALL = List.of(CONV_DENSE, STRIDES, STRIDE3_DROPOUT, FROZEN_MIDDLE, FROZEN_FIRST,
-            RELU_OVERLAP_POOL, UNREAD_EDGES);
+            RELU_OVERLAP_POOL, UNREAD_EDGES, WINOGRAD_FLOOR);
 }
