@@ -46,6 +46,11 @@ public interface Kernels {
      * Floats needed by {@link #packConvWeights}. Used like the packed dense methods (see there):
      * pack once per weight update, share across threads, then call {@link #convForwardPacked}
      * and {@link #convBackwardInputPacked}; the weight gradient needs no weights.
+     *
+     * <p>The size and what a forward pass or a prediction reads of the packed weights must not
+     * depend on g's output size (outH, outW): a generated model packs for the geometry it trains
+     * on, which may leave out output rows and columns no later layer reads, and predicts on the
+     * whole geometry from the same packed weights. What only the input gradient reads may.
      */
     default int packedConvSize(ConvGeometry g) {
         return g.weightSize();
