@@ -67,22 +67,23 @@ final class ConvEmitter extends WeightedEmitter {
     @Override
     void addConstants(TypeSpec.Builder type) {
         Axis rows = layer.rows(), cols = layer.cols();
-        type.addField(FieldSpec.builder(RuntimeTypes.CONV_GEOMETRY, geometry, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("$L: $L -> $L. Arguments: inC, inH, inW, outC, kh, kw, stride, padTop, padLeft, outH, outW.\n",
-                        layer.name(), layer.input(), layer.output())
+        addGeometry(type, geometry, CodeBlock.of("$L: $L -> $L. Arguments: inC, inH, inW, outC, kh, kw, stride, padTop, padLeft, outH, outW.\n",
+                layer.name(), layer.input(), layer.output()), rows.out(), cols.out());
+        if (!trainingGeometry.equals(geometry)) {
+            addGeometry(type, trainingGeometry, CodeBlock.of("$L in training: the $Lx$L of its $Lx$L outputs the next layer reads; the others reach no gradient.\n",
+                    layer.name(), trainingRows, trainingCols, rows.out(), cols.out()), trainingRows, trainingCols);
+        }
+    }
+
+    /** A ConvGeometry constant {@code name} of this layer with {@code outH} x {@code outW} outputs. */
+    private void addGeometry(TypeSpec.Builder type, String name, CodeBlock javadoc, int outH, int outW) {
+        Axis rows = layer.rows(), cols = layer.cols();
+        type.addField(FieldSpec.builder(RuntimeTypes.CONV_GEOMETRY, name, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc(javadoc)
                 .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.CONV_GEOMETRY,
                         layer.input().channels(), rows.in(), cols.in(), spec.filters(), rows.kernel(), cols.kernel(),
-                        spec.stride(), rows.padBefore(), cols.padBefore(), rows.out(), cols.out())
+                        spec.stride(), rows.padBefore(), cols.padBefore(), outH, outW)
                 .build());
-        if (!trainingGeometry.equals(geometry)) {
-            type.addField(FieldSpec.builder(RuntimeTypes.CONV_GEOMETRY, trainingGeometry, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("$L in training: the $Lx$L of its $Lx$L outputs the next layer reads; the others reach no gradient.\n",
-                            layer.name(), trainingRows, trainingCols, rows.out(), cols.out())
-                    .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.CONV_GEOMETRY,
-                            layer.input().channels(), rows.in(), cols.in(), spec.filters(), rows.kernel(), cols.kernel(),
-                            spec.stride(), rows.padBefore(), cols.padBefore(), trainingRows, trainingCols)
-                    .build());
-        }
     }
 
     @Override

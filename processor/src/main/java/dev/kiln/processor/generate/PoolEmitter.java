@@ -106,24 +106,30 @@ final class PoolEmitter extends LayerEmitter {
     @Override
     void addConstants(TypeSpec.Builder type) {
         Shape in = layer.input();
+        addGeometry(type, geometry, CodeBlock.of("$L: $L -> $L. Arguments: channels, inH, inW, kh, kw, stride, padTop, padLeft, outH, outW.\n",
+                layer.name(), in, layer.output()), in.height(), in.width());
+        if (trimmed()) {
+            addGeometry(type, trainingGeometry, CodeBlock.of("$L in training: the same windows over the $Lx$L of its input they read, all that the layer before computes in training.\n",
+                    layer.name(), rowsRead(), colsRead()), rowsRead(), colsRead());
+        }
+    }
+
+    /** A PoolGeometry constant {@code name} of this layer's windows over an input of {@code inH} x {@code inW}. */
+    private void addGeometry(TypeSpec.Builder type, String name, CodeBlock javadoc, int inH, int inW) {
         int padTop = layer.rows() == null ? 0 : layer.rows().padBefore();
         int padLeft = layer.cols() == null ? 0 : layer.cols().padBefore();
         int outH = layer.rows() == null ? 1 : layer.rows().out();
         int outW = layer.cols() == null ? 1 : layer.cols().out();
-        type.addField(FieldSpec.builder(RuntimeTypes.POOL_GEOMETRY, geometry, Modifier.STATIC, Modifier.FINAL)
-                .addJavadoc("$L: $L -> $L. Arguments: channels, inH, inW, kh, kw, stride, padTop, padLeft, outH, outW.\n",
-                        layer.name(), in, layer.output())
+        type.addField(FieldSpec.builder(RuntimeTypes.POOL_GEOMETRY, name, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc(javadoc)
                 .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.POOL_GEOMETRY,
-                        in.channels(), in.height(), in.width(), kh(), kw(), stride(), padTop, padLeft, outH, outW)
+                        layer.input().channels(), inH, inW, kh(), kw(), stride(), padTop, padLeft, outH, outW)
                 .build());
-        if (!trainingGeometry.equals(geometry)) {
-            type.addField(FieldSpec.builder(RuntimeTypes.POOL_GEOMETRY, trainingGeometry, Modifier.STATIC, Modifier.FINAL)
-                    .addJavadoc("$L in training: the same windows over the $Lx$L of its input they read, all that the layer before computes in training.\n",
-                            layer.name(), rowsRead(), colsRead())
-                    .initializer("new $T($L, $L, $L, $L, $L, $L, $L, $L, $L, $L)", RuntimeTypes.POOL_GEOMETRY,
-                            in.channels(), rowsRead(), colsRead(), kh(), kw(), stride(), padTop, padLeft, outH, outW)
-                    .build());
-        }
+    }
+
+    /** Whether training pools a trimmed input ({@link #trimTraining}). */
+    private boolean trimmed() {
+        return forwardGeometry != null;
     }
 
     @Override
@@ -144,7 +150,7 @@ final class PoolEmitter extends LayerEmitter {
     Step forward() {
         String pool = geometry;
         CodeBlock setup = CodeBlock.of("");
-        if (forwardGeometry != null) {
+        if (trimmed()) {
             pool = forwardGeometry;
             setup = CodeBlock.of("$T $L = training ? $N : $N;\n", RuntimeTypes.POOL_GEOMETRY, pool, trainingGeometry, geometry);
         }

@@ -174,13 +174,13 @@ final class WinogradConv {
         return switch (INPUT_GRADIENT) {
             case "dual" -> false;
             case "tiles" -> true;
-            default -> tileCount(g.outH(), g.outW()) < tileCount(g.inH(), g.inW());    // the dual's outputs are g's inputs
+            default -> tileCount(g.outH(), g.outW(), transforms(g).m) < tileCount(g.inH(), g.inW(), transforms(g).m);    // the dual's outputs are g's inputs
         };
     }
 
-    /** Tiles of F(2x2, r x r) over h x w outputs. */
-    private static int tileCount(int h, int w) {
-        return ((h + 1) / 2) * ((w + 1) / 2);
+    /** Tiles of side x side outputs over h x w outputs. */
+    private static int tileCount(int h, int w, int side) {
+        return ((h + side - 1) / side) * ((w + side - 1) / side);
     }
 
     /** Whether the weight gradient of g runs here ({@link #backwardWeights}): where the forward does. */
