@@ -149,6 +149,7 @@ class VectorKernelsTest {
                 valid(16, 6, 6, 16, 3, 3, 1),     // exactly one tile
                 same(16, 3, 3, 16, 3, 3, 1),      // one partial tile, taps in the padding
                 same(17, 9, 6, 20, 3, 3, 1),      // channels past whole vectors, 9x6 outputs
+                same(16, 9, 6, 32, 3, 3, 1),      // whole vectors of channels, 9x6 outputs: partial tiles through the edge tile
                 valid(32, 26, 26, 64, 3, 3, 1),   // keras-mnist conv2: 24x24, 36 tiles
                 same(16, 14, 14, 36, 5, 5, 1),    // tf-16-36 conv2: 4x4 tiles, the last row and column partial
                 same(32, 14, 14, 64, 5, 5, 1),    // tf-mnist conv2

@@ -24,7 +24,8 @@ class WinogradConvTest {
      * channels than the transforms' blocks of 256; then the same cases with 3x3 kernels (lenet-like's
      * conv2 and conv3, emotion's conv2, keras-mnist's VALID conv2) and with 2x2 kernels (pytorch-mnist's
      * conv2). Among them, 24 output channels over whole tiles: the gradient read in place, its last
-     * 8 channels half a 512-bit vector at the end of the array.
+     * 8 channels half a 512-bit vector at the end of the array; and odd sides over whole vectors of
+     * channels, whose partial tiles write to the output through a tile of scratch.
      */
     static final List<ConvGeometry> GEOMETRIES = List.of(
             new ConvGeometry(32, 14, 14, 64, 5, 5, 1, 2, 2, 14, 14),
@@ -42,6 +43,7 @@ class WinogradConvTest {
             new ConvGeometry(32, 24, 24, 64, 3, 3, 1, 1, 1, 24, 24),
             new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11),
             new ConvGeometry(3, 9, 11, 20, 3, 3, 1, 1, 1, 9, 11),
+            new ConvGeometry(16, 9, 11, 32, 3, 3, 1, 1, 1, 9, 11),
             new ConvGeometry(9, 8, 8, 17, 3, 3, 1, 0, 1, 6, 7),
             new ConvGeometry(1, 4, 3, 1, 3, 3, 1, 2, 1, 4, 3),
             new ConvGeometry(40, 3, 3, 33, 3, 3, 1, 0, 0, 1, 1),
