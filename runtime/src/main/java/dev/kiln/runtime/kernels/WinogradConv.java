@@ -469,19 +469,14 @@ final class WinogradConv {
         for (int e = 0; !readInPlace && e < examples; e++) {
             padInput(x, xOff + e * inSize, inH, inW, realInC, padTop, padLeft, rows, cols, inC, src, e * srcSize);
         }
-        // Where the channels fill whole vectors the tiles write to y: a tile inside it in place, one
-        // reaching past its last rows or columns (14x14 outputs in 4x4 tiles) through a tile of
-        // scratch whose pixels inside y are copied. Copying the whole output from a padded buffer
-        // afterwards took 5-7% of lenet-like's and tf-mnist's prediction convolutions. Channels
-        // padded to whole vectors (tf-16-36's 36 in 48) still go through such a buffer: a tile's
-        // last vector would spill into the next pixel's channels.
-        boolean inPlace = outC == realOutC;
-        int dstW = inPlace ? outW : tilesW * side;
-        int dstSize = inPlace ? outSize : tilesH * side * dstW * outC;
-        float[] dst = inPlace ? y : Scratch.floats(Scratch.WINOGRAD_OUT, examples * dstSize);
-        int dstOff = inPlace ? yOff : 0;
-        float[] edgeTile = inPlace && (tilesH * side != outH || tilesW * side != outW)
-                ? Scratch.floats(Scratch.WINOGRAD_OUT, side * side * outC) : null;
+        // The tiles write to y: a tile inside it stores its whole vectors of channels in place; a tile
+        // reaching past y's last rows or columns (14x14 outputs in 4x4 tiles), and the last vector of
+        // channels that do not fill it (tf-16-36's 36 as 16 + 16 + 4), go through a tile of scratch
+        // whose pixels and channels inside y are copied. Writing every tile to a padded buffer and
+        // copying the whole output afterwards took 5-7% of lenet-like's and tf-mnist's prediction
+        // convolutions; a tile's last vector stored whole would spill into the next pixel.
+        int inVectors = realOutC / L * L;
+        float[] tileOut = Scratch.floats(Scratch.WINOGRAD_OUT, side * side * outC);
         float[] bias = b;
         if (outC != realOutC) {
             bias = Scratch.zeroed(Scratch.BIAS, outC);
@@ -512,32 +507,46 @@ final class WinogradConv {
                     m, 0, mStride, outC, count);
             for (int tt = 0; tt < count; tt++) {
                 int e = (t0 + tt) / tiles, tile = t0 + tt - e * tiles, th = tile / tilesW;
-                int at = dstOff + e * dstSize + tileCorner(tile, tilesW, side, dstW, outC);
-                int rowsIn = inPlace ? Math.min(side, outH - th * side) : side;
-                int colsIn = inPlace ? Math.min(side, outW - (tile - th * tilesW) * side) : side;
-                boolean whole = rowsIn == side && colsIn == side;
+                int at = yOff + e * outSize + tileCorner(tile, tilesW, side, outW, realOutC);
+                int rowsIn = Math.min(side, outH - th * side), colsIn = Math.min(side, outW - (tile - th * tilesW) * side);
+                int inPlace = rowsIn == side && colsIn == side ? inVectors : 0;     // channels stored in y directly
                 for (int c = 0; c < outC; c += L) {
-                    if (whole) {
-                        outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, dst, at + c, dstW * outC, outC);
+                    if (c < inPlace) {
+                        outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, y, at + c, outW * realOutC, realOutC);
                     } else {
-                        outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, edgeTile, c, side * outC, outC);
+                        outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, tileOut, c, side * outC, outC);
                     }
                 }
-                for (int row = 0; !whole && row < rowsIn; row++) {
-                    System.arraycopy(edgeTile, row * side * outC, dst, at + row * dstW * outC, colsIn * outC);
-                }
-            }
-        }
-        for (int e = 0; !inPlace && e < examples; e++) {
-            for (int oh = 0; oh < outH; oh++) {
-                for (int ow = 0; ow < outW; ow++) {
-                    System.arraycopy(dst, e * dstSize + (oh * dstW + ow) * outC,
-                            y, yOff + e * outSize + (oh * outW + ow) * realOutC, realOutC);
+                if (inPlace < realOutC) {
+                    copyTile(tileOut, inPlace, side * outC, outC, y, at + inPlace, outW * realOutC, realOutC,
+                            rowsIn, colsIn, realOutC - inPlace);
                 }
             }
         }
         if (act != Activation.RELU) {
             VectorActivations.apply(act, y, yOff, examples * outSize);   // ReLU is done as the tiles store
+        }
+    }
+
+    /**
+     * The rows x cols pixels of a tile, {@code channels} floats each, from src (rows srcRow apart,
+     * pixels srcPixel apart) to dst (dstRow and dstPixel apart): a tile's part inside the output.
+     * A row of whole pixels is one copy; a pixel's last few channels a short loop, where a call to
+     * System.arraycopy per pixel would cost more than the floats it moves.
+     */
+    private static void copyTile(float[] src, int srcOff, int srcRow, int srcPixel, float[] dst, int dstOff, int dstRow,
+                                 int dstPixel, int rows, int cols, int channels) {
+        for (int r = 0; r < rows; r++) {
+            int from = srcOff + r * srcRow, to = dstOff + r * dstRow;
+            if (channels == srcPixel && channels == dstPixel) {
+                System.arraycopy(src, from, dst, to, cols * channels);
+                continue;
+            }
+            for (int col = 0; col < cols; col++, from += srcPixel, to += dstPixel) {
+                for (int ch = 0; ch < channels; ch++) {
+                    dst[to + ch] = src[from + ch];
+                }
+            }
         }
     }
 
