@@ -475,7 +475,7 @@ final class WinogradConv {
         // whose pixels and channels inside y are copied. Writing every tile to a padded buffer and
         // copying the whole output afterwards took 5-7% of lenet-like's and tf-mnist's prediction
         // convolutions; a tile's last vector stored whole would spill into the next pixel.
-        int inVectors = realOutC / L * L;
+        int wholeVectorChannels = realOutC / L * L;
         float[] tileOut = Scratch.floats(Scratch.WINOGRAD_OUT, side * side * outC);
         float[] bias = b;
         if (outC != realOutC) {
@@ -509,17 +509,17 @@ final class WinogradConv {
                 int e = (t0 + tt) / tiles, tile = t0 + tt - e * tiles, th = tile / tilesW;
                 int at = yOff + e * outSize + tileCorner(tile, tilesW, side, outW, realOutC);
                 int rowsIn = Math.min(side, outH - th * side), colsIn = Math.min(side, outW - (tile - th * tilesW) * side);
-                int inPlace = rowsIn == side && colsIn == side ? inVectors : 0;     // channels stored in y directly
+                int direct = rowsIn == side && colsIn == side ? wholeVectorChannels : 0;     // channels stored in y directly
                 for (int c = 0; c < outC; c += L) {
-                    if (c < inPlace) {
+                    if (c < direct) {
                         outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, y, at + c, outW * realOutC, realOutC);
                     } else {
                         outputTile(t, m, tt * outC + c, mStride, rowsOfTile, bias, c, relu, tileOut, c, side * outC, outC);
                     }
                 }
-                if (inPlace < realOutC) {
-                    copyTile(tileOut, inPlace, side * outC, outC, y, at + inPlace, outW * realOutC, realOutC,
-                            rowsIn, colsIn, realOutC - inPlace);
+                if (direct < realOutC) {
+                    copyTile(tileOut, direct, side * outC, outC, y, at + direct, outW * realOutC, realOutC,
+                            rowsIn, colsIn, realOutC - direct);
                 }
             }
         }
