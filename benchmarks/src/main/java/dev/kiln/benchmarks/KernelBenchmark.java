@@ -53,11 +53,11 @@ public final class KernelBenchmark {
         addDense(cases, k, "tf-mnist fc1 3136->1024", DENSE_ROWS, 3136, 1024);
         addDense(cases, k, "tf-mnist logits 1024->10", DENSE_ROWS, 1024, 10);
         // keras-mnist
-        addConv(cases, k, "keras conv1 1->32 28x28 3x3 VALID", new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 0, 0, 26, 26));
-        addConv(cases, k, "keras conv2 32->64 13x13 3x3 VALID", new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11));
-        addDense(cases, k, "keras dense 1600->10", DENSE_ROWS, 1600, 10);
-        addPool(cases, k, "keras pool1 32ch 26->13", new PoolGeometry(32, 26, 26, 2, 2, 2, 0, 0, 13, 13));
-        addPool(cases, k, "keras pool2 64ch 11->5", new PoolGeometry(64, 11, 11, 2, 2, 2, 0, 0, 5, 5));
+        addConv(cases, k, "keras-mnist conv1 1->32 28x28 3x3 VALID", new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 0, 0, 26, 26));
+        addConv(cases, k, "keras-mnist conv2 32->64 13x13 3x3 VALID", new ConvGeometry(32, 13, 13, 64, 3, 3, 1, 0, 0, 11, 11));
+        addDense(cases, k, "keras-mnist dense 1600->10", DENSE_ROWS, 1600, 10);
+        addPool(cases, k, "keras-mnist pool1 32ch 26->13", new PoolGeometry(32, 26, 26, 2, 2, 2, 0, 0, 13, 13));
+        addPool(cases, k, "keras-mnist pool2 64ch 11->5", new PoolGeometry(64, 11, 11, 2, 2, 2, 0, 0, 5, 5));
         addPool(cases, k, "tf-mnist pool1 32ch 28->14", new PoolGeometry(32, 28, 28, 2, 2, 2, 0, 0, 14, 14));
         // pytorch-mnist
         addConv(cases, k, "pytorch-mnist conv1 1->32 28x28 3x3 VALID", new ConvGeometry(1, 28, 28, 32, 3, 3, 1, 0, 0, 26, 26));
@@ -68,9 +68,9 @@ public final class KernelBenchmark {
         addPool(cases, k, "tf-16-36 pool2 36ch 14->7", new PoolGeometry(36, 14, 14, 2, 2, 2, 0, 0, 7, 7));
         addDense(cases, k, "tf-16-36 fc 1764->128", DENSE_ROWS, 1764, 128);
         // lenet-like
-        addConv(cases, k, "lenet conv2 32->64 14x14 3x3 SAME", new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14));
-        addConv(cases, k, "lenet conv3 64->128 7x7 3x3 SAME", new ConvGeometry(64, 7, 7, 128, 3, 3, 1, 1, 1, 7, 7));
-        addDense(cases, k, "lenet fc 2048->625", DENSE_ROWS, 2048, 625);
+        addConv(cases, k, "lenet-like conv2 32->64 14x14 3x3 SAME", new ConvGeometry(32, 14, 14, 64, 3, 3, 1, 1, 1, 14, 14));
+        addConv(cases, k, "lenet-like conv3 64->128 7x7 3x3 SAME", new ConvGeometry(64, 7, 7, 128, 3, 3, 1, 1, 1, 7, 7));
+        addDense(cases, k, "lenet-like fc 2048->625", DENSE_ROWS, 2048, 625);
         // emotion
         addConv(cases, k, "emotion conv1 1->32 48x48 5x5 SAME", new ConvGeometry(1, 48, 48, 32, 5, 5, 1, 2, 2, 48, 48));
         addConv(cases, k, "emotion conv2 32->64 24x24 3x3 SAME", new ConvGeometry(32, 24, 24, 64, 3, 3, 1, 1, 1, 24, 24));
