@@ -52,7 +52,7 @@ final class ConvInputGradient {
             // (floor = true, or SAME with a kernel smaller than the stride on one axis): it is not
             // padTop + inH by padLeft + inW, and the last input rows and columns may lie outside it.
             // Their gradient is zero; copying inW pixels per row would read the next row instead.
-            Padding.copyUnpadded(dst, hp, wp, inC, g.padTop(), g.padLeft(), dx, dxOff, g.inH(), g.inW());
+            Padding.copyUnpadded(dst, hp, wp, inC, inC, g.padTop(), g.padLeft(), dx, dxOff, g.inH(), g.inW());
         }
     }
 

@@ -114,12 +114,13 @@ final class Padding {
     }
 
     /**
-     * The inverse of {@link #copyPadded}: copies the inH x inW x c window of src (h x w x c) whose
-     * top-left corner is (top, left) to dst, with zero wherever the window lies outside src. A
-     * padded buffer spans only the pixels some window reads, so it may end before the input does
-     * (windows that do not reach its last rows or columns): those pixels come out zero.
+     * The inverse of {@link #copyPadded}: copies the inH x inW x c window of src (h x w pixels,
+     * srcPixel floats apart, of which the first c are copied: channels padded to whole vectors
+     * stay behind) whose top-left corner is (top, left) to dst, with zero wherever the window lies
+     * outside src. A padded buffer spans only the pixels some window reads, so it may end before
+     * the input does (windows that do not reach its last rows or columns): those pixels come out zero.
      */
-    static void copyUnpadded(float[] src, int h, int w, int c, int top, int left,
+    static void copyUnpadded(float[] src, int h, int w, int srcPixel, int c, int top, int left,
                              float[] dst, int dstOff, int inH, int inW) {
         int lo = Math.min(Math.max(-left, 0), inW);             // first column of dst inside src
         int hi = Math.max(Math.min(w - left, inW), lo);         // one past the last
@@ -131,8 +132,26 @@ final class Padding {
                 continue;
             }
             Arrays.fill(dst, row, row + lo * c, 0f);
-            System.arraycopy(src, (r * w + lo + left) * c, dst, row + lo * c, (hi - lo) * c);
+            copyPixels(src, (r * w + lo + left) * srcPixel, srcPixel, dst, row + lo * c, c, hi - lo, c);
             Arrays.fill(dst, row + hi * c, row + inW * c, 0f);
+        }
+    }
+
+    /**
+     * Copies the first {@code channels} floats of {@code count} pixels from src (srcPixel floats
+     * apart) to dst (dstPixel apart): one copy where the pixels are contiguous on both sides, else a
+     * short loop per pixel, where a call to System.arraycopy per pixel would cost more than the few
+     * floats it moves.
+     */
+    static void copyPixels(float[] src, int from, int srcPixel, float[] dst, int to, int dstPixel, int count, int channels) {
+        if (channels == srcPixel && channels == dstPixel) {
+            System.arraycopy(src, from, dst, to, count * channels);
+            return;
+        }
+        for (int p = 0; p < count; p++, from += srcPixel, to += dstPixel) {
+            for (int ch = 0; ch < channels; ch++) {
+                dst[to + ch] = src[from + ch];
+            }
         }
     }
 

@@ -174,7 +174,10 @@ final class WinogradConv {
         return switch (INPUT_GRADIENT) {
             case "dual" -> false;
             case "tiles" -> true;
-            default -> tileCount(g.outH(), g.outW(), transforms(g).m) < tileCount(g.inH(), g.inW(), transforms(g).m);    // the dual's outputs are g's inputs
+            default -> {
+                int side = transforms(g).m;
+                yield tileCount(g.outH(), g.outW(), side) < tileCount(g.inH(), g.inW(), side);    // the dual's outputs are g's inputs
+            }
         };
     }
 
@@ -531,22 +534,11 @@ final class WinogradConv {
     /**
      * The rows x cols pixels of a tile, {@code channels} floats each, from src (rows srcRow apart,
      * pixels srcPixel apart) to dst (dstRow and dstPixel apart): a tile's part inside the output.
-     * A row of whole pixels is one copy; a pixel's last few channels a short loop, where a call to
-     * System.arraycopy per pixel would cost more than the floats it moves.
      */
     private static void copyTile(float[] src, int srcOff, int srcRow, int srcPixel, float[] dst, int dstOff, int dstRow,
                                  int dstPixel, int rows, int cols, int channels) {
         for (int r = 0; r < rows; r++) {
-            int from = srcOff + r * srcRow, to = dstOff + r * dstRow;
-            if (channels == srcPixel && channels == dstPixel) {
-                System.arraycopy(src, from, dst, to, cols * channels);
-                continue;
-            }
-            for (int col = 0; col < cols; col++, from += srcPixel, to += dstPixel) {
-                for (int ch = 0; ch < channels; ch++) {
-                    dst[to + ch] = src[from + ch];
-                }
-            }
+            Padding.copyPixels(src, srcOff + r * srcRow, srcPixel, dst, dstOff + r * dstRow, dstPixel, cols, channels);
         }
     }
 

@@ -4,7 +4,6 @@ import static dev.kiln.runtime.kernels.VectorTiles.L;
 import static dev.kiln.runtime.kernels.VectorTiles.S;
 import static dev.kiln.runtime.kernels.WinogradTransforms.MAX_POSITIONS;
 
-import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
@@ -80,17 +79,8 @@ final class WinogradInputGradient {
                 }
             }
         }
-        int inH = g.inH(), inW = g.inW(), padTop = g.padTop(), padLeft = g.padLeft();
-        for (int ih = 0; ih < inH; ih++) {
-            for (int iw = 0; iw < inW; iw++) {
-                int to = dxOff + (ih * inW + iw) * realInC;
-                if (ih + padTop < rows && iw + padLeft < cols) {
-                    System.arraycopy(sums, ((ih + padTop) * cols + iw + padLeft) * inC, dx, to, realInC);
-                } else {
-                    Arrays.fill(dx, to, to + realInC, 0f);      // an input no output reads (the forward's floor)
-                }
-            }
-        }
+        // Zero for an input no output reads (the forward's floor).
+        Padding.copyUnpadded(sums, rows, cols, inC, realInC, g.padTop(), g.padLeft(), dx, dxOff, g.inH(), g.inW());
     }
 
     /**

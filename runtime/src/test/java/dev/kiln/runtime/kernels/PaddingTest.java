@@ -62,7 +62,7 @@ class PaddingTest {
 
             float[] back = new float[image + 2];
             Arrays.fill(back, Float.NaN);
-            Padding.copyUnpadded(dst, h, w, c, top, left, back, 1, inH, inW);
+            Padding.copyUnpadded(dst, h, w, c, c, top, left, back, 1, inH, inW);
             for (int ih = 0; ih < inH; ih++) {
                 for (int iw = 0; iw < inW; iw++) {
                     boolean kept = ih + top < h && iw + left < w;
