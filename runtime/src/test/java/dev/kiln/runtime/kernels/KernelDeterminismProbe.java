@@ -1,18 +1,21 @@
 package dev.kiln.runtime.kernels;
 
 import dev.kiln.dsl.Activation;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
+import javax.management.ObjectName;
 
 /**
  * Run in a fresh JVM by {@link KernelDeterminismTest}: computes every kernel method once cold
  * (interpreted: nothing is compiled yet, and C1 is excluded for the SIMD classes), then calls
- * each of them {@code args[1]} times so C2 compiles them, computes again and prints one line per
- * case, "SAME name" or "DIFF name index cold hot". args[0] is "vector" or "scalar".
+ * each of them {@code args[1]} times so C2 compiles them, waits for the compilations still under
+ * way, computes again and prints one line per case, "SAME name" or "DIFF name index cold hot".
+ * args[0] is "vector" or "scalar".
  *
  * <p>Shapes are small and awkward: partial vectors (channel counts 1, 3, 9, 20, 36, outputs 10,
  * 37, 70, 130), both input-gradient strategies, the streamed rows and the tiled rows of dense
@@ -20,10 +23,13 @@ import java.util.function.Supplier;
  */
 public final class KernelDeterminismProbe {
 
+    /** Longest wait for the kernels' compilations to finish before the hot results. */
+    private static final long COMPILE_WAIT_NANOS = 30_000_000_000L;
+
     private KernelDeterminismProbe() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         Kernels k = "scalar".equals(args[0]) ? new ScalarKernels() : KernelProvider.get();
         int calls = Integer.parseInt(args[1]);
         System.out.println("KERNELS " + k.name());
@@ -35,7 +41,27 @@ public final class KernelDeterminismProbe {
                 c.get();
             }
         }
+        awaitKernelCompilations();
         cases.forEach((name, c) -> System.out.println(compare(name, cold.get(name), c.get())));
+    }
+
+    /**
+     * Waits until C2 has no kernel method queued or in progress. The kernels' drivers (loops over
+     * tiles, dispatchers such as WinogradConv.outputTile) compile in the background even under
+     * -Xbatch (the runtime's compiler directives ask for it), and some small SIMD methods only ever
+     * run compiled inlined into them: on a busy machine a driver's compilation could still be
+     * queued when the calls ended, and the hot results came partly from the interpreter.
+     */
+    private static void awaitKernelCompilations() throws Exception {
+        ObjectName diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
+        long deadline = System.nanoTime() + COMPILE_WAIT_NANOS;
+        while (((String) ManagementFactory.getPlatformMBeanServer().invoke(diagnostics, "compilerQueue", null, null))
+                .contains("dev.kiln.")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("kernel compilations still queued after 30 s");
+            }
+            Thread.sleep(10);
+        }
     }
 
     private static String compare(String name, float[] cold, float[] hot) {
