@@ -58,7 +58,8 @@ public final class KernelDeterminismProbe {
         while (((String) ManagementFactory.getPlatformMBeanServer().invoke(diagnostics, "compilerQueue", null, null))
                 .contains("dev.kiln.")) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("kernel compilations still queued after 30 s");
+                throw new IllegalStateException("kernel compilations still queued after "
+                        + COMPILE_WAIT_NANOS / 1_000_000_000L + " s");
             }
             Thread.sleep(10);
         }
