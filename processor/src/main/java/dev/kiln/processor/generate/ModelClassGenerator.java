@@ -9,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.kiln.dsl.Activation;
 import dev.kiln.processor.diag.Numbers;
 import dev.kiln.processor.model.LayerSpec;
 import dev.kiln.processor.model.NetworkModel;
@@ -85,7 +86,23 @@ final class ModelClassGenerator {
             if (layers.get(i) instanceof PoolEmitter pool) {
                 pool.fuseActivationBackward(layers.get(i - 1));
                 trimTraining(layers.get(i - 1), pool);
+                keepOutputOnlyForPooling(layers.get(i - 1), pool);
             }
+        }
+    }
+
+    /**
+     * A convolution's output that only the pooling after it reads, in the same loop over examples,
+     * and whose backward pass does not read it (the pooling applies its ReLU backward on the pooled
+     * values, or it has no activation): neither pooling's backward reads its input. So training
+     * too writes it at one place, {@link LayerEmitter#SCRATCH}, rather than one place per example.
+     */
+    private static void keepOutputOnlyForPooling(LayerEmitter previous, PoolEmitter pool) {
+        if (previous instanceof ConvEmitter conv && conv.forwardRow.equals(LayerEmitter.SLOT)
+                && (conv.activation() == Activation.NONE || conv.activationBackwardDoneBy != null)) {
+            conv.forwardRow = LayerEmitter.SCRATCH;
+            Tensor in = pool.in;
+            pool.in = new Tensor(in.forwardArray(), in.backwardArray(), in.base(), in.grad(), LayerEmitter.SCRATCH);
         }
     }
 
@@ -322,8 +339,7 @@ final class ModelClassGenerator {
     private MethodSpec forward() {
         List<PassWriter.Labelled> steps = new ArrayList<>();
         for (LayerEmitter layer : layers) {
-            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.forward(),
-                    layer.forwardRow.equals(LayerEmitter.SLOT)));
+            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.forward(), layer.forwardRow));
         }
         return chunkMethod("forward")
                 .addParameter(TypeName.BOOLEAN, "training")

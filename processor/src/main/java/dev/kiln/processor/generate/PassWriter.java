@@ -13,14 +13,25 @@ import java.util.Objects;
  */
 final class PassWriter {
     /**
-     * A layer's step, with the layer's name and the comment that describes it; writesSlot when its
-     * forward output goes to {@link LayerEmitter#SLOT}, which the loop then declares.
+     * A layer's step, with the layer's name and the comment that describes it; forwardRow the
+     * example variable its forward output goes to, r or one the loop then declares
+     * ({@link LayerEmitter#SLOT}, {@link LayerEmitter#SCRATCH}).
      */
-    record Labelled(String layer, String comment, Step step, boolean writesSlot) {
+    record Labelled(String layer, String comment, Step step, String forwardRow) {
         Labelled(String layer, String comment, Step step) {
-            this(layer, comment, step, false);
+            this(layer, comment, step, "r");
+        }
+
+        boolean writes(String row) {
+            return forwardRow.equals(row);
         }
     }
+
+    /** Above the declaration of {@link LayerEmitter#SCRATCH} in a loop. */
+    private static final CodeBlock SCRATCH_COMMENT = CodeBlock.builder()
+            .add("// An output only the next layer reads, and backward does not, takes one place in training\n")
+            .add("// too (a group's in a prediction), which stays in cache.\n")
+            .build();
 
     private PassWriter() {}
 
@@ -50,13 +61,15 @@ final class PassWriter {
         }
         separate(code);
         List<Labelled> bodies = group.stream().filter(labelled -> !labelled.step().code().isEmpty()).toList();
-        boolean slot = group.stream().anyMatch(Labelled::writesSlot);
+        boolean slot = group.stream().anyMatch(labelled -> labelled.writes(LayerEmitter.SLOT));
+        boolean scratch = group.stream().anyMatch(labelled -> labelled.writes(LayerEmitter.SCRATCH));
         List<String> sizes = bodies.stream().map(labelled -> labelled.step().group()).filter(Objects::nonNull).toList();
         if (!sizes.isEmpty()) {
             code.add("// $L to $L, a group of examples at a time (one in training), each layer over the group in\n",
                             group.get(0).layer(), group.get(group.size() - 1).layer())
                     .add("// turn: each reads the last one's outputs from cache. A prediction keeps only the group's\n")
-                    .add("// outputs, in the places of its first examples; training keeps them all for backward.\n");
+                    .add("// outputs, in the places of its first examples; training keeps every example's output\n")
+                    .add("// that backward reads.\n");
         } else if (group.size() > 1) {
             code.add("// $L to $L, one example at a time: each layer reads the last one's output from cache\n",
                     group.get(0).layer(), group.get(group.size() - 1).layer());
@@ -65,15 +78,18 @@ final class PassWriter {
             code.add(labelled.step().setup());
         }
         if (sizes.isEmpty()) {
-            writeLoop(code, bodies, "0", "rows", slot
-                    ? CodeBlock.builder()
-                            .add("// A prediction keeps only this loop's last output per example: the layers before it\n")
-                            .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
-                            .addStatement("int $L = training ? r : 0", LayerEmitter.SLOT)
-                            .build()
-                    : CodeBlock.of(""));
+            CodeBlock.Builder places = CodeBlock.builder();
+            if (slot) {
+                places.add("// A prediction keeps only this loop's last output per example: the layers before it\n")
+                        .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
+                        .addStatement("int $L = training ? r : 0", LayerEmitter.SLOT);
+            }
+            if (scratch) {
+                places.add(SCRATCH_COMMENT).addStatement("int $L = 0", LayerEmitter.SCRATCH);
+            }
+            writeLoop(code, bodies, "0", "rows", places.build());
         } else {
-            writeGroupedLoops(code, bodies, sizes, slot);
+            writeGroupedLoops(code, bodies, sizes, slot, scratch);
         }
         for (Labelled labelled : group) {
             code.add(labelled.step().after());
@@ -88,13 +104,20 @@ final class PassWriter {
      * group's inputs. A layer's output read in the loop goes to the place r - r0 in a prediction:
      * a chunk of 128 pytorch-mnist conv1 outputs is 11 MB, a group of 4 is 350 KB.
      */
-    private static void writeGroupedLoops(CodeBlock.Builder code, List<Labelled> bodies, List<String> sizes, boolean slot) {
+    private static void writeGroupedLoops(CodeBlock.Builder code, List<Labelled> bodies, List<String> sizes, boolean slot,
+                                          boolean scratch) {
         CodeBlock size = CodeBlock.of("$L", sizes.get(sizes.size() - 1));
         for (int i = sizes.size() - 2; i >= 0; i--) {
             size = CodeBlock.of("Math.max($L, $L)", sizes.get(i), size);
         }
-        CodeBlock slotDeclaration = slot ? CodeBlock.builder().addStatement("int $L = training ? r : r - r0", LayerEmitter.SLOT).build()
-                : CodeBlock.of("");
+        CodeBlock.Builder places = CodeBlock.builder();
+        if (slot) {
+            places.addStatement("int $L = training ? r : r - r0", LayerEmitter.SLOT);
+        }
+        if (scratch) {
+            places.add(SCRATCH_COMMENT).addStatement("int $L = r - r0", LayerEmitter.SCRATCH);
+        }
+        CodeBlock slotDeclaration = places.build();
         code.beginControlFlow("for (int r0 = 0, group = $L; r0 < rows; r0 += group)", size)
                 .addStatement("int end = Math.min(r0 + group, rows)");
         int from = 0;
