@@ -101,8 +101,7 @@ final class ModelClassGenerator {
         if (previous instanceof ConvEmitter conv && conv.forwardRow.equals(LayerEmitter.SLOT)
                 && (conv.activation() == Activation.NONE || conv.activationBackwardDoneBy != null)) {
             conv.forwardRow = LayerEmitter.SCRATCH;
-            Tensor in = pool.in;
-            pool.in = new Tensor(in.forwardArray(), in.backwardArray(), in.base(), in.grad(), LayerEmitter.SCRATCH);
+            pool.in = pool.in.atForwardRow(LayerEmitter.SCRATCH);
         }
     }
 

@@ -78,18 +78,13 @@ final class PassWriter {
             code.add(labelled.step().setup());
         }
         if (sizes.isEmpty()) {
-            CodeBlock.Builder places = CodeBlock.builder();
-            if (slot) {
-                places.add("// A prediction keeps only this loop's last output per example: the layers before it\n")
-                        .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
-                        .addStatement("int $L = training ? r : 0", LayerEmitter.SLOT);
-            }
-            if (scratch) {
-                places.add(SCRATCH_COMMENT).addStatement("int $L = 0", LayerEmitter.SCRATCH);
-            }
-            writeLoop(code, bodies, "0", "rows", places.build());
+            CodeBlock slotComment = CodeBlock.builder()
+                    .add("// A prediction keeps only this loop's last output per example: the layers before it\n")
+                    .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
+                    .build();
+            writeLoop(code, bodies, "0", "rows", places(slot, slotComment, scratch, "0"));
         } else {
-            writeGroupedLoops(code, bodies, sizes, slot, scratch);
+            writeGroupedLoops(code, bodies, sizes, places(slot, CodeBlock.of(""), scratch, "r - r0"));
         }
         for (Labelled labelled : group) {
             code.add(labelled.step().after());
@@ -104,31 +99,40 @@ final class PassWriter {
      * group's inputs. A layer's output read in the loop goes to the place r - r0 in a prediction:
      * a chunk of 128 pytorch-mnist conv1 outputs is 11 MB, a group of 4 is 350 KB.
      */
-    private static void writeGroupedLoops(CodeBlock.Builder code, List<Labelled> bodies, List<String> sizes, boolean slot,
-                                          boolean scratch) {
+    private static void writeGroupedLoops(CodeBlock.Builder code, List<Labelled> bodies, List<String> sizes,
+                                          CodeBlock places) {
         CodeBlock size = CodeBlock.of("$L", sizes.get(sizes.size() - 1));
         for (int i = sizes.size() - 2; i >= 0; i--) {
             size = CodeBlock.of("Math.max($L, $L)", sizes.get(i), size);
         }
-        CodeBlock.Builder places = CodeBlock.builder();
-        if (slot) {
-            places.addStatement("int $L = training ? r : r - r0", LayerEmitter.SLOT);
-        }
-        if (scratch) {
-            places.add(SCRATCH_COMMENT).addStatement("int $L = r - r0", LayerEmitter.SCRATCH);
-        }
-        CodeBlock slotDeclaration = places.build();
         code.beginControlFlow("for (int r0 = 0, group = $L; r0 < rows; r0 += group)", size)
                 .addStatement("int end = Math.min(r0 + group, rows)");
         int from = 0;
         for (int i = 1; i <= bodies.size(); i++) {
             if (i == bodies.size() || bodies.get(i).step().group() != null) {
                 code.add("\n");
-                writeLoop(code, bodies.subList(from, i), "r0", "end", slotDeclaration);
+                writeLoop(code, bodies.subList(from, i), "r0", "end", places);
                 from = i;
             }
         }
         code.endControlFlow();
+    }
+
+    /**
+     * A loop's declarations of the places its layers write their outputs at: {@link
+     * LayerEmitter#SLOT} (every example's in training, under slotComment) and {@link
+     * LayerEmitter#SCRATCH}, each at predictionPlace in a prediction ("0", or "r - r0" in a group,
+     * which in training is 0 too).
+     */
+    private static CodeBlock places(boolean slot, CodeBlock slotComment, boolean scratch, String predictionPlace) {
+        CodeBlock.Builder places = CodeBlock.builder();
+        if (slot) {
+            places.add(slotComment).addStatement("int $L = training ? r : $L", LayerEmitter.SLOT, predictionPlace);
+        }
+        if (scratch) {
+            places.add(SCRATCH_COMMENT).addStatement("int $L = $L", LayerEmitter.SCRATCH, predictionPlace);
+        }
+        return places.build();
     }
 
     /** One loop of r from first to the bound, over the bodies, each under its comment. */

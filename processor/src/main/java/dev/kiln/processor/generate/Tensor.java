@@ -27,6 +27,11 @@ record Tensor(String forwardArray, String backwardArray, String base, String gra
         return base == null ? row + " * " + size : base + " + " + row + " * " + size;
     }
 
+    /** The same tensor, found by the forward pass at the example {@code row} names. */
+    Tensor atForwardRow(String row) {
+        return new Tensor(forwardArray, backwardArray, base, grad, row);
+    }
+
     /** The offset of the chunk's first example. */
     String start() {
         return base == null ? "0" : base;
