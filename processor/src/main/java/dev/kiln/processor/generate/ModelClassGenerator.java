@@ -338,7 +338,8 @@ final class ModelClassGenerator {
     private MethodSpec forward() {
         List<PassWriter.Labelled> steps = new ArrayList<>();
         for (LayerEmitter layer : layers) {
-            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.forward(), layer.forwardRow));
+            steps.add(new PassWriter.Labelled(layer.layer.name(), layer.describe(), layer.forward(), layer.forwardRow,
+                    layer.in.forwardRow()));
         }
         return chunkMethod("forward")
                 .addParameter(TypeName.BOOLEAN, "training")

@@ -14,16 +14,17 @@ import java.util.Objects;
 final class PassWriter {
     /**
      * A layer's step, with the layer's name and the comment that describes it; forwardRow the
-     * example variable its forward output goes to, r or one the loop then declares
-     * ({@link LayerEmitter#SLOT}, {@link LayerEmitter#SCRATCH}).
+     * example variable its forward output goes to, inputRow the one its input is read at: r or one
+     * the loop then declares ({@link LayerEmitter#SLOT}, {@link LayerEmitter#SCRATCH}).
      */
-    record Labelled(String layer, String comment, Step step, String forwardRow) {
+    record Labelled(String layer, String comment, Step step, String forwardRow, String inputRow) {
         Labelled(String layer, String comment, Step step) {
-            this(layer, comment, step, "r");
+            this(layer, comment, step, "r", "r");
         }
 
-        boolean writes(String row) {
-            return forwardRow.equals(row);
+        /** Whether the step's code names the example variable row: it reads or writes there. */
+        boolean uses(String row) {
+            return forwardRow.equals(row) || inputRow.equals(row);
         }
     }
 
@@ -61,8 +62,6 @@ final class PassWriter {
         }
         separate(code);
         List<Labelled> bodies = group.stream().filter(labelled -> !labelled.step().code().isEmpty()).toList();
-        boolean slot = group.stream().anyMatch(labelled -> labelled.writes(LayerEmitter.SLOT));
-        boolean scratch = group.stream().anyMatch(labelled -> labelled.writes(LayerEmitter.SCRATCH));
         List<String> sizes = bodies.stream().map(labelled -> labelled.step().group()).filter(Objects::nonNull).toList();
         if (!sizes.isEmpty()) {
             code.add("// $L to $L, a group of examples at a time (one in training), each layer over the group in\n",
@@ -82,9 +81,9 @@ final class PassWriter {
                     .add("// A prediction keeps only this loop's last output per example: the layers before it\n")
                     .add("// reuse example 0's place, which stays in cache. Training keeps them all for backward.\n")
                     .build();
-            writeLoop(code, bodies, "0", "rows", places(slot, slotComment, scratch, "0"));
+            writeLoop(code, bodies, "0", "rows", places(bodies, slotComment, "0"));
         } else {
-            writeGroupedLoops(code, bodies, sizes, places(slot, CodeBlock.of(""), scratch, "r - r0"));
+            writeGroupedLoops(code, bodies, sizes);
         }
         for (Labelled labelled : group) {
             code.add(labelled.step().after());
@@ -99,8 +98,7 @@ final class PassWriter {
      * group's inputs. A layer's output read in the loop goes to the place r - r0 in a prediction:
      * a chunk of 128 pytorch-mnist conv1 outputs is 11 MB, a group of 4 is 350 KB.
      */
-    private static void writeGroupedLoops(CodeBlock.Builder code, List<Labelled> bodies, List<String> sizes,
-                                          CodeBlock places) {
+    private static void writeGroupedLoops(CodeBlock.Builder code, List<Labelled> bodies, List<String> sizes) {
         CodeBlock size = CodeBlock.of("$L", sizes.get(sizes.size() - 1));
         for (int i = sizes.size() - 2; i >= 0; i--) {
             size = CodeBlock.of("Math.max($L, $L)", sizes.get(i), size);
@@ -111,7 +109,8 @@ final class PassWriter {
         for (int i = 1; i <= bodies.size(); i++) {
             if (i == bodies.size() || bodies.get(i).step().group() != null) {
                 code.add("\n");
-                writeLoop(code, bodies.subList(from, i), "r0", "end", places);
+                List<Labelled> loop = bodies.subList(from, i);
+                writeLoop(code, loop, "r0", "end", places(loop, CodeBlock.of(""), "r - r0"));
                 from = i;
             }
         }
@@ -119,17 +118,18 @@ final class PassWriter {
     }
 
     /**
-     * A loop's declarations of the places its layers write their outputs at: {@link
-     * LayerEmitter#SLOT} (every example's in training, under slotComment) and {@link
-     * LayerEmitter#SCRATCH}, each at predictionPlace in a prediction ("0", or "r - r0" in a group,
-     * which in training is 0 too).
+     * A loop's declarations of the places its layers read their inputs or write their outputs at,
+     * those it names: {@link LayerEmitter#SLOT} (every example's in training, under slotComment) and
+     * {@link LayerEmitter#SCRATCH}, each at predictionPlace in a prediction ("0", or "r - r0" in a
+     * group, which in training is 0 too). A loop of a group reads the last one's outputs at their
+     * place, and needs it declared as well.
      */
-    private static CodeBlock places(boolean slot, CodeBlock slotComment, boolean scratch, String predictionPlace) {
+    private static CodeBlock places(List<Labelled> loop, CodeBlock slotComment, String predictionPlace) {
         CodeBlock.Builder places = CodeBlock.builder();
-        if (slot) {
+        if (loop.stream().anyMatch(labelled -> labelled.uses(LayerEmitter.SLOT))) {
             places.add(slotComment).addStatement("int $L = training ? r : $L", LayerEmitter.SLOT, predictionPlace);
         }
-        if (scratch) {
+        if (loop.stream().anyMatch(labelled -> labelled.uses(LayerEmitter.SCRATCH))) {
             places.add(SCRATCH_COMMENT).addStatement("int $L = $L", LayerEmitter.SCRATCH, predictionPlace);
         }
         return places.build();
