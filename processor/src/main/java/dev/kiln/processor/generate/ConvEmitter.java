@@ -89,7 +89,12 @@ final class ConvEmitter extends WeightedEmitter {
     @Override
     List<Buffer> buffers() {
         List<Buffer> buffers = new ArrayList<>();
-        buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", "output of " + layer.name() + ", after its activation"));
+        if (forwardRow.equals(SCRATCH)) {
+            buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", "output of " + layer.name()
+                    + ", after its activation, at a group of examples' places: only the pooling after it reads it", Buffer.GROUP));
+        } else {
+            buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", "output of " + layer.name() + ", after its activation"));
+        }
         if (runsBackward) {
             buffers.add(new Buffer(Buffer.FLOATS, dOut, geometry + ".outSize()", "gradient of the output of " + layer.name()));
         }

@@ -387,7 +387,7 @@ final class ModelClassGenerator {
                         .addJavadoc("$L.\n", Names.capitalize(buffer.doc()))
                         .build());
                 TypeName element = buffer.type() == Buffer.INTS ? TypeName.INT : TypeName.FLOAT;
-                constructor.addStatement("$N = new $T[capacity * $L]", buffer.name(), element, buffer.perExample());
+                constructor.addStatement("$N = new $T[$L * $L]", buffer.name(), element, buffer.examples(), buffer.perExample());
             }
         }
         type.addMethod(constructor.build());

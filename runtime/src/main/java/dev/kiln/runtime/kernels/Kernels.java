@@ -127,10 +127,18 @@ public interface Kernels {
     }
 
     /**
-     * How many examples a prediction best hands {@link #convInferencePacked} at once: more than one
-     * where the kernel shares work across examples (a Winograd convolution with few tiles an
-     * example fills its blocks of tiles from several). A model's prediction runs groups of
-     * examples through its layers one layer at a time, and hands each convolution that many at once.
+     * The most examples {@link #convInferenceExamples} may ask for. A generated model's workspace
+     * keeps that many places, not one per example, for a convolution's output that only the pooling
+     * after it reads (in a prediction, a group's; in training, one): a model asks no more of it.
+     */
+    int MOST_INFERENCE_EXAMPLES = 4;
+
+    /**
+     * How many examples a prediction best hands {@link #convInferencePacked} at once, from 1 to
+     * {@link #MOST_INFERENCE_EXAMPLES}: more than one where the kernel shares work across examples
+     * (a Winograd convolution with few tiles an example fills its blocks of tiles from several). A
+     * model's prediction runs groups of examples through its layers one layer at a time, and hands
+     * each convolution that many at once.
      */
     default int convInferenceExamples(ConvGeometry g) {
         return 1;

@@ -282,9 +282,10 @@ final class WinogradConv {
      * The most examples {@link #inferenceExamples} groups: each one's padded input and output are
      * scratch, and a model keeps the group's activations in cache. tf-16-36's conv2 (16 tiles an
      * example) on 2 threads ran 82-95 thousand examples a second in groups of 7 (blocks of 14
-     * tiles filled), 91-100 in groups of 4, 89-90 one at a time (a probe, one JVM, Zen 5).
+     * tiles filled), 91-100 in groups of 4, 89-90 one at a time (a probe, one JVM, Zen 5). The
+     * most any kernels may group ({@link Kernels#MOST_INFERENCE_EXAMPLES}).
      */
-    static final int MOST_INFERENCE_EXAMPLES = 4;
+    static final int MOST_INFERENCE_EXAMPLES = Kernels.MOST_INFERENCE_EXAMPLES;
 
     /**
      * Examples a prediction of g best runs in one {@link #inference} call: the fewest whose 4x4

@@ -122,7 +122,8 @@ public abstract sealed class PackedWeight {
             super(kernels, weight, kernels.packedConvSize(geometry));
             this.geometry = geometry;
             this.inference = new float[kernels.packedConvInferenceSize(geometry)];
-            this.inferenceExamples = kernels.convInferenceExamples(geometry);
+            // Kept within the places a generated workspace has for a group's outputs (Kernels' bound).
+            this.inferenceExamples = Math.clamp(kernels.convInferenceExamples(geometry), 1, Kernels.MOST_INFERENCE_EXAMPLES);
         }
 
         /** The prediction's packed form (empty where the kernels have none); read-only. */
