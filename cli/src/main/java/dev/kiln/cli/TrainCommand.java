@@ -128,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
                     augment == null ? "" : ", augmented by " + augment);
             // The test set is the validation set, measured in training-sized batches (the builder's default): the
             // model's workspaces for those serve it too, where larger batches would allocate a second, larger set
-            // (about 200 MB for tf-mnist at 500).
+            // (about 140 MB for tf-mnist at 500).
             Trainer.Builder trainer = Trainer.builder(model, optimizer).epochs(epochs).batchSize(batch).seed(seed)
                     .checkpoint(store, checkpointEvery, !fresh).augment(augment).listeners(new ProgressDisplay());
             if (history != null) {
