@@ -7,12 +7,15 @@ import com.palantir.javapoet.TypeName;
  * One array of the generated workspace: {@code examples * perExample} elements.
  *
  * @param perExample an expression for the number of elements per example, e.g. "CONV1.outSize()"
- * @param examples   an expression for the examples it keeps places for: {@code capacity}, the
- *                   chunk's, unless the pass writes it at fewer ({@link #GROUP})
+ * @param examples   an expression for the examples it keeps places for: the chunk's ({@link
+ *                   #CHUNK}), unless the pass writes it at fewer ({@link #GROUP})
  */
 record Buffer(TypeName type, String name, String perExample, String doc, CodeBlock examples) {
     static final TypeName FLOATS = TypeName.get(float[].class);
     static final TypeName INTS = TypeName.get(int[].class);
+
+    /** A place for every example of the chunk. */
+    static final CodeBlock CHUNK = CodeBlock.of("capacity");
 
     /**
      * The places of a group of examples: an output the pass writes at {@link LayerEmitter#SCRATCH}
@@ -21,8 +24,8 @@ record Buffer(TypeName type, String name, String perExample, String doc, CodeBlo
      */
     static final CodeBlock GROUP = CodeBlock.of("Math.min(capacity, $T.MOST_INFERENCE_EXAMPLES)", RuntimeTypes.KERNELS_TYPE);
 
-    /** An array with a place for every example of the chunk. */
+    /** An array with a place for every example of the chunk ({@link #CHUNK}). */
     Buffer(TypeName type, String name, String perExample, String doc) {
-        this(type, name, perExample, doc, CodeBlock.of("capacity"));
+        this(type, name, perExample, doc, CHUNK);
     }
 }

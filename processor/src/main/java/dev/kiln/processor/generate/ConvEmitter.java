@@ -89,12 +89,10 @@ final class ConvEmitter extends WeightedEmitter {
     @Override
     List<Buffer> buffers() {
         List<Buffer> buffers = new ArrayList<>();
-        if (forwardRow.equals(SCRATCH)) {
-            buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", "output of " + layer.name()
-                    + ", after its activation, at a group of examples' places: only the pooling after it reads it", Buffer.GROUP));
-        } else {
-            buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", "output of " + layer.name() + ", after its activation"));
-        }
+        boolean groupOnly = forwardRow.equals(SCRATCH);
+        String doc = "output of " + layer.name() + ", after its activation"
+                + (groupOnly ? ", at a group of examples' places: only the pooling after it reads it" : "");
+        buffers.add(new Buffer(Buffer.FLOATS, out, geometry + ".outSize()", doc, groupOnly ? Buffer.GROUP : Buffer.CHUNK));
         if (runsBackward) {
             buffers.add(new Buffer(Buffer.FLOATS, dOut, geometry + ".outSize()", "gradient of the output of " + layer.name()));
         }

@@ -282,8 +282,9 @@ final class WinogradConv {
      * The most examples {@link #inferenceExamples} groups: each one's padded input and output are
      * scratch, and a model keeps the group's activations in cache. tf-16-36's conv2 (16 tiles an
      * example) on 2 threads ran 82-95 thousand examples a second in groups of 7 (blocks of 14
-     * tiles filled), 91-100 in groups of 4, 89-90 one at a time (a probe, one JVM, Zen 5). The
-     * most any kernels may group ({@link Kernels#MOST_INFERENCE_EXAMPLES}).
+     * tiles filled), 91-100 in groups of 4, 89-90 one at a time (a probe, one JVM, Zen 5). Kernels'
+     * bound for every implementation ({@link Kernels#MOST_INFERENCE_EXAMPLES}), which the models'
+     * workspaces are sized by.
      */
     static final int MOST_INFERENCE_EXAMPLES = Kernels.MOST_INFERENCE_EXAMPLES;
 
