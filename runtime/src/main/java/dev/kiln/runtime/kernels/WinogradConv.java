@@ -279,18 +279,8 @@ final class WinogradConv {
     }
 
     /**
-     * The most examples {@link #inferenceExamples} groups: each one's padded input and output are
-     * scratch, and a model keeps the group's activations in cache. tf-16-36's conv2 (16 tiles an
-     * example) on 2 threads ran 82-95 thousand examples a second in groups of 7 (blocks of 14
-     * tiles filled), 91-100 in groups of 4, 89-90 one at a time (a probe, one JVM, Zen 5). Kernels'
-     * bound for every implementation ({@link Kernels#MOST_INFERENCE_EXAMPLES}), which the models'
-     * workspaces are sized by.
-     */
-    static final int MOST_INFERENCE_EXAMPLES = Kernels.MOST_INFERENCE_EXAMPLES;
-
-    /**
      * Examples a prediction of g best runs in one {@link #inference} call: the fewest whose 4x4
-     * tiles fill whole blocks ({@link #blockTiles}), or else {@link #MOST_INFERENCE_EXAMPLES}.
+     * tiles fill whole blocks ({@link #blockTiles}), or else {@link Kernels#MOST_INFERENCE_EXAMPLES}.
      * lenet-like's conv3 (7x7 outputs) has 4 tiles an example: one at a time, each block of 4
      * tiles read all of its 1.2 MB U, more than the core's 1 MB L2 cache, for 4 rows of products
      * on the 4-row tile; 3 at a time fill a block of 12. A probe over 240 examples (one JVM, Zen 5)
@@ -302,7 +292,7 @@ final class WinogradConv {
         int tiles = ((g.outH() + side - 1) / side) * ((g.outW() + side - 1) / side);
         int block = blockTiles(padded(g.outC()));
         int examples = 1;
-        while (examples * tiles % block != 0 && examples < MOST_INFERENCE_EXAMPLES) {
+        while (examples * tiles % block != 0 && examples < Kernels.MOST_INFERENCE_EXAMPLES) {
             examples++;
         }
         return examples;

@@ -199,7 +199,7 @@ class VectorKernelsTest {
     void convInferencePackedOverExamples(ConvGeometry g) {
         Random rnd = new Random(g.hashCode() + 11);
         int examples = VECTOR.convInferenceExamples(g) + 1;
-        assertTrue(examples >= 2 && examples <= WinogradConv.MOST_INFERENCE_EXAMPLES + 1, "examples " + examples + " " + g);
+        assertTrue(examples >= 2 && examples <= Kernels.MOST_INFERENCE_EXAMPLES + 1, "examples " + examples + " " + g);
         float[] x = data(rnd, examples * g.inSize()), w = plain(rnd, g.weightSize()), b = plain(rnd, g.outC());
         float[] packed = new float[VECTOR.packedConvSize(g)];
         VECTOR.packConvWeights(g, w, packed);
